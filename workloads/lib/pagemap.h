@@ -1,0 +1,45 @@
+/*
+ * pagemap.h: what the kernel says about one page of this process: /proc/self/pagemap
+ * (present, swapped, PFN), /proc/kpageflags for that PFN, and the NUMA node it is on
+ * (move_pages with nodes = NULL).
+ */
+#ifndef SPLITFAIL_PAGEMAP_H
+#define SPLITFAIL_PAGEMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Bit numbers of /proc/kpageflags (Documentation/admin-guide/mm/pagemap.rst). */
+#define KPF_COMPOUND_HEAD	15
+#define KPF_COMPOUND_TAIL	16
+#define KPF_HUGE		17
+#define KPF_THP			22
+#define KPF_ZERO_PAGE		24
+
+struct page_info {
+	int present;
+	int swapped;
+	uint64_t pfn;		/* 0 when not present or not visible (needs CAP_SYS_ADMIN) */
+	uint64_t kflags;	/* /proc/kpageflags word, valid when kflags_valid */
+	int kflags_valid;
+};
+
+/* Fills *pi for the page containing addr. Returns 0 or -errno. */
+int pagemap_read(uintptr_t addr, struct page_info *pi);
+
+/* Pages of [start, start + len) that pagemap shows present. Returns the count or -errno. */
+long pagemap_count_present(uintptr_t start, size_t len, uintptr_t *first_present);
+
+/* Pages of [start, start + len) that pagemap shows swapped out. Returns the count or -errno. */
+long pagemap_count_swapped(uintptr_t start, size_t len);
+
+/* The /proc/kpageflags word for pfn. Returns 0 or -errno. */
+int kpageflags_read(uint64_t pfn, uint64_t *flags);
+
+/*
+ * Node of the page at addr (move_pages with nodes = NULL): the node number, or the negative
+ * errno the kernel put in the status (-ENOENT: not present, -EFAULT: not mapped).
+ */
+int page_node(void *addr);
+
+#endif

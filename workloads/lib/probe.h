@@ -1,0 +1,29 @@
+/*
+ * probe.h: ask whether a page is mapped, readable or writable without being killed by the
+ * answer. Reads and writes run under a SIGSEGV/SIGBUS handler that jumps back; the write
+ * probe stores the byte it just read, so it never changes data.
+ */
+#ifndef SPLITFAIL_PROBE_H
+#define SPLITFAIL_PROBE_H
+
+#include <stdint.h>
+
+/* 1 if a VMA covers addr (mincore does not fail with ENOMEM), 0 if not. */
+int probe_mapped(const void *addr);
+
+/* 1 if reading addr succeeds, 0 if it raises SIGSEGV or SIGBUS. */
+int probe_readable(const void *addr);
+
+/* 1 if writing addr (with its own value) succeeds, 0 if it faults (also when unreadable). */
+int probe_writable(void *addr);
+
+/*
+ * Protection observed at addr: PROT_NONE, PROT_READ or PROT_READ | PROT_WRITE; -1 when not
+ * mapped.
+ */
+int probe_prot(void *addr);
+
+/* "PROT_READ|PROT_WRITE", "PROT_READ", "PROT_NONE" or "unmapped" for a probe_prot value. */
+const char *prot_name(int prot);
+
+#endif

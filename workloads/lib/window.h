@@ -1,0 +1,47 @@
+/*
+ * window.h: the injection window of docs/protocol.md. window_arm() / window_disarm() bracket
+ * exactly the operation under test; SPLITFAIL_INJECT says what they do (off: nothing; task:
+ * make-it-fail 1/0; nth:<N>: fail-nth N and read back whether it was consumed). The /proc file
+ * is opened before arming so nothing but the operation runs while faults can be injected.
+ */
+#ifndef SPLITFAIL_WINDOW_H
+#define SPLITFAIL_WINDOW_H
+
+#include <stddef.h>
+
+enum window_mode {
+	WINDOW_OFF,
+	WINDOW_TASK,
+	WINDOW_NTH,
+};
+
+struct window {
+	enum window_mode mode;
+	long nth;
+	int fd;			/* make-it-fail or fail-nth of this thread, -1 when off */
+	int armed;
+	char test[256];
+	char op[64];
+};
+
+/*
+ * Parses SPLITFAIL_INJECT and checks the /proc file exists. Returns 0, 4 (KSFT_SKIP) with the
+ * reason in why when the file is missing, or -EINVAL (reason in why) for a bad value.
+ */
+int window_setup(struct window *w, const char *test, const char *op, char *why,
+		 size_t why_len);
+
+/* Starts injection (nothing under off). Returns 0 or -errno. */
+int window_arm(struct window *w);
+
+/*
+ * Stops injection and prints "# splitfail: window test=... op=... inject=... consumed=...
+ * ret=<ret> errno=<err name>". ret/err are the operation's result and errno (0 if none).
+ * Returns consumed: 1, 0, or -1 when unknown (task mode or off).
+ */
+int window_disarm(struct window *w, long ret, int err);
+
+/* First thing in a forked child: stop any injection inherited from the parent. */
+void window_child_disarm(void);
+
+#endif

@@ -1,0 +1,65 @@
+/*
+ * workload.h: what every workload file includes after kselftest_harness.h.
+ * SPLITFAIL_MAIN(targets...) defines main(): it answers --targets with the kernel functions
+ * worth a stack-filtered fault (docs/protocol.md) before kselftest parses options, runs the
+ * kselftest harness, and exits 4 (KSFT_SKIP) when every test case was skipped so the harness
+ * sees the skip. SF_TEST_ID() gives the "<fixture>.<variant>.<test>" name used in the
+ * machine-readable lines.
+ */
+#ifndef SPLITFAIL_WORKLOAD_H
+#define SPLITFAIL_WORKLOAD_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mthp.h"
+#include "oracle.h"
+#include "pagemap.h"
+#include "pattern.h"
+#include "probe.h"
+#include "report.h"
+#include "smaps.h"
+#include "thp_region.h"
+#include "vmstat.h"
+#include "window.h"
+
+/* Prints each name and returns 1 if argv holds --targets, else 0. */
+int targets_requested(int argc, char **argv, const char *const *targets);
+
+/* Fills buf with "<fixture>.<variant>.<test>" inside a TEST_F body, setup or teardown. */
+#define SF_TEST_ID(buf) do { \
+	const struct __fixture_variant_metadata *sf_v_ = _metadata->fixture->variant; \
+	while (sf_v_ && sf_v_->data != (const void *)variant) \
+		sf_v_ = sf_v_->next; \
+	snprintf((buf), sizeof(buf), "%s%s%s.%s", _metadata->fixture->name, \
+		 sf_v_ && sf_v_->name[0] ? "." : "", sf_v_ ? sf_v_->name : "", \
+		 _metadata->name); \
+} while (0)
+
+static pid_t sf_main_pid;
+
+static void sf_exit_skip_if_all_skipped(void)
+{
+	if (getpid() != sf_main_pid)
+		return;
+	if (ksft_get_xskip_cnt() > 0 && ksft_get_pass_cnt() == 0 &&
+	    ksft_get_fail_cnt() == 0 && ksft_get_error_cnt() == 0) {
+		fflush(NULL);
+		_exit(KSFT_SKIP);
+	}
+}
+
+#define SPLITFAIL_MAIN(...) \
+	int main(int argc, char **argv) \
+	{ \
+		static const char *const sf_targets[] = { __VA_ARGS__, NULL }; \
+		if (targets_requested(argc, argv, sf_targets)) \
+			return 0; \
+		sf_main_pid = getpid(); \
+		atexit(sf_exit_skip_if_all_skipped); \
+		return test_harness_run(argc, argv); \
+	}
+
+#endif
