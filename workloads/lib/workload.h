@@ -20,13 +20,11 @@
 #include "pattern.h"
 #include "probe.h"
 #include "report.h"
+#include "targets.h"
 #include "smaps.h"
 #include "thp_region.h"
 #include "vmstat.h"
 #include "window.h"
-
-/* Prints each name and returns 1 if argv holds --targets, else 0. */
-int targets_requested(int argc, char **argv, const char *const *targets);
 
 /* Fills buf with "<fixture>.<variant>.<test>" inside a TEST_F body, setup or teardown. */
 #define SF_TEST_ID(buf) do { \

@@ -1,0 +1,117 @@
+/*
+ * probe.c: page probes that survive the fault they look for. A read or write runs after
+ * sigsetjmp with SIGSEGV/SIGBUS handlers installed for the duration of the probe only; the
+ * handler siglongjmps back and the probe answers 0. mincore tells mapped from unmapped.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "probe.h"
+#include "thp_region.h"
+
+static __thread sigjmp_buf probe_env;
+static __thread volatile sig_atomic_t probe_active;
+
+static void probe_handler(int sig)
+{
+	if (probe_active)
+		siglongjmp(probe_env, sig);
+	/* not ours: fall back to the default action */
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+struct probe_saved {
+	struct sigaction segv;
+	struct sigaction bus;
+};
+
+static void probe_install(struct probe_saved *saved)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = probe_handler;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_NODEFER;
+	sigaction(SIGSEGV, &sa, &saved->segv);
+	sigaction(SIGBUS, &sa, &saved->bus);
+}
+
+static void probe_uninstall(const struct probe_saved *saved)
+{
+	sigaction(SIGSEGV, &saved->segv, NULL);
+	sigaction(SIGBUS, &saved->bus, NULL);
+}
+
+int probe_mapped(const void *addr)
+{
+	uintptr_t page = (uintptr_t)addr & ~(PAGE_SIZE_4K - 1);
+	unsigned char vec;
+
+	if (mincore((void *)page, PAGE_SIZE_4K, &vec) == 0)
+		return 1;
+	return errno == ENOMEM ? 0 : 1;
+}
+
+/* Returns 1 when the access completed, 0 when it faulted. */
+static int probe_access(volatile uint8_t *p, int write)
+{
+	struct probe_saved saved;
+	volatile int ok = 0;
+
+	probe_install(&saved);
+	if (sigsetjmp(probe_env, 1) == 0) {
+		uint8_t v;
+
+		probe_active = 1;
+		v = *p;
+		if (write)
+			*p = v;
+		ok = 1;
+	}
+	probe_active = 0;
+	probe_uninstall(&saved);
+	return ok;
+}
+
+int probe_readable(const void *addr)
+{
+	return probe_access((volatile uint8_t *)addr, 0);
+}
+
+int probe_writable(void *addr)
+{
+	return probe_access((volatile uint8_t *)addr, 1);
+}
+
+int probe_prot(void *addr)
+{
+	if (!probe_mapped(addr))
+		return -1;
+	if (!probe_readable(addr))
+		return PROT_NONE;
+	if (!probe_writable(addr))
+		return PROT_READ;
+	return PROT_READ | PROT_WRITE;
+}
+
+const char *prot_name(int prot)
+{
+	switch (prot) {
+	case -1:
+		return "unmapped";
+	case PROT_NONE:
+		return "PROT_NONE";
+	case PROT_READ:
+		return "PROT_READ";
+	case PROT_READ | PROT_WRITE:
+		return "PROT_READ|PROT_WRITE";
+	default:
+		return "PROT_other";
+	}
+}

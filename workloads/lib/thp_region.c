@@ -1,0 +1,235 @@
+/*
+ * thp_region.c: maps THP-backed anonymous regions and proves they are huge before use:
+ * folio_size-aligned mmap, MADV_HUGEPAGE, pattern fill (real data, so no zero page), then
+ * smaps AnonHugePages (PMD-mapped THP) and /proc/kpageflags (folio head + tails, contiguous
+ * PFNs) per folio. Anything short of that is a SKIP with the reason, never a silent pass.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "pagemap.h"
+#include "pattern.h"
+#include "smaps.h"
+#include "thp_region.h"
+
+#define THP_SYSFS "/sys/kernel/mm/transparent_hugepage"
+
+size_t page_size(void)
+{
+	return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+static int read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	int ok;
+
+	if (!f)
+		return -errno;
+	ok = fgets(buf, (int)len, f) != NULL;
+	fclose(f);
+	if (!ok)
+		return -EIO;
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+size_t thp_pmd_size(void)
+{
+	char buf[64];
+
+	if (read_line(THP_SYSFS "/hpage_pmd_size", buf, sizeof(buf)))
+		return 0;
+	return (size_t)strtoull(buf, NULL, 10);
+}
+
+/* The [selected] word of a sysfs choice such as "always [madvise] never". */
+static int read_selected(const char *path, char *out, size_t len)
+{
+	char buf[256], *open, *close;
+	int err = read_line(path, buf, sizeof(buf));
+
+	if (err)
+		return err;
+	open = strchr(buf, '[');
+	close = open ? strchr(open, ']') : NULL;
+	if (!close)
+		return -EINVAL;
+	*close = '\0';
+	snprintf(out, len, "%s", open + 1);
+	return 0;
+}
+
+int thp_available(size_t folio_size, char *why, size_t why_len)
+{
+	char global[32], per_size[32], path[128];
+	size_t pmd = thp_pmd_size();
+
+	if (!pmd || read_selected(THP_SYSFS "/enabled", global, sizeof(global))) {
+		snprintf(why, why_len, "THP not available: no %s/enabled", THP_SYSFS);
+		return THP_REGION_SKIP;
+	}
+	snprintf(path, sizeof(path), THP_SYSFS "/hugepages-%zukB/enabled", folio_size / 1024);
+	if (read_selected(path, per_size, sizeof(per_size))) {
+		if (folio_size != pmd) {
+			snprintf(why, why_len, "no mTHP size %zu kB on this kernel",
+				 folio_size / 1024);
+			return THP_REGION_SKIP;
+		}
+		snprintf(per_size, sizeof(per_size), "inherit");
+	}
+	if (!strcmp(per_size, "never") ||
+	    (!strcmp(per_size, "inherit") && !strcmp(global, "never"))) {
+		snprintf(why, why_len, "THP disabled for %zu kB folios (enabled=%s, global=%s)",
+			 folio_size / 1024, per_size, global);
+		return THP_REGION_SKIP;
+	}
+	return 0;
+}
+
+/* 1 if the folio at addr is an intact THP of folio_size per kpageflags, 0 if not, -errno. */
+static int folio_is_thp(uintptr_t addr, size_t folio_size)
+{
+	struct page_info head, pi;
+	size_t i, nr = folio_size / PAGE_SIZE_4K;
+	int err = pagemap_read(addr, &head);
+
+	if (err)
+		return err;
+	if (!head.kflags_valid)
+		return head.present ? -EPERM : 0;
+	if (!(head.kflags & (1ULL << KPF_THP)) || !(head.kflags & (1ULL << KPF_COMPOUND_HEAD)))
+		return 0;
+	for (i = 1; i < nr; i++) {
+		err = pagemap_read(addr + i * PAGE_SIZE_4K, &pi);
+		if (err)
+			return err;
+		if (!pi.kflags_valid || pi.pfn != head.pfn + i ||
+		    !(pi.kflags & (1ULL << KPF_COMPOUND_TAIL)))
+			return 0;
+	}
+	/* the next page must not belong to the same folio (folio not larger than asked) */
+	if (!pagemap_read(addr + folio_size, &pi) && pi.kflags_valid &&
+	    pi.pfn == head.pfn + nr && (pi.kflags & (1ULL << KPF_COMPOUND_TAIL)))
+		return 0;
+	return 1;
+}
+
+long thp_region_count_thp(const struct thp_region *r)
+{
+	long n = 0;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < r->nr_folios; i++) {
+		ret = folio_is_thp((uintptr_t)r->base + i * r->folio_size, r->folio_size);
+		if (ret < 0)
+			return ret;
+		n += ret;
+	}
+	return n;
+}
+
+long thp_region_count_pmd_mapped(const struct thp_region *r)
+{
+	long long kb = smaps_range_field_kb((uintptr_t)r->base, (uintptr_t)r->base + r->len,
+					    "AnonHugePages");
+
+	if (kb < 0)
+		return 0;
+	return (long)((size_t)kb * 1024 / r->folio_size);
+}
+
+int thp_region_map(struct thp_region *r, size_t nr_folios, size_t folio_size, uint64_t seed,
+		   char *why, size_t why_len)
+{
+	size_t len = nr_folios * folio_size, pmd = thp_pmd_size();
+	char *raw, *base;
+	long got;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	ret = thp_available(folio_size, why, why_len);
+	if (ret)
+		return ret;
+	raw = mmap(NULL, len + folio_size, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (raw == MAP_FAILED) {
+		ret = -errno;
+		snprintf(why, why_len, "mmap of %zu bytes: %s", len + folio_size, strerror(-ret));
+		return ret;
+	}
+	base = (char *)(((uintptr_t)raw + folio_size - 1) & ~(uintptr_t)(folio_size - 1));
+	if (base > raw)
+		munmap(raw, (size_t)(base - raw));
+	if (base + len < raw + len + folio_size)
+		munmap(base + len, (size_t)(raw + len + folio_size - (base + len)));
+	r->base = base;
+	r->len = len;
+	r->folio_size = folio_size;
+	r->nr_folios = nr_folios;
+	r->seed = seed;
+	if (madvise(base, len, MADV_HUGEPAGE)) {
+		ret = -errno;
+		snprintf(why, why_len, "madvise(MADV_HUGEPAGE): %s", strerror(-ret));
+		goto fail;
+	}
+	pattern_fill(base, len, seed);
+	got = thp_region_count_thp(r);
+	if (got == -EPERM || got == -EACCES) {
+		/* no kpageflags access: PMD mappings can still be confirmed through smaps */
+		if (folio_size != pmd) {
+			snprintf(why, why_len, "cannot read /proc/kpageflags to confirm mTHP");
+			ret = THP_REGION_SKIP;
+			goto fail;
+		}
+		got = (long)nr_folios;
+	} else if (got < 0) {
+		ret = (int)got;
+		snprintf(why, why_len, "reading pagemap/kpageflags: %s", strerror(-ret));
+		goto fail;
+	}
+	if (folio_size == pmd && got == (long)nr_folios)
+		got = thp_region_count_pmd_mapped(r);
+	if (got != (long)nr_folios) {
+		snprintf(why, why_len, "no THP obtained: %ld of %zu folios of %zu kB are %s THPs",
+			 got, nr_folios, folio_size / 1024,
+			 folio_size == pmd ? "PMD-mapped" : "intact");
+		ret = THP_REGION_SKIP;
+		goto fail;
+	}
+	return 0;
+fail:
+	thp_region_unmap(r);
+	return ret;
+}
+
+long thp_region_pte_map(struct thp_region *r)
+{
+	size_t i;
+	long ptemapped = 0;
+
+	for (i = 0; i < r->nr_folios; i++) {
+		char *folio = r->base + i * r->folio_size;
+
+		if (mprotect(folio, PAGE_SIZE_4K, PROT_READ) ||
+		    mprotect(folio, PAGE_SIZE_4K, PROT_READ | PROT_WRITE))
+			return -errno;
+	}
+	if (thp_region_count_pmd_mapped(r) != 0)
+		return 0;
+	ptemapped = thp_region_count_thp(r);
+	return ptemapped;
+}
+
+void thp_region_unmap(struct thp_region *r)
+{
+	if (r->base && r->len)
+		munmap(r->base, r->len);
+	r->base = NULL;
+	r->len = 0;
+}
