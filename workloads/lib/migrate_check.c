@@ -1,0 +1,226 @@
+/*
+ * migrate_check.c: node discovery, thin move_pages/mbind wrappers and the migration oracle.
+ * Kernel facts used (mm/migrate.c do_pages_move, 6.12): a page already on the target node or
+ * successfully migrated gets the node in its status, a page that could not be queued gets a
+ * negative errno, and when migration of a batch fails the call returns the number of pages
+ * not migrated and leaves that batch's slots untouched. A status naming the target node is
+ * therefore a promise that the page is there; this file checks it against the real node.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "migrate_check.h"
+#include "pagemap.h"
+#include "report.h"
+#include "thp_region.h"
+
+#define EVIDENCE_MAX 8		/* pages quoted in full per class; the rest are counted */
+#define MPOL_BIND_MODE 2	/* MPOL_BIND in include/uapi/linux/mempolicy.h */
+
+int numa_memory_nodes(int *nodes, int max)
+{
+	char buf[512], *s, *end;
+	int fd = open("/sys/devices/system/node/has_memory", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+	int count = 0;
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	/* Format "0-1,3" (Documentation/ABI/stable/sysfs-devices-node). */
+	for (s = buf; *s && *s != '\n';) {
+		long lo = strtol(s, &end, 10), hi = lo;
+
+		if (end == s)
+			return -EINVAL;
+		if (*end == '-')
+			hi = strtol(end + 1, &end, 10);
+		for (; lo <= hi && count < max; lo++)
+			nodes[count++] = (int)lo;
+		s = *end == ',' ? end + 1 : end;
+	}
+	return count;
+}
+
+int numa_pick_two(int *src, int *target, char *why, size_t why_len)
+{
+	int nodes[NUMA_MAX_NODES];
+	int n = numa_memory_nodes(nodes, NUMA_MAX_NODES);
+	int here;
+
+	if (n < 0) {
+		snprintf(why, why_len, "cannot read /sys/devices/system/node/has_memory: %s",
+			 strerror(-n));
+		return n;
+	}
+	if (n < 2) {
+		snprintf(why, why_len, "%d NUMA node(s) with memory; move_pages needs two", n);
+		return 1;
+	}
+	/* Prefer the node this task allocates on as the source. */
+	here = nodes[0];
+	if (syscall(SYS_getcpu, NULL, &here, NULL))
+		here = nodes[0];
+	*src = here;
+	*target = nodes[0] == here ? nodes[1] : nodes[0];
+	return 0;
+}
+
+long move_pages_to(void **pages, long nr, int target, int *status, int flags)
+{
+	int *nodes = malloc((size_t)nr * sizeof(*nodes));
+	long i, ret;
+
+	if (!nodes) {
+		errno = ENOMEM;
+		return -1;
+	}
+	for (i = 0; i < nr; i++) {
+		nodes[i] = target;
+		status[i] = MOVE_STATUS_UNSET;
+	}
+	ret = syscall(SYS_move_pages, 0, (unsigned long)nr, pages, nodes, status, flags);
+	free(nodes);
+	return ret;
+}
+
+long mbind_to(void *p, size_t len, int target, unsigned int flags)
+{
+	unsigned long mask[NUMA_MAX_NODES / (8 * sizeof(unsigned long))] = { 0 };
+
+	mask[target / (8 * sizeof(unsigned long))] |= 1UL << (target % (8 * sizeof(unsigned long)));
+	/* maxnode counts bits; the kernel ignores the last one (get_nodes() in mempolicy.c). */
+	return syscall(SYS_mbind, p, len, MPOL_BIND_MODE, mask, NUMA_MAX_NODES + 1UL, flags);
+}
+
+const char *status_errno_name(int status)
+{
+	if (status >= 0 || status == MOVE_STATUS_UNSET)
+		return NULL;
+	return strerrorname_np(-status);
+}
+
+/* Prints one evidence line unless this class already quoted EVIDENCE_MAX pages. */
+static void evidence(const char *test, const char *what, long nth, const char *expected,
+		     const char *actual, uintptr_t addr)
+{
+	if (nth <= EVIDENCE_MAX)
+		report_evidence(test, what, expected, actual, addr);
+}
+
+static void node_text(char *buf, size_t len, int node)
+{
+	const char *name = status_errno_name(node);
+
+	if (node >= 0)
+		snprintf(buf, len, "node %d", node);
+	else if (name)
+		snprintf(buf, len, "no node (%s)", name);
+	else
+		snprintf(buf, len, "no node (%d)", node);
+}
+
+long move_check_status(const char *test, void *const *pages, const int *status, long nr,
+		       int target, long ret, struct move_check *res)
+{
+	char exp[64], act[96];
+	long i;
+
+	memset(res, 0, sizeof(*res));
+	for (i = 0; i < nr; i++) {
+		uintptr_t addr = (uintptr_t)pages[i];
+		int st = status[i];
+		int real = page_node(pages[i]);
+		struct page_info pi;
+
+		if (st == MOVE_STATUS_UNSET) {
+			if (ret != 0) {
+				res->unreported++;
+				continue;
+			}
+			res->bad_status++;
+			evidence(test, "move_pages returned 0 but left status unwritten",
+				 res->bad_status, "a node or -errno", "no status", addr);
+			continue;
+		}
+		if (st < 0) {
+			if (status_errno_name(st)) {
+				res->errors++;
+				continue;
+			}
+			res->bad_status++;
+			snprintf(act, sizeof(act), "%d", st);
+			evidence(test, "move_pages status is no errno", res->bad_status,
+				 "a node or a negative errno", act, addr);
+			continue;
+		}
+		if (st != target) {
+			/* A node status that is not the target must at least be the truth. */
+			if (st == real)
+				continue;
+			res->bad_status++;
+			snprintf(exp, sizeof(exp), "target node %d or real node", target);
+			snprintf(act, sizeof(act), "status node %d, page really on ", st);
+			node_text(act + strlen(act), sizeof(act) - strlen(act), real);
+			evidence(test, "move_pages status names a wrong node", res->bad_status, exp,
+				 act, addr);
+			continue;
+		}
+		if (real != target) {
+			res->claims_moved++;
+			snprintf(exp, sizeof(exp), "page on claimed node %d", st);
+			snprintf(act, sizeof(act), "page on ");
+			node_text(act + strlen(act), sizeof(act) - strlen(act), real);
+			evidence(test, "move_pages claims moved", res->claims_moved, exp, act, addr);
+			continue;
+		}
+		if (pagemap_read(addr, &pi) == 0 && !pi.present) {
+			res->not_present++;
+			evidence(test, "move_pages claims moved but pagemap shows no page",
+				 res->not_present, "present", "not present", addr);
+			continue;
+		}
+		res->moved++;
+	}
+	report_check_long(test, "move_pages_claims_moved", 0, res->claims_moved);
+	report_check_long(test, "move_pages_bad_status", 0, res->bad_status);
+	report_check_long(test, "move_pages_claimed_not_present", 0, res->not_present);
+	printf("# %s: move_pages ret=%ld pages=%ld moved=%ld errors=%ld unreported=%ld\n", test,
+	       ret, nr, res->moved, res->errors, res->unreported);
+	return res->claims_moved + res->bad_status + res->not_present;
+}
+
+long pages_off_node(void *p, size_t len, int target, uintptr_t *first, int *first_node)
+{
+	uintptr_t addr = (uintptr_t)p, end = addr + len;
+	struct page_info pi;
+	long off = 0;
+
+	for (; addr < end; addr += PAGE_SIZE_4K) {
+		int node;
+		int err = pagemap_read(addr, &pi);
+
+		if (err)
+			return err;
+		if (!pi.present)
+			continue;
+		node = page_node((void *)addr);
+		if (node == target)
+			continue;
+		if (!off++) {
+			*first = addr;
+			*first_node = node;
+		}
+	}
+	return off;
+}
