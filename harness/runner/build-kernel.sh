@@ -47,6 +47,9 @@ done
 [ -r "$FRAGMENT" ] || die 2 "fragment $FRAGMENT not readable"
 case $JOBS in ''|*[!0-9]*) die 2 "--jobs wants a number, got '$JOBS'" ;; esac
 
+# shellcheck source=harness/runner/kconfig-check.sh
+. "$ROOT/harness/runner/kconfig-check.sh"
+
 sha() { sha256sum | cut -c1-"${1:-64}"; }
 
 # Identity of a user tree: commit plus a hash of uncommitted changes, or for a tree that is
@@ -170,33 +173,8 @@ done
 	die 125 "configuring failed (log: $LOG)"
 }
 
-# Every fragment line must come out as written; "# optional:" marks the next one as a warning.
-missing=()
-optional_missing=()
-optional=0
-while IFS= read -r line; do
-	case $line in
-	'# optional:'*) optional=1; continue ;;
-	CONFIG_*=*) want=$line; name=${line%%=*}
-		    grep -qxF -- "$line" "$OBJ/.config" && { optional=0; continue; } ;;
-	'# CONFIG_'*' is not set') name=${line#\# }; name=${name%% *}; want=$line
-		    grep -q "^$name=" "$OBJ/.config" || { optional=0; continue; } ;;
-	*) continue ;;
-	esac
-	got=$(grep -E "^$name=|^# $name is not set" "$OBJ/.config" || echo "absent")
-	if [ "$optional" = 1 ]; then
-		optional_missing+=("$want (got: $got)")
-	else
-		missing+=("$want (got: $got)")
-	fi
-	optional=0
-done < "$FRAGMENT"
-for m in "${optional_missing[@]}"; do
-	say "warning: optional option did not come out set: $m"
-done
-if [ ${#missing[@]} -gt 0 ]; then
-	say "${#missing[@]} required options did not come out set after olddefconfig:"
-	printf '  %s\n' "${missing[@]}" >&2
+# Every fragment line must come out as written (kconfig-check.sh says which did not).
+if ! kconfig_check "$FRAGMENT" "$OBJ/.config"; then
 	die 125 "kernel cannot be configured for splitfail (config: $OBJ/.config)"
 fi
 say "config checked: all required options of $(basename "$FRAGMENT") are set"

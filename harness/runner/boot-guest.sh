@@ -1,0 +1,207 @@
+#!/bin/bash
+# boot-guest.sh: boot a splitfail kernel in QEMU, run one command inside, and say how it ended.
+# The guest gets 2 vCPUs and two NUMA nodes, the host's / read-only over 9p as its root, and the
+# results folder as a writable 9p export mounted at the same path. harness/runner/guest-init.sh
+# is its init; the serial console goes to <results>/console.log (streamed to stderr unless
+# --quiet). KVM is used when a quick probe boots a kernel with it, software emulation otherwise.
+# One socket per node (a shared LLC across nodes makes the kernel WARN at boot).
+# The kernel runs with oops=panic panic=-1 and QEMU with -no-reboot, so an oops or a panic ends
+# QEMU at once; a hang ends at --timeout. How it ended goes to <results>/.guest/outcome.
+# Exit: the command's own exit code when it finished; 100 the guest died (panic/oops) while it
+# ran; 101 the guest hung (timeout); 125 the kernel did not boot to init; 3 runner error.
+set -euo pipefail
+
+readonly ME=boot-guest
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+readonly ROOT
+readonly EXIT_DIED=100 EXIT_HANG=101 EXIT_NOBOOT=125 EXIT_RUNNER=3
+KERNEL=
+RESULTS=
+MEMORY=1G
+TIMEOUT=1800
+ACCEL=${SPLITFAIL_ACCEL:-auto}
+CONSOLE=
+EXTRA_APPEND=
+QUIET=0
+PROBE_ONLY=0
+PROBE_SECONDS=${SPLITFAIL_KVM_PROBE_SECONDS:-8}
+QEMU=${SPLITFAIL_QEMU:-qemu-system-x86_64}
+
+say() { echo "$ME: $*" >&2; }
+die() { local rc=$1; shift; say "$*"; exit "$rc"; }
+
+usage() {
+	cat <<EOF
+usage: $ME.sh --kernel BZIMAGE --results DIR [options] -- COMMAND [ARGS...]
+       $ME.sh --probe --kernel BZIMAGE     print the accelerator to use: kvm or tcg
+  --memory SIZE     RAM per NUMA node (two nodes), e.g. 1G (default $MEMORY)
+  --timeout S       whole-guest time limit in seconds (default $TIMEOUT)
+  --accel A         auto|kvm|tcg (default auto = probe; env SPLITFAIL_ACCEL)
+  --console FILE    serial console log (default DIR/console.log)
+  --append ARGS     extra kernel command line
+  --quiet           do not stream the console to stderr
+COMMAND runs in the guest from $ROOT with DIR mounted writable at DIR.
+Exit: the command's code; $EXIT_DIED guest died; $EXIT_HANG guest hung; $EXIT_NOBOOT no boot;
+$EXIT_RUNNER runner error.
+EOF
+}
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel|--results|--memory|--timeout|--accel|--console|--append)
+		[ $# -ge 2 ] || { usage >&2; exit 2; } ;;
+	esac
+	case $1 in
+	--kernel) KERNEL=$2; shift 2 ;;
+	--results) RESULTS=$2; shift 2 ;;
+	--memory) MEMORY=$2; shift 2 ;;
+	--timeout) TIMEOUT=$2; shift 2 ;;
+	--accel) ACCEL=$2; shift 2 ;;
+	--console) CONSOLE=$2; shift 2 ;;
+	--append) EXTRA_APPEND=$2; shift 2 ;;
+	--quiet) QUIET=1; shift ;;
+	--probe) PROBE_ONLY=1; shift ;;
+	-h|--help) usage; exit 0 ;;
+	--) shift; break ;;
+	*) usage >&2; exit 2 ;;
+	esac
+done
+
+[ -n "$KERNEL" ] && [ -r "$KERNEL" ] || die 2 "--kernel: '$KERNEL' is not a readable bzImage"
+command -v "$QEMU" >/dev/null || die "$EXIT_RUNNER" "$QEMU not found (harness/runner/deps.sh vm)"
+
+# Size like 512M or 2G to MiB.
+size_mib() {
+	local n=${1%[KkMmGgTt]} unit=${1: -1}
+	case $n in ''|*[!0-9]*) return 1 ;; esac
+	case $unit in
+	[Kk]) echo $(( n / 1024 )) ;;
+	[Mm]) echo "$n" ;;
+	[Gg]) echo $(( n * 1024 )) ;;
+	[Tt]) echo $(( n * 1024 * 1024 )) ;;
+	*) echo $(( $1 / 1024 / 1024 )) ;;
+	esac
+}
+
+# KVM works when a guest kernel gets far enough to look for its root device within a few
+# seconds; on hosts with a broken nested hypervisor QEMU aborts or hangs instead.
+probe_accel() {
+	local out rc=0
+	if [ ! -w /dev/kvm ]; then
+		say "no usable /dev/kvm: software emulation (tcg)"
+		echo tcg
+		return
+	fi
+	out=$(mktemp /tmp/splitfail-kvm-probe.XXXXXX)
+	timeout -k 2 "$PROBE_SECONDS" "$QEMU" -accel kvm -cpu host -smp 1 -m 256 -nodefaults \
+		-display none -no-reboot -serial "file:$out" -kernel "$KERNEL" \
+		-append "console=ttyS0 panic=-1 root=/dev/splitfail-kvm-probe" \
+		>/dev/null 2>&1 || rc=$?
+	if grep -qE 'VFS: (Cannot open|Unable to mount) root|Kernel panic' "$out"; then
+		say "KVM probe booted a kernel: using kvm"
+		echo kvm
+	else
+		say "KVM probe failed (qemu exit $rc, $(wc -l < "$out") console lines in" \
+			"${PROBE_SECONDS}s): software emulation (tcg, multi-threaded)"
+		echo tcg
+	fi
+	rm -f "$out"
+}
+
+if [ "$PROBE_ONLY" = 1 ]; then
+	probe_accel
+	exit 0
+fi
+
+[ $# -gt 0 ] || { usage >&2; exit 2; }
+[ -n "$RESULTS" ] || die 2 "--results DIR is required"
+mkdir -p "$RESULTS"
+RESULTS=$(cd "$RESULTS" && pwd -P)
+case "$RESULTS$ROOT" in *[[:space:]]*) die 2 "paths with white space cannot go on the kernel cmdline" ;; esac
+MEM_MIB=$(size_mib "$MEMORY") || die 2 "--memory: cannot parse '$MEMORY'"
+case $TIMEOUT in ''|*[!0-9]*) die 2 "--timeout wants seconds, got '$TIMEOUT'" ;; esac
+CONSOLE=${CONSOLE:-$RESULTS/console.log}
+case $ACCEL in
+auto) ACCEL=$(probe_accel) ;;
+kvm|tcg) ;;
+*) die 2 "--accel wants auto, kvm or tcg, got '$ACCEL'" ;;
+esac
+
+GUEST=$RESULTS/.guest
+rm -rf "$GUEST"
+mkdir -p "$GUEST"
+{
+	echo "# written by boot-guest.sh; sourced by guest-init.sh"
+	printf 'JOB_CWD=%q\n' "$ROOT"
+	printf 'JOB_CMD=('
+	printf ' %q' "$@"
+	printf ' )\n'
+} > "$GUEST/job.sh"
+
+if [ "$ACCEL" = kvm ]; then
+	ACCEL_ARGS=(-accel kvm -cpu host)
+else
+	ACCEL_ARGS=(-accel tcg,thread=multi)
+fi
+NINEP=trans=virtio,version=9p2000.L,msize=262144
+APPEND="console=ttyS0 loglevel=5 oops=panic panic=-1 root=/dev/root rootfstype=9p"
+APPEND+=" rootflags=$NINEP,cache=loose ro init=$ROOT/harness/runner/guest-init.sh"
+APPEND+=" splitfail.guest=1 splitfail.results=$RESULTS $EXTRA_APPEND"
+QEMU_ARGS=("${ACCEL_ARGS[@]}" -smp 2,sockets=2,cores=1,threads=1 -m "$(( MEM_MIB * 2 ))M"
+	-object "memory-backend-ram,id=m0,size=${MEM_MIB}M"
+	-object "memory-backend-ram,id=m1,size=${MEM_MIB}M"
+	-numa "node,nodeid=0,cpus=0,memdev=m0" -numa "node,nodeid=1,cpus=1,memdev=m1"
+	-nodefaults -display none -no-reboot -serial "file:$CONSOLE"
+	-fsdev "local,id=root,path=/,security_model=none,readonly=on,multidevs=remap"
+	-device "virtio-9p-pci,fsdev=root,mount_tag=/dev/root"
+	-fsdev "local,id=res,path=$RESULTS,security_model=none,multidevs=remap"
+	-device "virtio-9p-pci,fsdev=res,mount_tag=splitfail-results"
+	-kernel "$KERNEL" -append "$APPEND")
+printf '%q ' "$QEMU" "${QEMU_ARGS[@]}" > "$GUEST/qemu-cmdline"
+echo >> "$GUEST/qemu-cmdline"
+
+say "booting $KERNEL with $ACCEL: 2 vCPUs, 2 nodes x ${MEM_MIB} MiB, timeout ${TIMEOUT}s," \
+	"console $CONSOLE"
+: > "$CONSOLE"
+start=$(date +%s)
+timeout -k 10 "$TIMEOUT" "$QEMU" "${QEMU_ARGS[@]}" > "$GUEST/qemu.log" 2>&1 &
+qemu_pid=$!
+tail_pid=
+if [ "$QUIET" = 0 ]; then
+	tail -n +1 -F "$CONSOLE" >&2 2>/dev/null &
+	tail_pid=$!
+fi
+trap 'kill -TERM $qemu_pid 2>/dev/null; [ -n "$tail_pid" ] && kill $tail_pid 2>/dev/null; exit 130' \
+	INT TERM
+qemu_rc=0
+wait "$qemu_pid" || qemu_rc=$?
+trap - INT TERM
+if [ -n "$tail_pid" ]; then
+	sleep 0.5
+	kill "$tail_pid" 2>/dev/null || true
+	wait "$tail_pid" 2>/dev/null || true
+fi
+elapsed=$(( $(date +%s) - start ))
+
+outcome() { echo "$1 accel=$ACCEL seconds=$elapsed qemu_exit=$qemu_rc" > "$GUEST/outcome"; }
+if [ -s "$GUEST/exit-code" ]; then
+	rc=$(cat "$GUEST/exit-code")
+	outcome "completed exit=$rc"
+	say "guest finished in ${elapsed}s; command exited $rc"
+	exit "$rc"
+fi
+if [ ! -e "$GUEST/started" ]; then
+	outcome noboot
+	say "kernel did not boot to init (qemu exit $qemu_rc after ${elapsed}s); console tail:"
+	tail -n 15 "$CONSOLE" | sed 's/^/  | /' >&2
+	[ -s "$GUEST/qemu.log" ] && sed 's/^/  qemu: /' "$GUEST/qemu.log" >&2
+	exit "$EXIT_NOBOOT"
+fi
+if [ "$qemu_rc" = 124 ] || [ "$qemu_rc" = 137 ]; then
+	outcome hang
+	say "guest hung: killed after the ${TIMEOUT}s time limit"
+	exit "$EXIT_HANG"
+fi
+outcome died
+say "guest died after ${elapsed}s (qemu exit $qemu_rc) before the command finished"
+exit "$EXIT_DIED"

@@ -1,0 +1,100 @@
+#!/bin/bash
+# guest-init.sh: PID 1 of the splitfail QEMU guest (booted by harness/runner/boot-guest.sh).
+# The root filesystem is the host's / shared read-only over 9p; the run's results folder is a
+# second, writable 9p export mounted at the same absolute path as on the host, so every path the
+# harness records is valid on both sides. This script mounts the pseudo filesystems, sets up zram
+# swap and a small hugetlb pool, dumps the fault attributes, runs the job boot-guest.sh wrote
+# (<results>/.guest/job.sh), dumps the attributes again and powers the guest off. It must never
+# exit: PID 1 exiting panics the kernel. Markers in <results>/.guest/ tell the host how far it got.
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root LANG=C.UTF-8
+umask 022
+
+log() { echo "splitfail-guest: $*"; }
+
+power_off() {
+	sync
+	[ -n "${RESULTS:-}" ] && umount "$RESULTS" 2>/dev/null
+	echo o > /proc/sysrq-trigger
+	sleep 30
+	log "power-off did not happen"
+	while :; do sleep 3600; done
+}
+
+cmdline_value() {
+	local word
+	for word in $(cat /proc/cmdline); do
+		case $word in "$1="*) echo "${word#*=}"; return 0 ;; esac
+	done
+	return 1
+}
+
+# Every readable attribute of every fault-injection directory, "dir/attr value" per line.
+dump_fault_attrs() {
+	local d f
+	for d in /sys/kernel/debug/fail*/; do
+		[ -d "$d" ] || continue
+		for f in "$d"*; do
+			[ -f "$f" ] && [ -r "$f" ] || continue
+			printf '%s %s\n' "${f#/sys/kernel/debug/}" "$(tr '\n' ' ' < "$f" 2>&1)"
+		done
+	done
+}
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mountpoint -q /dev || mount -t devtmpfs devtmpfs /dev
+mkdir -p /dev/pts /dev/shm /dev/hugepages
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /dev/shm
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null || log "no cgroup2"
+mount -t hugetlbfs hugetlbfs /dev/hugepages 2>/dev/null || log "no hugetlbfs"
+log "init started on $(uname -r), $(nproc) CPUs"
+
+RESULTS=$(cmdline_value splitfail.results) || { log "no splitfail.results= on cmdline"; power_off; }
+mkdir -p "$RESULTS" 2>/dev/null	# a results folder under /tmp or /run is on the guest's tmpfs
+if ! mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 splitfail-results "$RESULTS"; then
+	log "cannot mount the results export at $RESULTS"
+	power_off
+fi
+GUEST=$RESULTS/.guest
+date -u '+%FT%TZ' > "$GUEST/started"
+
+# Swap on zram (MADV_PAGEOUT needs somewhere to put pages) and a small hugetlb pool.
+ZRAM_SIZE=$(cmdline_value splitfail.zram) || ZRAM_SIZE=512M
+HUGETLB_PAGES=$(cmdline_value splitfail.hugetlb) || HUGETLB_PAGES=16
+if [ -e /sys/block/zram0/disksize ] && echo "$ZRAM_SIZE" > /sys/block/zram0/disksize &&
+   mkswap /dev/zram0 >/dev/null && swapon /dev/zram0; then
+	log "swap on zram0 ($ZRAM_SIZE)"
+else
+	log "zram swap could not be set up"
+fi
+echo "$HUGETLB_PAGES" > /proc/sys/vm/nr_hugepages 2>/dev/null
+log "hugetlb pool: $(cat /proc/sys/vm/nr_hugepages 2>/dev/null) pages," \
+    "nodes: $(ls -d /sys/devices/system/node/node* 2>/dev/null | wc -l)," \
+    "fault attributes: $(cd /sys/kernel/debug && echo fail*)"
+
+dump_fault_attrs > "$GUEST/fault-attrs-before.txt"
+[ -r /proc/config.gz ] && cp /proc/config.gz "$GUEST/config.gz"
+
+rc=127
+if [ -r "$GUEST/job.sh" ]; then
+	# job.sh sets JOB_CWD and the JOB_CMD array (quoted with printf %q by boot-guest.sh).
+	# shellcheck source=/dev/null
+	. "$GUEST/job.sh"
+	cd "$JOB_CWD" || log "cannot cd to $JOB_CWD"
+	log "running: ${JOB_CMD[*]}"
+	"${JOB_CMD[@]}" < /dev/null
+	rc=$?
+	cd /
+else
+	log "no job file $GUEST/job.sh"
+fi
+log "job exited with $rc"
+
+dump_fault_attrs > "$GUEST/fault-attrs-after.txt"
+echo "$rc" > "$GUEST/exit-code"
+power_off
