@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * leak.c - after a workload exits, nr_page_table_pages, nr_anon_transparent_hugepages and
+ * nr_anon_pages must come back to their values from before the run.
+ *
+ * Freed page tables and folios may trail the exit (RCU, deferred split, per-CPU batches),
+ * so the counters are polled for up to settle_ms. Other processes move these system-wide
+ * counters too, so each has a tolerance from the profile. Page tables and anonymous THPs
+ * are quiet in a guest: a residual above tolerance after the settle loop is a leak. The
+ * anonymous page count is noisy wherever anything else runs, so a residual there is only
+ * a leak when it repeats on growth_runs consecutive runs of the same workload (each run's
+ * residual is measured from its own baseline, so repeats mean growth); a single excess is noted in the evidence, not judged.
+ */
+#include <string.h>
+
+#include "splitfail.h"
+
+#define SETTLE_STEP_MS	100
+
+struct counter_rule {
+	const char *name;
+	long long tol;
+};
+
+int leak_check(const char *root, const struct vmstat *before, const struct leak_params *lp,
+	       struct leak_state *ls, struct vmstat *settled, char *ev, size_t evlen)
+{
+	struct counter_rule rules[3] = {
+		{ "nr_page_table_pages", lp->pgtable_pages },
+		{ "nr_anon_transparent_hugepages", lp->anon_thps },
+		{ "nr_anon_pages", lp->anon_pages },
+	};
+	long long resid[3] = { 0, 0, 0 };
+	int waited = 0, leak = 0, over;
+
+	ev[0] = '\0';
+	for (;;) {
+		over = 0;
+		if (vmstat_read(root, settled))
+			return 0;
+		for (int i = 0; i < 3; i++) {
+			long long b = vmstat_get(before, rules[i].name);
+			long long a = vmstat_get(settled, rules[i].name);
+
+			resid[i] = (a < 0 || b < 0) ? 0 : a - b;
+			if (resid[i] > rules[i].tol)
+				over = 1;
+		}
+		if (!over || waited >= lp->settle_ms)
+			break;
+		sf_sleep_ms(SETTLE_STEP_MS);
+		waited += SETTLE_STEP_MS;
+	}
+	for (int i = 0; i < 2; i++)
+		if (resid[i] > rules[i].tol) {
+			leak = 1;
+			sf_appendf(ev, evlen,
+				   "leak: %s expected <= %lld above baseline %lld after %d ms settle, actual +%lld; ",
+				   rules[i].name, rules[i].tol, vmstat_get(before, rules[i].name),
+				   waited, resid[i]);
+		}
+	if (resid[2] > rules[2].tol) {
+		ls->excess_anon[ls->n_excess % 8] = resid[2];
+		ls->n_excess++;
+		sf_appendf(ev, evlen,
+			   "nr_anon_pages +%lld above baseline after %d ms (tolerance %lld, noisy counter: excess %d of %d consecutive runs needed); ",
+			   resid[2], waited, rules[2].tol, ls->n_excess, lp->growth_runs);
+		if (ls->n_excess >= lp->growth_runs) {
+			leak = 1;
+			sf_appendf(ev, evlen, "leak: nr_anon_pages stayed above baseline on %d consecutive runs; ",
+				   ls->n_excess);
+		}
+	} else {
+		ls->n_excess = 0;
+	}
+	return leak;
+}

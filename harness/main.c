@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * main.c - the splitfail harness: parse options, take the lock, restore what a killed run
+ * left in the journal, find fault injection, enumerate workload test cases, run each
+ * under the profile's strategies, write results, and restore every knob on the way out
+ * (normal end, SIGINT/SIGTERM/SIGHUP, errors). Exit codes: docs/protocol.md.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "splitfail.h"
+
+static volatile int stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static void kernel_release(const char *root, char *out, size_t len)
+{
+	char path[SF_PATH_MAX];
+	struct utsname u;
+
+	sf_path(path, sizeof(path), root, "/proc/sys/kernel/osrelease");
+	if (root[0] && sf_read_file(path, out, len) > 0) {
+		out[strcspn(out, "\n")] = '\0';
+		return;
+	}
+	uname(&u);
+	snprintf(out, len, "%s", u.release);
+}
+
+/* results/<UTC>-<release>/ with results/latest pointing at it, unless --out was given. */
+static int make_out_dir(struct options *o, const char *top, const char *release)
+{
+	char stamp[32], link[SF_PATH_MAX], base[SF_PATH_MAX];
+	time_t now = time(NULL);
+	int ret;
+
+	if (!o->out_dir[0]) {
+		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime(&now));
+		snprintf(base, sizeof(base), "%s/results", top);
+		snprintf(o->out_dir, sizeof(o->out_dir), "%s/%s-%s", base, stamp, release);
+		ret = sf_mkdir_p(o->out_dir);
+		if (ret)
+			return ret;
+		snprintf(link, sizeof(link), "%s/latest", base);
+		unlink(link);
+		if (symlink(strrchr(o->out_dir, '/') + 1, link))
+			perror("splitfail: results/latest");
+		return 0;
+	}
+	return sf_mkdir_p(o->out_dir);
+}
+
+static void strategies_str(const struct options *o, char *out, size_t len)
+{
+	out[0] = '\0';
+	for (int i = 0; i < STRAT_COUNT; i++)
+		if (o->strategies[i])
+			sf_appendf(out, len, "%s%s", out[0] ? "," : "", strategy_name(i));
+}
+
+/* Check --target names before anything runs: an unknown function is a usage error. */
+static int check_targets(const struct options *o)
+{
+	char path[SF_PATH_MAX], name[SF_NAME_MAX], err[512];
+	unsigned long a, b;
+
+	if (!o->targets[0])
+		return 0;
+	sf_path(path, sizeof(path), o->root, "/proc/kallsyms");
+	for (const char *p = o->targets; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(p, ","), p);
+		if (kallsyms_lookup(path, name, &a, &b, err, sizeof(err))) {
+			fprintf(stderr, "splitfail: --target: %s\n", err);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int list_cases(const struct wl_case *cases, int n)
+{
+	for (int i = 0; i < n; i++)
+		printf("%s:%s\n", cases[i].workload, cases[i].name);
+	return SF_EXIT_OK;
+}
+
+static int run_suite(struct options *o, struct fault_env *fe, struct wl_case *cases, int n,
+		     const char *release)
+{
+	static struct suite s;
+	char strat[64];
+	int ret = 0, rank = 0, fails, errors, index = 0;
+
+	memset(&s, 0, sizeof(s));
+	s.o = o;
+	s.fe = fe;
+	s.root = o->root;
+	s.stop = &stop_signal;
+	if (readlink("/proc/self/exe", s.self, sizeof(s.self) - 1) < 0)
+		snprintf(s.self, sizeof(s.self), "splitfail");
+	snprintf(s.log_dir, sizeof(s.log_dir), "%s/logs", o->out_dir);
+	strategies_str(o, strat, sizeof(strat));
+	if (results_open(o->out_dir, release, o->profile_name, o->seed, strat, o->strict)) {
+		fprintf(stderr, "splitfail: cannot write results to %s: %s\n", o->out_dir,
+			strerror(errno));
+		return SF_EXIT_HARNESS;
+	}
+	if (!fe->available && (o->strategies[STRAT_RANDOM] || o->strategies[STRAT_SWEEP] ||
+			       o->strategies[STRAT_TARGETED]))
+		fprintf(stderr, "splitfail: injection runs will be SKIP: %s\n", fe->reason);
+	for (int rep = 0; rep < o->repeat && !stop_signal && ret >= 0; rep++) {
+		for (int i = 0; i < n && !stop_signal && ret >= 0; i++) {
+			rank = (i && !strcmp(cases[i].workload, cases[i - 1].workload)) ? rank + 1 :
+											  0;
+			if (o->cases[0] && !sf_list_has(o->cases, cases[i].name))
+				continue;
+			if (index++ % o->shard_n != o->shard_i)
+				continue;
+			ret = suite_run_case(&s, &cases[i], rank, rep);
+		}
+	}
+	if (o->progress && isatty(2))
+		fputc('\n', stderr);
+	results_finish();
+	fails = results_count(V_FAIL) + (o->strict ? results_count(V_SILENT_SKIP) : 0);
+	fprintf(stderr,
+		"splitfail: %d pass, %d fail, %d silent-skip, %d skip, %d error; faults injected %lld; results in %s\n",
+		results_count(V_PASS), results_count(V_FAIL), results_count(V_SILENT_SKIP),
+		results_count(V_SKIP), results_count(V_ERROR), results_faults(), o->out_dir);
+	errors = results_count(V_ERROR);
+	results_close();
+	if (stop_signal) {
+		fprintf(stderr, "splitfail: interrupted by signal %d; knobs restored\n",
+			stop_signal);
+		return SF_EXIT_HARNESS;
+	}
+	if (ret < 0) {
+		fprintf(stderr, "splitfail: stopped on error: %s\n", strerror(-ret));
+		return SF_EXIT_HARNESS;
+	}
+	if (fails)
+		return SF_EXIT_BUG;
+	return errors ? SF_EXIT_HARNESS : SF_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	static struct options o;
+	static struct fault_env fe;
+	char top[SF_PATH_MAX], release[256], err[1024];
+	struct wl_case *cases = NULL;
+	int n = 0, rc, ret;
+
+	ret = cli_parse(argc, argv, &o);
+	if (ret == 1) {
+		cli_usage(stdout);
+		return SF_EXIT_OK;
+	}
+	if (ret) {
+		fprintf(stderr, "splitfail: see --help\n");
+		return SF_EXIT_USAGE;
+	}
+	sf_top_dir(top, sizeof(top));
+	if (!o.workload_dir[0])
+		snprintf(o.workload_dir, sizeof(o.workload_dir), "%s/build/workloads", top);
+	if (!o.state_dir[0])
+		snprintf(o.state_dir, sizeof(o.state_dir), "%s/run/splitfail", o.root);
+	if (check_targets(&o))
+		return SF_EXIT_USAGE;
+	if (workloads_list(o.workload_dir, o.only, &cases, &n, err, sizeof(err))) {
+		fprintf(stderr, "splitfail: %s\n", err);
+		return o.only[0] ? SF_EXIT_USAGE : SF_EXIT_HARNESS;
+	}
+	if (o.list)
+		return list_cases(cases, n);
+	if (knobs_init(o.state_dir) || knobs_lock())
+		return SF_EXIT_HARNESS;
+	install_signals();
+	if (knobs_recover() < 0) {
+		knobs_unlock();
+		return SF_EXIT_HARNESS;
+	}
+	kernel_release(o.root, release, sizeof(release));
+	fault_discover(o.root, o.attrs, &fe);
+	if (kmsg_open(o.root))
+		fprintf(stderr, "splitfail: no kernel log (%s/dev/kmsg): %s\n", o.root,
+			strerror(errno));
+	if (make_out_dir(&o, top, release)) {
+		fprintf(stderr, "splitfail: cannot create %s: %s\n", o.out_dir, strerror(errno));
+		rc = SF_EXIT_HARNESS;
+	} else {
+		rc = run_suite(&o, &fe, cases, n, release);
+	}
+	kmsg_close();
+	if (knobs_restore()) {
+		fprintf(stderr, "splitfail: some knobs could not be restored; see above\n");
+		rc = SF_EXIT_HARNESS;
+	}
+	knobs_unlock();
+	free(cases);
+	return rc;
+}

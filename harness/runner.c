@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * runner.c - run one workload test case: fork, own process group, environment from
+ * docs/protocol.md (SPLITFAIL_SEED/INJECT/ITERATIONS), output to a log file and parsed on
+ * the fly for `# splitfail:` lines and skip reasons, smaps_rollup sampled while it lives,
+ * a time limit after which every process of the group has its state, wchan and
+ * /proc/PID/stack recorded before the group is killed. Per-process files always come from
+ * the real /proc (the children are real even when --root points at a fake tree).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "splitfail.h"
+
+#define SAMPLE_MS	50
+
+/* Value of key=... in a `# splitfail:` line, copied up to the next space. */
+static int token(const char *line, const char *key, char *out, size_t len)
+{
+	char pat[64];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), " %s=", key);
+	p = strstr(line, pat);
+	if (!p)
+		return -1;
+	p += strlen(pat);
+	snprintf(out, len, "%.*s", (int)strcspn(p, " \n"), p);
+	return 0;
+}
+
+void run_parse_line(const char *line, struct run_obs *ro)
+{
+	const char *sf = strstr(line, "splitfail: ");
+	char v[256];
+
+	if (sf && line[0] == '#') {
+		sf += strlen("splitfail:");
+		if (!strncmp(sf, " window ", 8)) {
+			ro->win.windows++;
+			if (!token(sf, "consumed", v, sizeof(v))) {
+				if (!strcmp(v, "1"))
+					ro->win.consumed++;
+				else if (!strcmp(v, "?"))
+					ro->win.unknown++;
+			}
+			if (!token(sf, "ret", v, sizeof(v)))
+				ro->win.last_ret = atoi(v);
+			token(sf, "errno", ro->win.last_errno, sizeof(ro->win.last_errno));
+			if (!token(sf, "op", v, sizeof(v)) && !strstr(ro->win.ops, v))
+				sf_appendf(ro->win.ops, sizeof(ro->win.ops), "%s%s",
+					   ro->win.ops[0] ? "," : "", v);
+		} else if (!strncmp(sf, " silent-skip ", 13)) {
+			ro->silent_skips++;
+			if (!token(sf, "pages", v, sizeof(v)))
+				ro->silent_pages += atoll(v);
+			sf_appendf(ro->silent_detail, sizeof(ro->silent_detail), "%s\n", line);
+		} else if (!strncmp(sf, " rate ", 6)) {
+			snprintf(ro->rate, sizeof(ro->rate), "%s", sf + 6);
+		} else if (!strncmp(sf, " check ", 7) && strstr(sf, "result=FAIL")) {
+			sf_appendf(ro->fail_lines, sizeof(ro->fail_lines), "%s\n", line);
+		}
+		return;
+	}
+	sf = strstr(line, "# SKIP");
+	if (sf && !ro->skip_reason[0]) {
+		sf += 6;
+		while (*sf == ' ')
+			sf++;
+		snprintf(ro->skip_reason, sizeof(ro->skip_reason), "%s", sf);
+		return;
+	}
+	/* kselftest failure evidence: "# name: what: expected x, got y" and EXPECT lines */
+	if (line[0] == '#' && (strstr(line, "expected") || strstr(line, "Expected") ||
+			       strstr(line, "FAIL")))
+		sf_appendf(ro->fail_lines, sizeof(ro->fail_lines), "%s\n", line);
+}
+
+/* State, wchan and kernel stack of every process in the group, for a hang verdict. */
+static void record_hang(const char *root, pid_t pgid, char *out, size_t len)
+{
+	char path[SF_PATH_MAX], rel[96], buf[2048], *rp;
+	struct dirent *de;
+	DIR *d;
+
+	sf_path(path, sizeof(path), root, "/proc");
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		int pid = atoi(de->d_name), pgrp = 0;
+		char state = '?';
+
+		if (pid <= 0)
+			continue;
+		snprintf(rel, sizeof(rel), "/proc/%d/stat", pid);
+		sf_path(path, sizeof(path), root, rel);
+		if (sf_read_file(path, buf, sizeof(buf)) <= 0)
+			continue;
+		rp = strrchr(buf, ')');
+		if (!rp || sscanf(rp + 1, " %c %*d %d", &state, &pgrp) != 2 || pgrp != pgid)
+			continue;
+		sf_appendf(out, len, "pid %d state %c", pid, state);
+		snprintf(rel, sizeof(rel), "/proc/%d/wchan", pid);
+		sf_path(path, sizeof(path), root, rel);
+		if (sf_read_file(path, buf, sizeof(buf)) > 0)
+			sf_appendf(out, len, " wchan %s", buf);
+		snprintf(rel, sizeof(rel), "/proc/%d/stack", pid);
+		sf_path(path, sizeof(path), root, rel);
+		if (sf_read_file(path, buf, sizeof(buf)) > 0)
+			sf_appendf(out, len, "\n%s", buf);
+		else
+			sf_appendf(out, len, "\n(no /proc/%d/stack)\n", pid);
+	}
+	closedir(d);
+}
+
+static void child_exec(const struct wl_case *c, const char *inject, unsigned long long seed,
+		       int out_fd)
+{
+	char seed_s[32];
+
+	setpgid(0, 0);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	dup2(out_fd, 1);
+	dup2(out_fd, 2);
+	close(out_fd);
+	snprintf(seed_s, sizeof(seed_s), "%llu", seed);
+	setenv("SPLITFAIL_SEED", seed_s, 1);
+	setenv("SPLITFAIL_INJECT", inject, 1);
+	setenv("SPLITFAIL_ITERATIONS", "1", 1);
+	execl(c->path, c->path, "-r", c->name, (char *)NULL);
+	fprintf(stderr, "splitfail: exec %s: %s\n", c->path, strerror(errno));
+	_exit(127);
+}
+
+/* Split the pipe's bytes into lines for the parser; keeps a partial line in acc. */
+static void feed(char *acc, size_t *acc_len, size_t cap, const char *data, size_t n,
+		 struct run_obs *ro)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (data[i] == '\n' || *acc_len == cap - 1) {
+			acc[*acc_len] = '\0';
+			run_parse_line(acc, ro);
+			*acc_len = 0;
+			continue;
+		}
+		acc[(*acc_len)++] = data[i];
+	}
+}
+
+int run_case(const struct wl_case *c, const char *inject, unsigned long long seed, int timeout_s,
+	     const char *log_path, volatile int *stop, struct run_obs *ro)
+{
+	char buf[4096], acc[4096], sample[512];
+	size_t acc_len = 0;
+	double start = sf_now(), next_sample = 0;
+	int pfd[2], status = 0, log_fd, open_pipe = 1;
+	pid_t pid;
+
+	memset(ro, 0, sizeof(*ro));
+	log_fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (log_fd < 0)
+		return -errno;
+	if (pipe2(pfd, O_CLOEXEC)) {
+		close(log_fd);
+		return -errno;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(log_fd);
+		return -errno;
+	}
+	if (!pid) {
+		close(pfd[0]);
+		child_exec(c, inject, seed, dup(pfd[1]));
+	}
+	setpgid(pid, pid);
+	close(pfd[1]);
+	for (;;) {
+		struct pollfd p = { pfd[0], POLLIN, 0 };
+		pid_t w;
+		ssize_t n;
+
+		if (open_pipe && poll(&p, 1, SAMPLE_MS) > 0) {
+			n = read(pfd[0], buf, sizeof(buf));
+			if (n > 0) {
+				if (write(log_fd, buf, n) != n)
+					perror("splitfail: write log");
+				feed(acc, &acc_len, sizeof(acc), buf, (size_t)n, ro);
+			} else if (n == 0) {
+				open_pipe = 0;
+			}
+		} else if (!open_pipe) {
+			sf_sleep_ms(10);
+		}
+		if (sf_now() >= next_sample) {
+			if (!smaps_rollup_sample("", pid, sample, sizeof(sample)))
+				snprintf(ro->smaps, sizeof(ro->smaps), "%s", sample);
+			next_sample = sf_now() + SAMPLE_MS / 1000.0;
+		}
+		w = waitpid(pid, &status, WNOHANG);
+		if (w == pid && !open_pipe)
+			break;
+		if (w == pid) {
+			/* Drain what is left; grandchildren may still hold the pipe. */
+			while ((n = read(pfd[0], buf, sizeof(buf))) > 0) {
+				if (write(log_fd, buf, n) != n)
+					perror("splitfail: write log");
+				feed(acc, &acc_len, sizeof(acc), buf, (size_t)n, ro);
+				if (poll(&(struct pollfd){ pfd[0], POLLIN, 0 }, 1, 200) <= 0)
+					break;
+			}
+			kill(-pid, SIGKILL);
+			break;
+		}
+		if (*stop || sf_now() - start > timeout_s) {
+			if (!*stop) {
+				ro->timed_out = 1;
+				record_hang("", pid, ro->hang, sizeof(ro->hang));
+			}
+			kill(-pid, SIGKILL);
+			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+				;
+			break;
+		}
+	}
+	if (acc_len)
+		feed(acc, &acc_len, sizeof(acc), "\n", 1, ro);
+	close(pfd[0]);
+	ro->seconds = sf_now() - start;
+	if (WIFEXITED(status)) {
+		ro->exited = 1;
+		ro->exit_code = WEXITSTATUS(status);
+		ro->exec_failed = ro->exit_code == 127;
+	} else if (WIFSIGNALED(status)) {
+		ro->signaled = 1;
+		ro->sig = WTERMSIG(status);
+	}
+	if (ro->timed_out) {
+		ro->signaled = 0;
+		ro->exited = 0;
+	}
+	snprintf(buf, sizeof(buf),
+		 "\n# splitfail-harness: exit=%d signal=%d timed_out=%d seconds=%.3f smaps_rollup: %s\n",
+		 ro->exited ? ro->exit_code : -1, ro->signaled ? ro->sig : 0, ro->timed_out,
+		 ro->seconds, ro->smaps[0] ? ro->smaps : "(not sampled)");
+	if (write(log_fd, buf, strlen(buf)) < 0)
+		perror("splitfail: write log");
+	if (ro->hang[0] && write(log_fd, ro->hang, strlen(ro->hang)) < 0)
+		perror("splitfail: write log");
+	close(log_fd);
+	return 0;
+}

@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * splitfail.h - shared types and functions of the splitfail harness.
+ *
+ * The harness runs THP workloads as child processes, arms fault injection around them,
+ * probes the system before and after, judges a verdict and writes results. Each .c file
+ * of harness/ owns one of these jobs; this header is the contract between them.
+ */
+#ifndef SPLITFAIL_H
+#define SPLITFAIL_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+/* Every snprintf in the harness bounds on purpose: a truncated path or note is acceptable. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
+
+#define SF_EXIT_OK		0
+#define SF_EXIT_BUG		1
+#define SF_EXIT_USAGE		2
+#define SF_EXIT_HARNESS		3
+
+#define SF_PATH_MAX		4096
+#define SF_NAME_MAX		256
+#define SF_EVIDENCE_MAX		4096
+#define SF_MAX_ATTRS		16
+#define SF_MAX_TARGETS		32
+
+enum strategy { STRAT_OFF, STRAT_RANDOM, STRAT_SWEEP, STRAT_TARGETED, STRAT_COUNT };
+enum verdict { V_PASS, V_FAIL, V_SILENT_SKIP, V_SKIP, V_ERROR, V_COUNT };
+
+/* Fault-attribute parameters; -1 means "leave the kernel's value alone". */
+struct fault_params {
+	long long probability;
+	long long interval;
+	long long times;
+	long long space;
+	long long verbose;
+	long long min_order;
+	long long ignore_gfp_wait;	/* 0 = N, 1 = Y */
+	long long ignore_gfp_highmem;
+	long long sweep_times;		/* times bound under fail-nth, for counting */
+};
+
+struct leak_params {
+	int settle_ms;
+	long long pgtable_pages;	/* tolerance, pages */
+	long long anon_thps;		/* tolerance, THPs */
+	long long anon_pages;		/* tolerance, pages (noisy: judged on growth) */
+	int growth_runs;		/* consecutive excess runs that make a leak */
+};
+
+struct options {
+	char root[SF_PATH_MAX];		/* "" = the real machine */
+	char profile_path[SF_PATH_MAX];
+	char profile_name[SF_NAME_MAX];
+	char only[1024];
+	char cases[1024];		/* --case: comma list of test-case names */
+	char workload_dir[SF_PATH_MAX];
+	char out_dir[SF_PATH_MAX];
+	char state_dir[SF_PATH_MAX];
+	char attrs[512];		/* comma list or "all" */
+	char targets[1024];		/* --target: comma list of kernel functions */
+	int strategies[STRAT_COUNT];
+	int targeted_sweep;		/* targeted runs use sweep instead of random */
+	unsigned long long seed;
+	int repeat;
+	int timeout_s;
+	int shard_i, shard_n;
+	int sweep_cap;
+	int nth;			/* --nth N: run one fail-nth value only */
+	int max_cases;			/* injection runs on the first N cases per workload */
+	int strict;
+	int list;
+	int progress;
+	struct fault_params fp;
+	struct leak_params lp;
+};
+
+/* cli.c */
+int cli_parse(int argc, char **argv, struct options *o);
+void cli_usage(FILE *f);
+const char *strategy_name(int s);
+int strategies_parse(const char *list, int *flags, char *err, size_t errlen);
+
+/* profile.c */
+void profile_defaults(struct options *o);
+int profile_load(const char *path, struct options *o, char *err, size_t errlen);
+int profile_resolve(const char *name_or_path, const char *top, char *out, size_t len);
+
+/* util.c */
+void sf_path(char *out, size_t len, const char *root, const char *path);
+ssize_t sf_read_file(const char *path, char *buf, size_t len);
+int sf_write_file(const char *path, const char *data, size_t len);
+int sf_read_ll(const char *path, long long *v);
+int sf_mkdir_p(const char *path);
+void sf_top_dir(char *out, size_t len);
+int sf_list_has(const char *list, const char *name);
+void sf_sleep_ms(int ms);
+double sf_now(void);
+void sf_appendf(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* knobs.c: save, set, restore, journal, lock */
+int knobs_init(const char *state_dir);
+int knobs_lock(void);
+int knobs_recover(void);
+int knob_set(const char *path, const char *value);
+int knob_note_mount(const char *mountpoint);
+int knobs_restore(void);
+void knobs_unlock(void);
+
+/* fault.c */
+struct fault_attr_dir {
+	char name[64];
+	char path[SF_PATH_MAX];
+	int selected;
+};
+struct fault_env {
+	int available;			/* failslab or fail_page_alloc found */
+	int have_nth;			/* /proc/self/fail-nth */
+	int have_stack_filter;
+	int mounted_debugfs;
+	int n_attrs;
+	struct fault_attr_dir attr[SF_MAX_ATTRS];
+	char reason[256];		/* why injection is unavailable */
+};
+int fault_discover(const char *root, const char *attrs, struct fault_env *fe);
+int fault_configure(struct fault_env *fe, int strategy, const struct fault_params *fp,
+		    unsigned long start, unsigned long end);
+int fault_times_read(struct fault_env *fe, long long *times);
+long long fault_times_consumed(struct fault_env *fe, const long long *before);
+
+/* kallsyms.c */
+int kallsyms_lookup(const char *path, const char *name, unsigned long *start,
+		    unsigned long *end, char *err, size_t errlen);
+
+/* probes.c */
+struct vmstat {
+	int n;
+	char name[256][48];
+	long long val[256];
+};
+int vmstat_read(const char *root, struct vmstat *vs);
+long long vmstat_get(const struct vmstat *vs, const char *name);
+int vmstat_is_tracked(const char *name);
+long long taint_read(const char *root);
+int smaps_rollup_sample(const char *root, pid_t pid, char *out, size_t len);
+int meminfo_line(const char *root, const char *key, long long *kb);
+
+/* kmsg.c */
+int kmsg_open(const char *root);
+int kmsg_collect(char *all, size_t all_len, char *hits, size_t hits_len);
+int kmsg_line_is_bug(const char *line);
+void kmsg_close(void);
+
+/* workloads.c: enumerate workloads and their test cases */
+struct wl_case {
+	char workload[SF_NAME_MAX];
+	char path[SF_PATH_MAX];
+	char name[SF_NAME_MAX];		/* FIXTURE.VARIANT.TEST */
+	int index_in_workload;
+};
+int workloads_list(const char *dir, const char *only, struct wl_case **cases, int *n,
+		   char *err, size_t errlen);
+int workload_parse_listing(const char *text, const char *workload, const char *path,
+			   struct wl_case **cases, int *n);
+int workload_targets(const char *path, char names[][SF_NAME_MAX], int max);
+
+/* runner.c: run one test case of a workload */
+struct window_obs {
+	int windows;
+	int consumed;			/* windows with consumed=1 */
+	int unknown;			/* consumed=? */
+	int last_ret;
+	char last_errno[32];
+	char ops[128];
+};
+struct run_obs {
+	int exited, exit_code, signaled, sig, timed_out, exec_failed;
+	double seconds;
+	struct window_obs win;
+	int silent_skips;
+	long long silent_pages;
+	char silent_detail[512];
+	char skip_reason[256];
+	char fail_lines[1024];
+	char hang[SF_EVIDENCE_MAX];
+	char smaps[512];
+	char rate[256];
+};
+int run_case(const struct wl_case *c, const char *inject, unsigned long long seed, int timeout_s,
+	     const char *log_path, volatile int *stop, struct run_obs *ro);
+void run_parse_line(const char *line, struct run_obs *ro);
+
+/* leak.c */
+struct leak_state {
+	long long excess_anon[8];
+	int n_excess;
+};
+int leak_check(const char *root, const struct vmstat *before, const struct leak_params *lp,
+	       struct leak_state *ls, struct vmstat *settled, char *ev, size_t evlen);
+
+/* verdict.c */
+struct judge_in {
+	struct run_obs ro;
+	int injecting;			/* a fault mode was armed */
+	long long faults_injected;
+	int leak;			/* leak_check() result: 1 = leak */
+	char leak_ev[1024];
+	char kmsg_hits[2048];
+	long long taint_before, taint_after;
+	char harness_error[256];
+};
+int judge(const struct judge_in *in, char *evidence, size_t len);
+const char *verdict_name(int v);
+
+/* results.c */
+struct result {
+	char name[SF_NAME_MAX * 2];
+	int verdict;
+	char strategy[16];
+	long long faults_injected;
+	int consumed;
+	char window[256];
+	char evidence[SF_EVIDENCE_MAX];
+	char reproduce[1024];
+	char vmstat_delta[2048];	/* JSON object text */
+	double seconds;
+};
+int results_open(const char *dir, const char *kernel, const char *profile,
+		 unsigned long long seed, const char *strategies, int strict);
+int results_add(const struct result *r);
+int results_kmsg(const char *name, const char *text);
+int results_finish(void);
+void results_close(void);
+int results_count(int verdict);
+long long results_faults(void);
+void json_escape(FILE *f, const char *s);
+
+/* strategy.c */
+struct suite {
+	struct options *o;
+	struct fault_env *fe;
+	const char *root;
+	volatile int *stop;
+	char self[SF_PATH_MAX];		/* path of this binary, for reproduce lines */
+	char log_dir[SF_PATH_MAX];
+	struct leak_state leak[64];
+	int total, done;
+};
+int suite_run_case(struct suite *s, const struct wl_case *c, int case_rank, int rep);
+
+#endif /* SPLITFAIL_H */

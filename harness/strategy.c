@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * strategy.c - run one test case under each strategy of the profile and record one
+ * verdict per run: `off` (baseline), `random` (probability/interval/times, bounded by
+ * times), `sweep` (fail-nth N = 1, 2, ... until the window no longer consumes the fault,
+ * capped; one verdict per N), `targeted` (stack filter to each kernel function the
+ * workload names that /proc/kallsyms has, then random or sweep). Around every run: vmstat
+ * and taint before/after, leak settle loop, kernel log, then the verdict and results.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "splitfail.h"
+
+#define TARGETS_CACHE	16
+
+struct run_spec {
+	int strategy;
+	int nth;			/* fail-nth value, 0 = task mode */
+	const char *target;		/* stack filter function, or NULL */
+	unsigned long start, end;
+};
+
+static void vmstat_delta_json(const struct vmstat *a, const struct vmstat *b, char *out,
+			      size_t len)
+{
+	int first = 1;
+
+	snprintf(out, len, "{");
+	for (int i = 0; i < b->n; i++) {
+		long long before = vmstat_get(a, b->name[i]);
+
+		if (!vmstat_is_tracked(b->name[i]) || before < 0 || b->val[i] == before)
+			continue;
+		sf_appendf(out, len, "%s\"%s\": %lld", first ? "" : ", ", b->name[i],
+			   b->val[i] - before);
+		first = 0;
+	}
+	sf_appendf(out, len, "}");
+}
+
+static void make_name(char *out, size_t len, const struct wl_case *c, const struct run_spec *r,
+		      int rep)
+{
+	snprintf(out, len, "%s:%s", c->workload, c->name);
+	if (r->strategy == STRAT_RANDOM)
+		sf_appendf(out, len, "@random");
+	if (r->strategy == STRAT_SWEEP && !r->nth)
+		sf_appendf(out, len, "@sweep");
+	if (r->strategy == STRAT_TARGETED && !r->target)
+		sf_appendf(out, len, "@targeted");
+	if (r->target)
+		sf_appendf(out, len, "@target=%s%s", r->target, r->nth ? "," : "");
+	if (r->nth)
+		sf_appendf(out, len, "%snth=%d", r->target ? "" : "@", r->nth);
+	if (rep)
+		sf_appendf(out, len, "#%d", rep + 1);
+}
+
+static void make_reproduce(struct suite *s, const struct wl_case *c, const struct run_spec *r,
+			   char *out, size_t len)
+{
+	const struct options *o = s->o;
+	const struct fault_params *fp = &o->fp;
+
+	snprintf(out, len, "%s --only %s --case %s --seed %llu --timeout %d --workload-dir %s",
+		 s->self, c->workload, c->name, o->seed, o->timeout_s, o->workload_dir);
+	if (o->root[0])
+		sf_appendf(out, len, " --root %s", o->root);
+	if (r->strategy == STRAT_OFF) {
+		sf_appendf(out, len, " --strategy off");
+		return;
+	}
+	sf_appendf(out, len, " --strategy %s --attrs %s", strategy_name(r->strategy), o->attrs);
+	if (r->target)
+		sf_appendf(out, len, " --target %s", r->target);
+	if (r->nth)
+		sf_appendf(out, len, " --nth %d", r->nth);
+	if (!r->nth)
+		sf_appendf(out, len, " --probability %lld --interval %lld --times %lld --space %lld",
+			   fp->probability, fp->interval, fp->times, fp->space);
+	if (fp->min_order >= 0)
+		sf_appendf(out, len, " --min-order %lld", fp->min_order);
+	if (fp->ignore_gfp_wait >= 0)
+		sf_appendf(out, len, " --ignore-gfp-wait %s", fp->ignore_gfp_wait ? "Y" : "N");
+	if (fp->ignore_gfp_highmem >= 0)
+		sf_appendf(out, len, " --ignore-gfp-highmem %s",
+			   fp->ignore_gfp_highmem ? "Y" : "N");
+}
+
+static struct leak_state *leak_for(struct suite *s, const char *workload)
+{
+	unsigned int h = 5381;
+
+	for (const char *p = workload; *p; p++)
+		h = h * 33 + (unsigned char)*p;
+	return &s->leak[h % 64];
+}
+
+static void progress(struct suite *s, const char *name, int verdict)
+{
+	s->done++;
+	if (!s->o->progress || !isatty(2))
+		return;
+	fprintf(stderr, "\r\033[K[%d] %-.70s %s", s->done, name, verdict_name(verdict));
+	if (verdict != V_PASS && verdict != V_SKIP)
+		fputc('\n', stderr);
+}
+
+static int record_skip(struct suite *s, const struct wl_case *c, const struct run_spec *r,
+		       int rep, const char *reason)
+{
+	struct result res;
+
+	memset(&res, 0, sizeof(res));
+	make_name(res.name, sizeof(res.name), c, r, rep);
+	res.verdict = V_SKIP;
+	snprintf(res.strategy, sizeof(res.strategy), "%s", strategy_name(r->strategy));
+	snprintf(res.evidence, sizeof(res.evidence), "%s", reason);
+	make_reproduce(s, c, r, res.reproduce, sizeof(res.reproduce));
+	progress(s, res.name, V_SKIP);
+	return results_add(&res);
+}
+
+/* One run; returns 1 when the window consumed a fault, 0 when not, -errno on error. */
+static int run_one(struct suite *s, const struct wl_case *c, const struct run_spec *r, int rep)
+{
+	static struct judge_in in;
+	static char kmsg_all[1 << 16];
+	static struct vmstat before, settled;
+	char inject[32], log_path[SF_PATH_MAX * 2];
+	long long times_before[SF_MAX_ATTRS];
+	struct result res;
+	int ret;
+
+	memset(&in, 0, sizeof(in));
+	memset(&res, 0, sizeof(res));
+	make_name(res.name, sizeof(res.name), c, r, rep);
+	snprintf(res.strategy, sizeof(res.strategy), "%s", strategy_name(r->strategy));
+	make_reproduce(s, c, r, res.reproduce, sizeof(res.reproduce));
+	in.injecting = r->strategy != STRAT_OFF;
+	if (r->nth)
+		snprintf(inject, sizeof(inject), "nth:%d", r->nth);
+	else
+		snprintf(inject, sizeof(inject), "%s", in.injecting ? "task" : "off");
+	if (in.injecting &&
+	    fault_configure(s->fe, r->nth ? STRAT_SWEEP : STRAT_RANDOM, &s->o->fp, r->start,
+			    r->end))
+		snprintf(in.harness_error, sizeof(in.harness_error),
+			 "could not configure the fault attributes (see stderr)");
+	fault_times_read(s->fe, times_before);
+	vmstat_read(s->root, &before);
+	in.taint_before = taint_read(s->root);
+	snprintf(log_path, sizeof(log_path), "%s/%s.log", s->log_dir, res.name);
+	ret = in.harness_error[0] ? 0 : run_case(c, inject, s->o->seed, s->o->timeout_s,
+						  log_path, s->stop, &in.ro);
+	if (ret)
+		snprintf(in.harness_error, sizeof(in.harness_error), "cannot run %s: %s",
+			 c->path, strerror(-ret));
+	if (*s->stop)
+		return -EINTR;
+	if (in.injecting)
+		in.faults_injected = fault_times_consumed(s->fe, times_before);
+	in.leak = leak_check(s->root, &before, &s->o->lp, leak_for(s, c->workload), &settled,
+			     in.leak_ev, sizeof(in.leak_ev));
+	kmsg_collect(kmsg_all, sizeof(kmsg_all), in.kmsg_hits, sizeof(in.kmsg_hits));
+	results_kmsg(res.name, kmsg_all);
+	in.taint_after = taint_read(s->root);
+	res.verdict = judge(&in, res.evidence, sizeof(res.evidence));
+	res.faults_injected = in.faults_injected;
+	res.consumed = r->nth ? in.ro.win.consumed > 0 : in.faults_injected > 0;
+	res.seconds = in.ro.seconds;
+	snprintf(res.window, sizeof(res.window), "inject=%s windows=%d consumed=%d ret=%d errno=%s",
+		 inject, in.ro.win.windows, in.ro.win.consumed, in.ro.win.last_ret,
+		 in.ro.win.last_errno[0] ? in.ro.win.last_errno : "0");
+	vmstat_delta_json(&before, &settled, res.vmstat_delta, sizeof(res.vmstat_delta));
+	progress(s, res.name, res.verdict);
+	ret = results_add(&res);
+	if (ret)
+		return ret;
+	if (in.ro.exited && in.ro.exit_code == 4)
+		return 0;	/* a skipped case has no window to sweep further */
+	return r->nth ? in.ro.win.consumed > 0 : in.faults_injected > 0;
+}
+
+static int sweep(struct suite *s, const struct wl_case *c, struct run_spec *r, int rep)
+{
+	int first = s->o->nth ? s->o->nth : 1, last = s->o->nth ? s->o->nth : s->o->sweep_cap;
+	int ret = 0;
+
+	if (!s->fe->have_nth)
+		return record_skip(s, c, r, rep, "kernel has no /proc/self/fail-nth");
+	for (r->nth = first; r->nth <= last; r->nth++) {
+		ret = run_one(s, c, r, rep);
+		if (ret <= 0)
+			break;
+	}
+	if (ret > 0 && !s->o->nth)
+		fprintf(stderr, "\nsplitfail: %s:%s: sweep cap %d reached with faults still consumed\n",
+			c->workload, c->name, s->o->sweep_cap);
+	r->nth = 0;
+	return ret < 0 ? ret : 0;
+}
+
+/* Targets of a workload: --target from the command line/profile, else its --targets. */
+static int targets_of(struct suite *s, const struct wl_case *c, char names[][SF_NAME_MAX])
+{
+	static char cache_wl[TARGETS_CACHE][SF_NAME_MAX];
+	static char cache[TARGETS_CACHE][SF_MAX_TARGETS][SF_NAME_MAX];
+	static int cache_n[TARGETS_CACHE], used;
+	int n = 0, slot;
+
+	if (s->o->targets[0]) {
+		for (const char *p = s->o->targets; p && n < SF_MAX_TARGETS;
+		     p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+			snprintf(names[n++], SF_NAME_MAX, "%.*s", (int)strcspn(p, ","), p);
+		return n;
+	}
+	for (slot = 0; slot < used; slot++)
+		if (!strcmp(cache_wl[slot], c->workload))
+			break;
+	if (slot == used) {
+		slot = used < TARGETS_CACHE ? used++ : TARGETS_CACHE - 1;
+		snprintf(cache_wl[slot], SF_NAME_MAX, "%s", c->workload);
+		cache_n[slot] = workload_targets(c->path, cache[slot], SF_MAX_TARGETS);
+	}
+	memcpy(names, cache[slot], sizeof(cache[slot]));
+	return cache_n[slot];
+}
+
+static int targeted(struct suite *s, const struct wl_case *c, struct run_spec *r, int rep)
+{
+	char names[SF_MAX_TARGETS][SF_NAME_MAX], path[SF_PATH_MAX], err[512];
+	int n = targets_of(s, c, names), ret = 0;
+
+	if (!s->fe->have_stack_filter)
+		return record_skip(s, c, r, rep,
+				   "kernel has no stack filter (FAULT_INJECTION_STACKTRACE_FILTER)");
+	if (!n)
+		return record_skip(s, c, r, rep, "workload names no kernel functions (--targets)");
+	sf_path(path, sizeof(path), s->root, "/proc/kallsyms");
+	for (int i = 0; i < n && ret >= 0; i++) {
+		r->target = names[i];
+		if (kallsyms_lookup(path, names[i], &r->start, &r->end, err, sizeof(err))) {
+			ret = record_skip(s, c, r, rep, err);
+			continue;
+		}
+		if (s->o->targeted_sweep || s->o->nth)
+			ret = sweep(s, c, r, rep);
+		else
+			ret = run_one(s, c, r, rep);
+	}
+	r->target = NULL;
+	r->start = r->end = 0;
+	return ret < 0 ? ret : 0;
+}
+
+/* All strategies for one case; case_rank limits injection runs (max_cases). */
+int suite_run_case(struct suite *s, const struct wl_case *c, int case_rank, int rep)
+{
+	int ret = 0;
+
+	for (int st = 0; st < STRAT_COUNT && ret >= 0 && !*s->stop; st++) {
+		struct run_spec r = { .strategy = st };
+
+		if (!s->o->strategies[st])
+			continue;
+		if (st != STRAT_OFF && s->o->max_cases && case_rank >= s->o->max_cases)
+			continue;
+		if (st != STRAT_OFF && !s->fe->available) {
+			ret = record_skip(s, c, &r, rep, s->fe->reason);
+			continue;
+		}
+		switch (st) {
+		case STRAT_OFF:
+		case STRAT_RANDOM:
+			if (st == STRAT_RANDOM && s->o->nth)
+				continue;
+			ret = run_one(s, c, &r, rep);
+			break;
+		case STRAT_SWEEP:
+			ret = sweep(s, c, &r, rep);
+			break;
+		case STRAT_TARGETED:
+			ret = targeted(s, c, &r, rep);
+			break;
+		}
+	}
+	return ret < 0 ? ret : 0;
+}
