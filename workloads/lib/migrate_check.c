@@ -52,11 +52,10 @@ int numa_memory_nodes(int *nodes, int max)
 	return count;
 }
 
-int numa_pick_two(int *src, int *target, char *why, size_t why_len)
+int numa_require_two(char *why, size_t why_len)
 {
 	int nodes[NUMA_MAX_NODES];
 	int n = numa_memory_nodes(nodes, NUMA_MAX_NODES);
-	int here;
 
 	if (n < 0) {
 		snprintf(why, why_len, "cannot read /sys/devices/system/node/has_memory: %s",
@@ -64,16 +63,21 @@ int numa_pick_two(int *src, int *target, char *why, size_t why_len)
 		return n;
 	}
 	if (n < 2) {
-		snprintf(why, why_len, "%d NUMA node(s) with memory; move_pages needs two", n);
+		snprintf(why, why_len, "%d NUMA node(s) with memory; migration needs two", n);
 		return 1;
 	}
-	/* Prefer the node this task allocates on as the source. */
-	here = nodes[0];
-	if (syscall(SYS_getcpu, NULL, &here, NULL))
-		here = nodes[0];
-	*src = here;
-	*target = nodes[0] == here ? nodes[1] : nodes[0];
 	return 0;
+}
+
+int numa_other_node(int node)
+{
+	int nodes[NUMA_MAX_NODES];
+	int i, n = numa_memory_nodes(nodes, NUMA_MAX_NODES);
+
+	for (i = 0; i < n; i++)
+		if (nodes[i] != node)
+			return nodes[i];
+	return -1;
 }
 
 long move_pages_to(void **pages, long nr, int target, int *status, int flags)

@@ -24,10 +24,13 @@
 int numa_memory_nodes(int *nodes, int max);
 
 /*
- * Picks a source and a different target node with memory. Returns 0, or 1 with the reason in
- * why when there are fewer than two such nodes (the caller SKIPs), or -errno.
+ * 0 when at least two nodes have memory, 1 with the reason in why when not (the caller
+ * SKIPs), -errno when the node list cannot be read.
  */
-int numa_pick_two(int *src, int *target, char *why, size_t why_len);
+int numa_require_two(char *why, size_t why_len);
+
+/* A node with memory other than node (e.g. the one a region landed on), or -1. */
+int numa_other_node(int node);
 
 /* move_pages(2) for this process: one target node for every page, status prefilled UNSET. */
 long move_pages_to(void **pages, long nr, int target, int *status, int flags);
