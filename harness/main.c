@@ -106,6 +106,15 @@ static int list_cases(const struct wl_case *cases, int n)
 	return SF_EXIT_OK;
 }
 
+/* --case takes FIXTURE[.VARIANT].TEST or workload:FIXTURE[.VARIANT].TEST (as --list prints). */
+static int case_selected(const char *list, const struct wl_case *c)
+{
+	char full[SF_NAME_MAX * 2];
+
+	snprintf(full, sizeof(full), "%s:%s", c->workload, c->name);
+	return sf_list_has(list, c->name) || sf_list_has(list, full);
+}
+
 static int run_suite(struct options *o, struct fault_env *fe, struct wl_case *cases, int n,
 		     const char *release)
 {
@@ -134,7 +143,7 @@ static int run_suite(struct options *o, struct fault_env *fe, struct wl_case *ca
 		for (int i = 0; i < n && !stop_signal && ret >= 0; i++) {
 			rank = (i && !strcmp(cases[i].workload, cases[i - 1].workload)) ? rank + 1 :
 											  0;
-			if (o->cases[0] && !sf_list_has(o->cases, cases[i].name))
+			if (o->cases[0] && !case_selected(o->cases, &cases[i]))
 				continue;
 			if (index++ % o->shard_n != o->shard_i)
 				continue;
