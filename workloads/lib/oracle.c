@@ -41,7 +41,10 @@ long oracle_unmapped(const char *test, const void *p, size_t len)
 	long bad = 0, vmas;
 	char actual[96], label[96];
 
-	for (a = start; a < end; a += PAGE_SIZE_4K) {
+	vmas = maps_count_overlapping(start, end);
+	/* without a VMA every access faults: look page by page only when maps shows one */
+	probe_batch_begin();
+	for (a = start; vmas && a < end; a += PAGE_SIZE_4K) {
 		int mapped = probe_mapped((const void *)a) || probe_readable((const void *)a);
 
 		if (mapped) {
@@ -50,7 +53,7 @@ long oracle_unmapped(const char *test, const void *p, size_t len)
 			bad++;
 		}
 	}
-	vmas = maps_count_overlapping(start, end);
+	probe_batch_end();
 	if (bad) {
 		const char *perm = "?";
 
@@ -75,9 +78,11 @@ long oracle_prot_either(const char *test, void *p, size_t len, int prot_a, int p
 	int first_prot = 0;
 	long bad = 0;
 	char expected[64], label[96];
+	int all_mapped = probe_range_mapped(p, len);
 
+	probe_batch_begin();
 	for (a = start; a < end; a += PAGE_SIZE_4K) {
-		int prot = probe_prot((void *)a);
+		int prot = probe_prot_mapped((void *)a, all_mapped);
 
 		if (prot != prot_a && prot != prot_b) {
 			if (!bad) {
@@ -87,6 +92,7 @@ long oracle_prot_either(const char *test, void *p, size_t len, int prot_a, int p
 			bad++;
 		}
 	}
+	probe_batch_end();
 	if (!bad)
 		return 0;
 	if (prot_a == prot_b)

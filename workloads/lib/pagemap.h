@@ -33,6 +33,19 @@ long pagemap_count_present(uintptr_t start, size_t len, uintptr_t *first_present
 /* Pages of [start, start + len) that pagemap shows swapped out. Returns the count or -errno. */
 long pagemap_count_swapped(uintptr_t start, size_t len);
 
+/*
+ * Bytes of [start, start + len) mapped by PMDs (THP or hugetlb), from the PAGEMAP_SCAN ioctl
+ * (PAGE_IS_HUGE). Returns the byte count or -errno (-ENOTTY/-EINVAL: kernel without it).
+ */
+long long pagemap_pmd_mapped_bytes(uintptr_t start, size_t len);
+
+/*
+ * 1 if [start, start + folio_size) is exactly one intact THP folio per kpageflags (head then
+ * tails, contiguous PFNs, the next page not a tail of it), 0 if not, -errno (-EPERM without
+ * CAP_SYS_ADMIN, which hides PFNs).
+ */
+int pagemap_is_thp_folio(uintptr_t start, size_t folio_size);
+
 /* The /proc/kpageflags word for pfn. Returns 0 or -errno. */
 int kpageflags_read(uint64_t pfn, uint64_t *flags);
 

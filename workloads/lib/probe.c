@@ -15,6 +15,7 @@
 
 static __thread sigjmp_buf probe_env;
 static __thread volatile sig_atomic_t probe_active;
+static __thread int probe_depth;
 
 static void probe_handler(int sig)
 {
@@ -29,6 +30,8 @@ struct probe_saved {
 	struct sigaction segv;
 	struct sigaction bus;
 };
+
+static __thread struct probe_saved probe_saved_actions;
 
 static void probe_install(struct probe_saved *saved)
 {
@@ -48,6 +51,36 @@ static void probe_uninstall(const struct probe_saved *saved)
 	sigaction(SIGBUS, &saved->bus, NULL);
 }
 
+void probe_batch_begin(void)
+{
+	if (probe_depth++ == 0)
+		probe_install(&probe_saved_actions);
+}
+
+void probe_batch_end(void)
+{
+	if (--probe_depth == 0)
+		probe_uninstall(&probe_saved_actions);
+}
+
+int probe_range_mapped(const void *p, size_t len)
+{
+	uintptr_t start = (uintptr_t)p & ~(PAGE_SIZE_4K - 1);
+	uintptr_t end = ((uintptr_t)p + len + PAGE_SIZE_4K - 1) & ~(PAGE_SIZE_4K - 1);
+	unsigned char vec[512];
+
+	/* mincore fails with ENOMEM as soon as any page of the range has no VMA */
+	for (; start < end; start += sizeof(vec) * PAGE_SIZE_4K) {
+		size_t chunk = end - start;
+
+		if (chunk > sizeof(vec) * PAGE_SIZE_4K)
+			chunk = sizeof(vec) * PAGE_SIZE_4K;
+		if (mincore((void *)start, chunk, vec) && errno == ENOMEM)
+			return 0;
+	}
+	return 1;
+}
+
 int probe_mapped(const void *addr)
 {
 	uintptr_t page = (uintptr_t)addr & ~(PAGE_SIZE_4K - 1);
@@ -61,11 +94,11 @@ int probe_mapped(const void *addr)
 /* Returns 1 when the access completed, 0 when it faulted. */
 static int probe_access(volatile uint8_t *p, int write)
 {
-	struct probe_saved saved;
 	volatile int ok = 0;
 
-	probe_install(&saved);
-	if (sigsetjmp(probe_env, 1) == 0) {
+	probe_batch_begin();
+	/* SA_NODEFER leaves the mask alone, so no mask save: no syscall per probe */
+	if (sigsetjmp(probe_env, 0) == 0) {
 		uint8_t v;
 
 		probe_active = 1;
@@ -75,7 +108,7 @@ static int probe_access(volatile uint8_t *p, int write)
 		ok = 1;
 	}
 	probe_active = 0;
-	probe_uninstall(&saved);
+	probe_batch_end();
 	return ok;
 }
 
@@ -91,7 +124,12 @@ int probe_writable(void *addr)
 
 int probe_prot(void *addr)
 {
-	if (!probe_mapped(addr))
+	return probe_prot_mapped(addr, 0);
+}
+
+int probe_prot_mapped(void *addr, int known_mapped)
+{
+	if (!known_mapped && !probe_mapped(addr))
 		return -1;
 	if (!probe_readable(addr))
 		return PROT_NONE;

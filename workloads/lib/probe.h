@@ -6,10 +6,21 @@
 #ifndef SPLITFAIL_PROBE_H
 #define SPLITFAIL_PROBE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* 1 if a VMA covers addr (mincore does not fail with ENOMEM), 0 if not. */
 int probe_mapped(const void *addr);
+
+/* 1 if a VMA covers every page of [p, p + len) (one mincore call), 0 if not. */
+int probe_range_mapped(const void *p, size_t len);
+
+/*
+ * Brackets many probes: the signal handlers are installed once instead of per probe.
+ * Nests; every begin needs its end.
+ */
+void probe_batch_begin(void);
+void probe_batch_end(void);
 
 /* 1 if reading addr succeeds, 0 if it raises SIGSEGV or SIGBUS. */
 int probe_readable(const void *addr);
@@ -22,6 +33,9 @@ int probe_writable(void *addr);
  * mapped.
  */
 int probe_prot(void *addr);
+
+/* probe_prot, skipping the mincore call when the caller knows addr is mapped. */
+int probe_prot_mapped(void *addr, int known_mapped);
 
 /* "PROT_READ|PROT_WRITE", "PROT_READ", "PROT_NONE" or "unmapped" for a probe_prot value. */
 const char *prot_name(int prot);

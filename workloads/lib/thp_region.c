@@ -40,11 +40,12 @@ static int read_line(const char *path, char *buf, size_t len)
 
 size_t thp_pmd_size(void)
 {
+	static size_t pmd_size;
 	char buf[64];
 
-	if (read_line(THP_SYSFS "/hpage_pmd_size", buf, sizeof(buf)))
-		return 0;
-	return (size_t)strtoull(buf, NULL, 10);
+	if (!pmd_size && !read_line(THP_SYSFS "/hpage_pmd_size", buf, sizeof(buf)))
+		pmd_size = (size_t)strtoull(buf, NULL, 10);
+	return pmd_size;
 }
 
 /* The [selected] word of a sysfs choice such as "always [madvise] never". */
@@ -91,34 +92,6 @@ int thp_available(size_t folio_size, char *why, size_t why_len)
 	return 0;
 }
 
-/* 1 if the folio at addr is an intact THP of folio_size per kpageflags, 0 if not, -errno. */
-static int folio_is_thp(uintptr_t addr, size_t folio_size)
-{
-	struct page_info head, pi;
-	size_t i, nr = folio_size / PAGE_SIZE_4K;
-	int err = pagemap_read(addr, &head);
-
-	if (err)
-		return err;
-	if (!head.kflags_valid)
-		return head.present ? -EPERM : 0;
-	if (!(head.kflags & (1ULL << KPF_THP)) || !(head.kflags & (1ULL << KPF_COMPOUND_HEAD)))
-		return 0;
-	for (i = 1; i < nr; i++) {
-		err = pagemap_read(addr + i * PAGE_SIZE_4K, &pi);
-		if (err)
-			return err;
-		if (!pi.kflags_valid || pi.pfn != head.pfn + i ||
-		    !(pi.kflags & (1ULL << KPF_COMPOUND_TAIL)))
-			return 0;
-	}
-	/* the next page must not belong to the same folio (folio not larger than asked) */
-	if (!pagemap_read(addr + folio_size, &pi) && pi.kflags_valid &&
-	    pi.pfn == head.pfn + nr && (pi.kflags & (1ULL << KPF_COMPOUND_TAIL)))
-		return 0;
-	return 1;
-}
-
 long thp_region_count_thp(const struct thp_region *r)
 {
 	long n = 0;
@@ -126,7 +99,8 @@ long thp_region_count_thp(const struct thp_region *r)
 	int ret;
 
 	for (i = 0; i < r->nr_folios; i++) {
-		ret = folio_is_thp((uintptr_t)r->base + i * r->folio_size, r->folio_size);
+		ret = pagemap_is_thp_folio((uintptr_t)r->base + i * r->folio_size,
+					   r->folio_size);
 		if (ret < 0)
 			return ret;
 		n += ret;
@@ -136,19 +110,47 @@ long thp_region_count_thp(const struct thp_region *r)
 
 long thp_region_count_pmd_mapped(const struct thp_region *r)
 {
-	long long kb = smaps_range_field_kb((uintptr_t)r->base, (uintptr_t)r->base + r->len,
-					    "AnonHugePages");
+	long long bytes = pagemap_pmd_mapped_bytes((uintptr_t)r->base, r->len);
 
-	if (kb < 0)
-		return 0;
-	return (long)((size_t)kb * 1024 / r->folio_size);
+	if (bytes < 0) {
+		/* no PAGEMAP_SCAN: smaps AnonHugePages counts PMD-mapped anonymous THP */
+		bytes = smaps_range_field_kb((uintptr_t)r->base, (uintptr_t)r->base + r->len,
+					     "AnonHugePages");
+		if (bytes < 0)
+			return 0;
+		bytes *= 1024;
+	}
+	return (long)((size_t)bytes / r->folio_size);
+}
+
+/*
+ * Reserves len bytes aligned to folio_size. An mTHP region is placed folio_size past a PMD
+ * boundary and kept within one PMD size, so it never holds an aligned PMD range and the kernel
+ * can only give it folios of the mTHP size.
+ */
+static char *map_aligned(size_t len, size_t folio_size, size_t pmd)
+{
+	size_t align = folio_size < pmd ? pmd : folio_size;
+	size_t offset = folio_size < pmd ? folio_size : 0;
+	size_t raw_len = len + align + offset;
+	char *raw, *base;
+
+	raw = mmap(NULL, raw_len, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (raw == MAP_FAILED)
+		return NULL;
+	base = (char *)(((uintptr_t)raw + align - 1) & ~(uintptr_t)(align - 1)) + offset;
+	if (base > raw)
+		munmap(raw, (size_t)(base - raw));
+	if (base + len < raw + raw_len)
+		munmap(base + len, (size_t)(raw + raw_len - (base + len)));
+	return base;
 }
 
 int thp_region_map(struct thp_region *r, size_t nr_folios, size_t folio_size, uint64_t seed,
 		   char *why, size_t why_len)
 {
 	size_t len = nr_folios * folio_size, pmd = thp_pmd_size();
-	char *raw, *base;
 	long got;
 	int ret;
 
@@ -156,45 +158,36 @@ int thp_region_map(struct thp_region *r, size_t nr_folios, size_t folio_size, ui
 	ret = thp_available(folio_size, why, why_len);
 	if (ret)
 		return ret;
-	raw = mmap(NULL, len + folio_size, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (raw == MAP_FAILED) {
+	if (folio_size < pmd && len > pmd) {
+		snprintf(why, why_len, "mTHP region of %zu bytes exceeds the PMD size", len);
+		return -EINVAL;
+	}
+	r->base = map_aligned(len, folio_size, pmd);
+	if (!r->base) {
 		ret = -errno;
-		snprintf(why, why_len, "mmap of %zu bytes: %s", len + folio_size, strerror(-ret));
+		snprintf(why, why_len, "mmap of %zu bytes: %s", len, strerror(-ret));
 		return ret;
 	}
-	base = (char *)(((uintptr_t)raw + folio_size - 1) & ~(uintptr_t)(folio_size - 1));
-	if (base > raw)
-		munmap(raw, (size_t)(base - raw));
-	if (base + len < raw + len + folio_size)
-		munmap(base + len, (size_t)(raw + len + folio_size - (base + len)));
-	r->base = base;
 	r->len = len;
 	r->folio_size = folio_size;
 	r->nr_folios = nr_folios;
 	r->seed = seed;
-	if (madvise(base, len, MADV_HUGEPAGE)) {
+	if (madvise(r->base, len, MADV_HUGEPAGE)) {
 		ret = -errno;
 		snprintf(why, why_len, "madvise(MADV_HUGEPAGE): %s", strerror(-ret));
 		goto fail;
 	}
-	pattern_fill(base, len, seed);
-	got = thp_region_count_thp(r);
+	pattern_fill(r->base, len, seed);
+	got = folio_size == pmd ? thp_region_count_pmd_mapped(r) : thp_region_count_thp(r);
 	if (got == -EPERM || got == -EACCES) {
-		/* no kpageflags access: PMD mappings can still be confirmed through smaps */
-		if (folio_size != pmd) {
-			snprintf(why, why_len, "cannot read /proc/kpageflags to confirm mTHP");
-			ret = THP_REGION_SKIP;
-			goto fail;
-		}
-		got = (long)nr_folios;
+		snprintf(why, why_len, "cannot read /proc/kpageflags to confirm mTHP (needs root)");
+		ret = THP_REGION_SKIP;
+		goto fail;
 	} else if (got < 0) {
 		ret = (int)got;
 		snprintf(why, why_len, "reading pagemap/kpageflags: %s", strerror(-ret));
 		goto fail;
 	}
-	if (folio_size == pmd && got == (long)nr_folios)
-		got = thp_region_count_pmd_mapped(r);
 	if (got != (long)nr_folios) {
 		snprintf(why, why_len, "no THP obtained: %ld of %zu folios of %zu kB are %s THPs",
 			 got, nr_folios, folio_size / 1024,

@@ -1,0 +1,137 @@
+/*
+ * thp_munmap: partial munmap of THP-backed memory (head, tail, middle, one page, across two
+ * adjacent THPs, all but one page) on PMD-mapped THPs, PTE-mapped THPs, several THPs and
+ * mTHP sizes. Reaches the VMA split (__split_vma), the PMD split (__split_huge_pmd) and the
+ * deferred split queue of partially unmapped folios; guards seed 001 (fallible PMD split:
+ * munmap must not skip part of its range) and seed 002 (partially unmapped THPs are what the
+ * deferred-split/migration crash starts from).
+ * Oracle: munmap returns 0 => every page of the range is gone (access faults, no VMA in
+ * /proc/self/maps), every other page is still read-write and reads back its pattern;
+ * munmap fails => the whole region is still mapped read-write and intact.
+ * Under SPLITFAIL_ITERATIONS=n it repeats map + munmap + check n times (throughput mode).
+ */
+#include <errno.h>
+#include <sys/mman.h>
+
+#include "kselftest_harness.h"
+#include "layout.h"
+#include "workload.h"
+
+FIXTURE(thp_munmap) {
+	struct thp_region r;
+	struct window w;
+	struct vmstat_snapshot before;
+	char test[256];
+};
+
+FIXTURE_VARIANT(thp_munmap) {
+	struct thp_kind kind;
+};
+
+SF_THP_KIND_VARIANTS(thp_munmap);
+
+FIXTURE_SETUP(thp_munmap)
+{
+	char why[256];
+	int ret;
+
+	SF_TEST_ID(self->test);
+	ret = window_setup(&self->w, self->test, "munmap", why, sizeof(why));
+	if (ret == KSFT_SKIP)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, ret) TH_LOG("%s", why);
+	vmstat_snapshot_take(&self->before);
+}
+
+FIXTURE_TEARDOWN(thp_munmap)
+{
+	thp_region_unmap(&self->r);
+	mthp_restore();
+}
+
+/* Tally of one test case's cycles, reported once at its end. */
+struct munmap_tally {
+	long failed_calls;	/* munmap returned an error */
+	long still_mapped;	/* pages of the range still mapped after success */
+	long rest_bad_prot;	/* pages outside the range no longer read-write */
+	long corrupt;		/* pages whose pattern changed */
+};
+
+/* One munmap under the window and its oracle. Returns 0 or -errno to stop the test. */
+static int munmap_cycle(struct window *w, const struct thp_region *r, enum layout l,
+			const char *test, struct munmap_tally *t)
+{
+	char *start, *end, *region_end = r->base + r->len;
+	size_t len;
+	int ret, err;
+
+	if (layout_range(r, l, &start, &len))
+		return -EINVAL;
+	end = start + len;
+	ret = window_arm(w);
+	if (ret)
+		return ret;
+	ret = munmap(start, len);
+	err = ret ? errno : 0;
+	window_disarm(w, ret, err);
+	if (ret) {
+		t->failed_calls++;
+		t->rest_bad_prot += oracle_prot(test, r->base, r->len, PROT_READ | PROT_WRITE);
+		t->corrupt += oracle_pattern(test, "after failed munmap", r->base, r->len, r->seed);
+		return 0;
+	}
+	t->still_mapped += oracle_unmapped(test, start, len);
+	t->rest_bad_prot += oracle_prot(test, r->base, (size_t)(start - r->base),
+					 PROT_READ | PROT_WRITE);
+	t->rest_bad_prot += oracle_prot(test, end, (size_t)(region_end - end),
+					 PROT_READ | PROT_WRITE);
+	t->corrupt += oracle_pattern(test, "before the hole", r->base, (size_t)(start - r->base),
+				     r->seed);
+	t->corrupt += oracle_pattern(test, "after the hole", end, (size_t)(region_end - end),
+				     r->seed);
+	return 0;
+}
+
+static void run_munmap(struct __test_metadata *_metadata, FIXTURE_DATA(thp_munmap) *self,
+		       const FIXTURE_VARIANT(thp_munmap) *variant, enum layout l)
+{
+	struct munmap_tally t = { 0 };
+	struct vmstat_snapshot *after = malloc(sizeof(*after));
+	long i, iterations = splitfail_iterations();
+	struct rate_meter m;
+	char why[256];
+	int ret;
+
+	ASSERT_NE(NULL, after);
+	rate_start(&m);
+	for (i = 0; i < iterations; i++) {
+		thp_region_unmap(&self->r);
+		ret = thp_kind_map(&self->r, &variant->kind, layout_min_folios(l),
+				   splitfail_seed(), why, sizeof(why));
+		if (ret == THP_REGION_SKIP && i == 0)
+			SKIP(goto out, "%s", why);
+		ASSERT_EQ(0, ret) TH_LOG("cycle %ld: %s", i, why);
+		ret = munmap_cycle(&self->w, &self->r, l, self->test, &t);
+		ASSERT_EQ(0, ret) TH_LOG("cycle %ld: arming the window: %s", i, strerror(-ret));
+		rate_add_ops(&m, 1);
+	}
+	rate_report(&m, self->test);
+	vmstat_snapshot_take(after);
+	vmstat_print_thp_deltas(self->test, &self->before, after);
+	report_check_long(self->test, "munmap_failed_calls", 0, t.failed_calls);
+	EXPECT_EQ(0, report_check_long(self->test, "pages_still_mapped", 0, t.still_mapped));
+	EXPECT_EQ(0, report_check_long(self->test, "pages_outside_not_rw", 0, t.rest_bad_prot));
+	EXPECT_EQ(0, report_check_long(self->test, "pages_corrupted", 0, t.corrupt));
+out:
+	free(after);
+}
+
+TEST_F(thp_munmap, head) { run_munmap(_metadata, self, variant, LAYOUT_HEAD); }
+TEST_F(thp_munmap, tail) { run_munmap(_metadata, self, variant, LAYOUT_TAIL); }
+TEST_F(thp_munmap, middle) { run_munmap(_metadata, self, variant, LAYOUT_MIDDLE); }
+TEST_F(thp_munmap, one_page) { run_munmap(_metadata, self, variant, LAYOUT_ONE_PAGE); }
+TEST_F(thp_munmap, across_two) { run_munmap(_metadata, self, variant, LAYOUT_ACROSS_TWO); }
+TEST_F(thp_munmap, all_but_one) { run_munmap(_metadata, self, variant, LAYOUT_ALL_BUT_ONE); }
+
+SPLITFAIL_MAIN("__split_vma", "__split_huge_pmd", "vms_gather_munmap_vmas",
+	       "deferred_split_folio", "mas_store_gfp", "zap_pmd_range");
