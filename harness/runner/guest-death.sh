@@ -1,0 +1,178 @@
+#!/bin/bash
+# guest-death.sh: turn a guest that panicked, oopsed or hung into a FAIL of the test that was
+# running, and work out which tests a fresh guest still has to run. Sourced by run.sh.
+# The harness writes tap.txt and summary.json as it goes (docs/protocol.md), so what it decided
+# before the death is kept; the running test is found from the harness's start line in tap.txt
+# (`# splitfail: start test=<name>`), else inferred from the console (the panicking task's
+# Comm) and the case order of `splitfail --list`. Result names are <workload>:<case>[@...][#n].
+
+# The kernel's own words for "this guest is dying" (console lines worth quoting).
+readonly DEATH_PATTERN='Kernel panic|kernel BUG at|BUG:|Oops|general protection fault|WARNING:|'\
+'RIP:|Call Trace|sysrq: Trigger a crash|soft lockup|rcu.*stall|hung_task|blocked for more than'
+
+# case_of RESULT_NAME: "<workload>:<case>" without the strategy and repeat suffixes.
+case_of() { local n=${1%%@*}; echo "${n%%#*}"; }
+
+# decided_names DIR: names of the results tap.txt holds.
+decided_names() {
+	sed -n 's/^\(not \)\{0,1\}ok [0-9]* - \([^ ]*\).*/\2/p' "$1/tap.txt" 2>/dev/null
+}
+
+# console_excerpt CONSOLE KIND: the lines that show how the guest died (died) or what it was
+# doing when it stopped (hang), at most 60.
+console_excerpt() {
+	local console=$1 kind=$2 first job
+	job=$(grep -n -m1 '^splitfail-guest: running:' "$console" | cut -d: -f1)
+	first=$(tail -n +"${job:-1}" "$console" | grep -nE "$DEATH_PATTERN" |
+		grep -v 'splitfail-guest:' | head -n 1 | cut -d: -f1)
+	[ -n "$first" ] && first=$(( first + ${job:-1} - 1 ))
+	if [ "$kind" = died ] && [ -n "$first" ]; then
+		sed -n "${first},\$p" "$console" | head -n 60
+	else
+		tail -n 40 "$console"
+	fi | tr -d '\r'
+}
+
+# listed_cases HARNESS ARGS...: "<workload>:<case>" in run order, shard applied like the harness.
+listed_cases() {
+	local harness=$1 shard='' a prev=''
+	shift
+	for a in "$@"; do
+		[ "$prev" = --shard ] && shard=$a
+		prev=$a
+	done
+	"$harness" "$@" --list 2>/dev/null | awk -v shard="$shard" '
+		/^[^ :]+:[^ ]+$/ {
+			if (shard != "") { split(shard, s, "/"); if (idx++ % s[2] != s[1]) next }
+			print
+		}'
+}
+
+# running_test OUT HARNESS ARGS...: the test that had started and not ended, and how we know.
+running_test() {
+	local out=$1 harness=$2 started comm last w
+	shift 2
+	started=$(sed -n 's/^# splitfail: start test=\([^ ]*\).*/\1/p' "$out/tap.txt" 2>/dev/null |
+		tail -n 1)
+	if [ -n "$started" ] && ! decided_names "$out" | grep -qxF -- "$started"; then
+		echo "$started (from tap.txt)"
+		return 0
+	fi
+	last=$(decided_names "$out" | tail -n 1)
+	comm=$(grep -oE 'Comm: [^ ]+' "$out/console.log" 2>/dev/null | head -n 1 | cut -d' ' -f2)
+	if [ -n "$comm" ]; then
+		w=$(listed_cases "$harness" "$@" | cut -d: -f1 | sort -u |
+			awk -v c="$comm" 'index($0, c) == 1 { print; exit }')
+		if [ -n "$w" ]; then
+			if [ "${last%%:*}" = "$w" ]; then
+				echo "$(case_of "$last") (inferred: the panicking task was $comm)"
+			else
+				echo "$(listed_cases "$harness" "$@" | grep -m1 "^$w:") (inferred:" \
+					"the panicking task was $comm)"
+			fi
+			return 0
+		fi
+	fi
+	if [ -n "$last" ]; then
+		echo "$(case_of "$last") (inferred: the case of the last decided result)"
+	else
+		echo "$(listed_cases "$harness" "$@" | head -n 1) (inferred: the first listed case)"
+	fi
+}
+
+# json_string TEXT: TEXT as a JSON string.
+json_string() {
+	printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/\t/\\t/g' -e 's/\r//g' |
+		tr -d '\000-\010\013-\037' | awk 'BEGIN { printf "\"" } NR > 1 { printf "\\n" }
+			{ printf "%s", $0 } END { printf "\"" }'
+}
+
+# record_guest_death OUT RC PROFILE KERNEL HARNESS ARGS...: FAIL for the running test in
+# OUT/tap.txt and OUT/summary.json, OUT/guest-death.txt for people. RC 100 died, 101 hung.
+record_guest_death() {
+	local out=$1 rc=$2 profile=$3 kernel=$4 harness=$5 kind=died found name how
+	local excerpt evidence repro n
+	shift 5
+	[ "$rc" = 101 ] && kind=hung
+	found=$(running_test "$out" "$harness" "$@")
+	name=${found%% (*}
+	how=${found#"$name"}
+	excerpt=$(console_excerpt "$out/console.log" "$([ "$kind" = hung ] && echo hang || echo died)")
+	evidence="guest $kind while $name was running$how; console ($out/console.log):"
+	evidence+=$'\n'"$excerpt"
+	repro="./run.sh --kernel $kernel --profile $profile --only ${name%%:*} -- --case ${name#*:}"
+	{
+		echo "FAIL $name: guest $kind$how"
+		echo "reproduce: $repro"
+		echo "--- console excerpt ---"
+		echo "$excerpt"
+	} > "$out/guest-death.txt"
+	n=$(decided_names "$out" | wc -l)
+	{
+		echo "not ok $(( n + 1 )) - $name # FAIL"
+		printf '%s\n' "$evidence" | sed 's/^/#   evidence: /'
+		echo "#   reproduce: $repro"
+	} >> "$out/tap.txt"
+	if command -v jq >/dev/null && [ -s "$out/summary.json" ]; then
+		jq --arg name "$name" --arg ev "$evidence" --arg repro "$repro" --arg kind "$kind" '
+			.counts.fail += 1 | .guest_deaths = ((.guest_deaths // 0) + 1) |
+			.tests += [{name: $name, verdict: "FAIL", strategy: "guest", faults_injected: 0,
+				    evidence: $ev, reproduce: $repro, vmstat_delta: {},
+				    guest: $kind}]' \
+			"$out/summary.json" > "$out/summary.json.tmp" &&
+			mv "$out/summary.json.tmp" "$out/summary.json"
+	else
+		echo "{\"name\": \"$name\", \"verdict\": \"FAIL\", \"evidence\":" \
+			"$(json_string "$evidence")}" > "$out/guest-death.json"
+		echo "run.sh: no jq (or no summary.json): the death is in $out/guest-death.json" >&2
+	fi
+	echo "run.sh: FAIL $name: guest $kind$how" >&2
+	printf '%s\n' "$excerpt" | head -n 20 | sed 's/^/  | /' >&2
+	DEAD_CASE=$name
+}
+
+# remaining_cases HARNESS RES ARGS...: the listed cases no boot decided and none died in.
+remaining_cases() {
+	local harness=$1 res=$2 d
+	shift 2
+	mkdir -p "$res/.runner"
+	listed_cases "$harness" "$@" > "$res/.runner/listed" || return 1
+	[ -s "$res/.runner/listed" ] || return 1
+	{
+		for d in "$res" "$res"/boot-*; do
+			[ -d "$d" ] && decided_names "$d"
+		done | while read -r n; do case_of "$n"; done
+		[ -n "${DEAD_CASE:-}" ] && case_of "$DEAD_CASE"
+	} | sort -u > "$res/.runner/decided"
+	grep -vxF -f "$res/.runner/decided" "$res/.runner/listed" | cut -d: -f2- || true
+}
+
+# merge_boot_results RES N: fold boot-2..N's tap.txt and summary.json into RES's.
+merge_boot_results() {
+	local res=$1 last=$2 k n line
+	for k in $(seq 2 "$last"); do
+		local d=$res/boot-$k
+		[ -s "$d/tap.txt" ] || continue
+		n=$(decided_names "$res" | wc -l)
+		echo "# splitfail: boot $k (fresh guest after a guest death)" >> "$res/tap.txt"
+		while IFS= read -r line; do
+			if [[ $line =~ ^(not\ )?ok\ [0-9]+\ -\ (.*)$ ]]; then
+				n=$(( n + 1 ))
+				echo "${BASH_REMATCH[1]}ok $n - ${BASH_REMATCH[2]}"
+			elif [[ $line == '#'* ]]; then
+				echo "$line"
+			fi
+		done < "$d/tap.txt" >> "$res/tap.txt"
+		if command -v jq >/dev/null && [ -s "$d/summary.json" ]; then
+			jq -s '.[0] as $a | .[1] as $b | $a
+				| .tests += $b.tests
+				| .counts |= with_entries(.value += ($b.counts[.key] // 0))
+				| .faults_injected += $b.faults_injected
+				| .guest_deaths = (($a.guest_deaths // 0) + ($b.guest_deaths // 0))
+				| .finished = $b.finished | .boots = '"$k" \
+				"$res/summary.json" "$d/summary.json" > "$res/summary.json.tmp" &&
+				mv "$res/summary.json.tmp" "$res/summary.json"
+		fi
+	done
+	echo "1..$(decided_names "$res" | wc -l)" >> "$res/tap.txt"
+}
