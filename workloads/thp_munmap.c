@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 
 #include "kselftest_harness.h"
+#include "cycle.h"
 #include "layout.h"
 #include "workload.h"
 
@@ -49,8 +50,10 @@ FIXTURE_TEARDOWN(thp_munmap)
 	mthp_restore();
 }
 
-/* Tally of one test case's cycles, reported once at its end. */
-struct munmap_tally {
+/* What one test case's cycles found, reported once at its end. */
+struct munmap_ctx {
+	struct window *w;
+	const char *test;
 	long failed_calls;	/* munmap returned an error */
 	long still_mapped;	/* pages of the range still mapped after success */
 	long rest_bad_prot;	/* pages outside the range no longer read-write */
@@ -58,9 +61,9 @@ struct munmap_tally {
 };
 
 /* One munmap under the window and its oracle. Returns 0 or -errno to stop the test. */
-static int munmap_cycle(struct window *w, const struct thp_region *r, enum layout l,
-			const char *test, struct munmap_tally *t)
+static int munmap_cycle(struct thp_region *r, enum layout l, void *arg)
 {
+	struct munmap_ctx *c = arg;
 	char *start, *end, *region_end = r->base + r->len;
 	size_t len;
 	int ret, err;
@@ -68,26 +71,27 @@ static int munmap_cycle(struct window *w, const struct thp_region *r, enum layou
 	if (layout_range(r, l, &start, &len))
 		return -EINVAL;
 	end = start + len;
-	ret = window_arm(w);
+	ret = window_arm(c->w);
 	if (ret)
 		return ret;
 	ret = munmap(start, len);
 	err = ret ? errno : 0;
-	window_disarm(w, ret, err);
+	window_disarm(c->w, ret, err);
 	if (ret) {
-		t->failed_calls++;
-		t->rest_bad_prot += oracle_prot(test, r->base, r->len, PROT_READ | PROT_WRITE);
-		t->corrupt += oracle_pattern(test, "after failed munmap", r->base, r->len, r->seed);
+		c->failed_calls++;
+		c->rest_bad_prot += oracle_prot(c->test, r->base, r->len, PROT_READ | PROT_WRITE);
+		c->corrupt += oracle_pattern(c->test, "after failed munmap", r->base, r->len,
+					     r->seed);
 		return 0;
 	}
-	t->still_mapped += oracle_unmapped(test, start, len);
-	t->rest_bad_prot += oracle_prot(test, r->base, (size_t)(start - r->base),
-					 PROT_READ | PROT_WRITE);
-	t->rest_bad_prot += oracle_prot(test, end, (size_t)(region_end - end),
-					 PROT_READ | PROT_WRITE);
-	t->corrupt += oracle_pattern(test, "before the hole", r->base, (size_t)(start - r->base),
-				     r->seed);
-	t->corrupt += oracle_pattern(test, "after the hole", end, (size_t)(region_end - end),
+	c->still_mapped += oracle_unmapped(c->test, start, len);
+	c->rest_bad_prot += oracle_prot(c->test, r->base, (size_t)(start - r->base),
+					PROT_READ | PROT_WRITE);
+	c->rest_bad_prot += oracle_prot(c->test, end, (size_t)(region_end - end),
+					PROT_READ | PROT_WRITE);
+	c->corrupt += oracle_pattern(c->test, "before the hole", r->base,
+				     (size_t)(start - r->base), r->seed);
+	c->corrupt += oracle_pattern(c->test, "after the hole", end, (size_t)(region_end - end),
 				     r->seed);
 	return 0;
 }
@@ -95,35 +99,26 @@ static int munmap_cycle(struct window *w, const struct thp_region *r, enum layou
 static void run_munmap(struct __test_metadata *_metadata, FIXTURE_DATA(thp_munmap) *self,
 		       const FIXTURE_VARIANT(thp_munmap) *variant, enum layout l)
 {
-	struct munmap_tally t = { 0 };
+	struct munmap_ctx c = { .w = &self->w, .test = self->test };
 	struct vmstat_snapshot *after = malloc(sizeof(*after));
-	long i, iterations = splitfail_iterations();
-	struct rate_meter m;
 	char why[256];
 	int ret;
 
 	ASSERT_NE(NULL, after);
-	rate_start(&m);
-	for (i = 0; i < iterations; i++) {
-		thp_region_unmap(&self->r);
-		ret = thp_kind_map(&self->r, &variant->kind, layout_min_folios(l),
-				   splitfail_seed(), why, sizeof(why));
-		if (ret == THP_REGION_SKIP && i == 0)
-			SKIP(goto out, "%s", why);
-		ASSERT_EQ(0, ret) TH_LOG("cycle %ld: %s", i, why);
-		ret = munmap_cycle(&self->w, &self->r, l, self->test, &t);
-		ASSERT_EQ(0, ret) TH_LOG("cycle %ld: arming the window: %s", i, strerror(-ret));
-		rate_add_ops(&m, 1);
+	ret = cycle_run(&self->r, &variant->kind, l, munmap_cycle, &c, self->test, why,
+			sizeof(why));
+	if (ret == THP_REGION_SKIP) {
+		free(after);
+		SKIP(return, "%s", why);
 	}
-	rate_report(&m, self->test);
 	vmstat_snapshot_take(after);
 	vmstat_print_thp_deltas(self->test, &self->before, after);
-	report_check_long(self->test, "munmap_failed_calls", 0, t.failed_calls);
-	EXPECT_EQ(0, report_check_long(self->test, "pages_still_mapped", 0, t.still_mapped));
-	EXPECT_EQ(0, report_check_long(self->test, "pages_outside_not_rw", 0, t.rest_bad_prot));
-	EXPECT_EQ(0, report_check_long(self->test, "pages_corrupted", 0, t.corrupt));
-out:
 	free(after);
+	ASSERT_EQ(0, ret) TH_LOG("%s", why);
+	report_check_long(self->test, "munmap_failed_calls", 0, c.failed_calls);
+	EXPECT_EQ(0, report_check_long(self->test, "pages_still_mapped", 0, c.still_mapped));
+	EXPECT_EQ(0, report_check_long(self->test, "pages_outside_not_rw", 0, c.rest_bad_prot));
+	EXPECT_EQ(0, report_check_long(self->test, "pages_corrupted", 0, c.corrupt));
 }
 
 TEST_F(thp_munmap, head) { run_munmap(_metadata, self, variant, LAYOUT_HEAD); }
