@@ -79,36 +79,41 @@ static int fail_clone_with(int err)
 	return 0;
 }
 
-TEST(shared_region_child_sees_parent_write)
-{
+/* A region both sides share: every write is seen by both, as with a broken CoW. */
+FIXTURE(shared) {
 	struct cow_outcome out;
 	struct cow_plan plan;
 	struct window w;
+};
+
+FIXTURE_SETUP(shared)
+{
 	char *p = map_filled(MAP_SHARED, 7);
 
 	ASSERT_NE(NULL, p);
-	ASSERT_EQ(0, window_off(&w));
-	plan_init(&plan, p, COW_PARENT_WRITES);
-	EXPECT_LT(0, cow_run("oracle.shared_parent_writes", &plan, &w, &out));
-	EXPECT_EQ(1, out.children);
-	EXPECT_EQ(1, out.children_failed);
-	EXPECT_EQ(REGION / 2 / PAGE_SIZE_4K, out.child_bad_pages);
-	EXPECT_EQ(0, out.parent_bad_pages);
+	ASSERT_EQ(0, window_off(&self->w));
+	plan_init(&self->plan, p, COW_PARENT_WRITES);
 }
 
-TEST(shared_region_parent_sees_child_write)
+FIXTURE_TEARDOWN(shared)
 {
-	struct cow_outcome out;
-	struct cow_plan plan;
-	struct window w;
-	char *p = map_filled(MAP_SHARED, 7);
+}
 
-	ASSERT_NE(NULL, p);
-	ASSERT_EQ(0, window_off(&w));
-	plan_init(&plan, p, COW_CHILD_WRITES);
-	EXPECT_LT(0, cow_run("oracle.shared_child_writes", &plan, &w, &out));
-	EXPECT_EQ(REGION / 2 / PAGE_SIZE_4K, out.parent_bad_pages);
-	EXPECT_EQ(0, out.children_failed);
+TEST_F(shared, child_sees_parent_write)
+{
+	EXPECT_LT(0, cow_run("oracle.shared_parent_writes", &self->plan, &self->w, &self->out));
+	EXPECT_EQ(1, self->out.children);
+	EXPECT_EQ(1, self->out.children_failed);
+	EXPECT_EQ(REGION / 2 / PAGE_SIZE_4K, self->out.child_bad_pages);
+	EXPECT_EQ(0, self->out.parent_bad_pages);
+}
+
+TEST_F(shared, parent_sees_child_write)
+{
+	self->plan.writers = COW_CHILD_WRITES;
+	EXPECT_LT(0, cow_run("oracle.shared_child_writes", &self->plan, &self->w, &self->out));
+	EXPECT_EQ(REGION / 2 / PAGE_SIZE_4K, self->out.parent_bad_pages);
+	EXPECT_EQ(0, self->out.children_failed);
 }
 
 TEST(private_thp_region_passes)
@@ -131,76 +136,64 @@ TEST(private_thp_region_passes)
 	EXPECT_EQ(3, out.children);
 }
 
-TEST(failed_fork_enomem_is_clean)
-{
+/* A private region whose fork will fail: clone/clone3 are failed by seccomp in the test. */
+FIXTURE(failed_fork) {
 	struct cow_outcome out;
 	struct cow_plan plan;
 	struct window w;
-	char *p = map_filled(MAP_PRIVATE, 7);
+	char *p;
+};
 
-	ASSERT_NE(NULL, p);
-	ASSERT_EQ(0, window_off(&w));
-	plan_init(&plan, p, COW_BOTH_WRITE);
+FIXTURE_SETUP(failed_fork)
+{
+	self->p = map_filled(MAP_PRIVATE, 7);
+	ASSERT_NE(NULL, self->p);
+	ASSERT_EQ(0, window_off(&self->w));
+	plan_init(&self->plan, self->p, COW_BOTH_WRITE);
+}
+
+FIXTURE_TEARDOWN(failed_fork)
+{
+}
+
+TEST_F(failed_fork, enomem_is_clean)
+{
 	ASSERT_EQ(0, fail_clone_with(ENOMEM));
-	EXPECT_EQ(0, cow_run("oracle.fork_enomem", &plan, &w, &out));
-	EXPECT_EQ(-1, out.fork_ret);
-	EXPECT_EQ(ENOMEM, out.fork_errno);
-	EXPECT_EQ(0, out.children);
+	EXPECT_EQ(0, cow_run("oracle.fork_enomem", &self->plan, &self->w, &self->out));
+	EXPECT_EQ(-1, self->out.fork_ret);
+	EXPECT_EQ(ENOMEM, self->out.fork_errno);
+	EXPECT_EQ(0, self->out.children);
 }
 
-TEST(failed_fork_wrong_errno_reported)
+TEST_F(failed_fork, wrong_errno_reported)
 {
-	struct cow_outcome out;
-	struct cow_plan plan;
-	struct window w;
-	char *p = map_filled(MAP_PRIVATE, 7);
-
-	ASSERT_NE(NULL, p);
-	ASSERT_EQ(0, window_off(&w));
-	plan_init(&plan, p, COW_BOTH_WRITE);
 	ASSERT_EQ(0, fail_clone_with(EPERM));
-	EXPECT_EQ(1, cow_run("oracle.fork_eperm", &plan, &w, &out));
-	EXPECT_EQ(EPERM, out.fork_errno);
+	EXPECT_EQ(1, cow_run("oracle.fork_eperm", &self->plan, &self->w, &self->out));
+	EXPECT_EQ(EPERM, self->out.fork_errno);
 }
 
-TEST(failed_fork_with_child_left_reported)
+TEST_F(failed_fork, child_left_reported)
 {
-	struct cow_outcome out;
-	struct cow_plan plan;
-	struct window w;
-	char *p = map_filled(MAP_PRIVATE, 7);
-	pid_t left;
+	pid_t left = fork();
 
-	ASSERT_NE(NULL, p);
-	ASSERT_EQ(0, window_off(&w));
-	plan_init(&plan, p, COW_BOTH_WRITE);
-	left = fork();
 	ASSERT_LE(0, left);
 	if (left == 0) {
 		pause();
 		_exit(0);
 	}
 	ASSERT_EQ(0, fail_clone_with(ENOMEM));
-	EXPECT_EQ(1, cow_run("oracle.fork_stray", &plan, &w, &out));
-	EXPECT_EQ(1, out.stray_children);
+	EXPECT_EQ(1, cow_run("oracle.fork_stray", &self->plan, &self->w, &self->out));
+	EXPECT_EQ(1, self->out.stray_children);
 	kill(left, SIGKILL);
 	waitpid(left, NULL, 0);
 }
 
-TEST(failed_fork_with_parent_data_changed_reported)
+TEST_F(failed_fork, parent_data_changed_reported)
 {
-	struct cow_outcome out;
-	struct cow_plan plan;
-	struct window w;
-	char *p = map_filled(MAP_PRIVATE, 7);
-
-	ASSERT_NE(NULL, p);
-	ASSERT_EQ(0, window_off(&w));
-	plan_init(&plan, p, COW_BOTH_WRITE);
-	p[REGION - 100] ^= 0x5a;	/* one byte behind the pattern's back */
+	self->p[REGION - 100] ^= 0x5a;	/* one byte behind the pattern's back */
 	ASSERT_EQ(0, fail_clone_with(ENOMEM));
-	EXPECT_EQ(1, cow_run("oracle.fork_corrupt", &plan, &w, &out));
-	EXPECT_EQ(1, out.parent_bad_pages);
+	EXPECT_EQ(1, cow_run("oracle.fork_corrupt", &self->plan, &self->w, &self->out));
+	EXPECT_EQ(1, self->out.parent_bad_pages);
 }
 
 TEST_HARNESS_MAIN
