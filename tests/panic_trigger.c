@@ -2,7 +2,8 @@
 /*
  * panic_trigger.c - a workload that crashes the kernel on purpose (sysrq 'c'), so tests/guest.t
  * can check that the runner turns a guest panic into a FAIL with the panic lines, exit code 1
- * and no hang (profile configs/guest-panic.ini).
+ * and no hang (profile configs/guest-panic.ini). Its second case, guest_alive, runs after the
+ * crash: the runner must boot a fresh guest for it, which shows it continues after a death.
  *
  * It crashes ONLY a splitfail guest: boot-guest.sh puts splitfail.guest=1 on the guest kernel's
  * command line, and without that exact word in /proc/cmdline this program refuses loudly and
@@ -54,6 +55,14 @@ TEST(sysrq_crash)
 	ASSERT_EQ(1, write(fd, "c", 1)) TH_LOG("write: %s", strerror(errno));
 	close(fd);
 	ASSERT_EQ(0, 1) TH_LOG("the kernel survived sysrq 'c'");
+}
+
+TEST(guest_alive)
+{
+	int marks = cmdline_word_count(GUEST_MARK);
+
+	ASSERT_EQ(1, marks) TH_LOG("/proc/cmdline has %d '%s': not a splitfail guest", marks,
+				   GUEST_MARK);
 }
 
 int main(int argc, char **argv)

@@ -147,12 +147,13 @@ remaining_cases() {
 	grep -vxF -f "$res/.runner/decided" "$res/.runner/listed" | cut -d: -f2- || true
 }
 
-# merge_boot_results RES N: fold boot-2..N's tap.txt and summary.json into RES's.
+# merge_boot_results RES N: fold boot-2..N's tap.txt, summary.json and logs into RES's.
 merge_boot_results() {
 	local res=$1 last=$2 k n line
 	for k in $(seq 2 "$last"); do
 		local d=$res/boot-$k
 		[ -s "$d/tap.txt" ] || continue
+		[ -d "$d/logs" ] && mkdir -p "$res/logs" && cp -n "$d/logs/"* "$res/logs/" 2>/dev/null
 		n=$(decided_names "$res" | wc -l)
 		echo "# splitfail: boot $k (fresh guest after a guest death)" >> "$res/tap.txt"
 		while IFS= read -r line; do

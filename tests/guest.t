@@ -1,0 +1,149 @@
+#!/bin/bash
+# guest.t: the runner end to end in a QEMU guest (TAP, run by `make check`).
+# 1. panic_trigger refuses to crash a kernel that is not a splitfail guest (this host).
+# 2. The cached default kernel (built when missing) boots and runs the `smoke` profile with
+#    injection: faults were injected and consumed, an operation failed by injection was judged
+#    by the state checks that followed it (not blindly), the fault attributes read the same
+#    after the run as before, and console.log and summary.json are in the results folder.
+# 3. A guest that panics (configs/guest-panic.ini) becomes a FAIL with the panic lines, run.sh
+#    exits 1 without hanging, and a fresh guest runs the case that was left.
+# SPLITFAIL_GUEST_SMOKE=0 skips part 2 (the long one) when iterating on part 3.
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${SPLITFAIL_BUILD:-$ROOT/build}
+SCRATCH=$(mktemp -d /tmp/splitfail-guest-t.XXXXXX)
+trap 'rm -rf "$SCRATCH"' EXIT
+n=0
+failed=0
+
+ok() {
+	local rc=$1 what=$2 diag=${3:-}
+	n=$(( n + 1 ))
+	if [ "$rc" = 0 ]; then
+		echo "ok $n - $what"
+	else
+		echo "not ok $n - $what"
+		failed=$(( failed + 1 ))
+		[ -n "$diag" ] && printf '%s\n' "$diag" | head -n 40 | sed 's/^/#   /'
+	fi
+}
+skip() { n=$(( n + 1 )); echo "ok $n - $1 # SKIP $2"; }
+note() { echo "# $*"; }
+
+# run_sh NAME ARGS...: run ./run.sh with a time limit; sets RC, RES (its results folder), SECS.
+run_sh() {
+	local name=$1 start
+	shift
+	start=$(date +%s)
+	RC=0
+	timeout -k 30 "$RUN_LIMIT" "$ROOT/run.sh" --quiet "$@" > "$SCRATCH/$name.out" \
+		2> "$SCRATCH/$name.err" || RC=$?
+	SECS=$(( $(date +%s) - start ))
+	RES=$(sed -n 's/^run.sh: results: \([^ ]*\).*/\1/p' "$SCRATCH/$name.err" | tail -n 1)
+	note "$name: ./run.sh $* -> exit $RC in ${SECS}s, results $RES"
+	grep -E '^run.sh: (verdicts|FAIL)' "$SCRATCH/$name.err" | sed 's/^/# /'
+}
+
+json() { jq -r "$1" "$RES/summary.json" 2>/dev/null; }
+
+echo "TAP version 13"
+command -v jq >/dev/null || { echo "1..0 # SKIP jq is needed to read summary.json"; exit 0; }
+
+# --- 1. panic_trigger on the host ---
+out=$("$BUILD/tests/panic_trigger" -r global.sysrq_crash 2>&1)
+rc=$?
+[ "$rc" != 0 ] && grep -q 'REFUSING to crash' <<< "$out"
+ok $? "panic_trigger refuses on a host (exit $rc, says REFUSING)" "$out"
+
+# --- the kernel ---
+start=$(date +%s)
+KERNEL=$("$ROOT/harness/runner/build-kernel.sh" 2> "$SCRATCH/build.err" | tail -n 1)
+rc=$?
+ok $rc "default guest kernel cached or built ($(( $(date +%s) - start ))s): $KERNEL" \
+	"$(tail -n 20 "$SCRATCH/build.err")"
+grep -E 'reusing|built kernel' "$SCRATCH/build.err" | sed 's/^/# /'
+
+# --- 2. smoke with injection ---
+if [ "${SPLITFAIL_GUEST_SMOKE:-1}" = 0 ]; then
+	skip "smoke run in the guest" "SPLITFAIL_GUEST_SMOKE=0"
+else
+	RUN_LIMIT=1500
+	run_sh smoke --vm --profile smoke
+	[ "$RC" = 0 ] || [ "$RC" = 1 ]
+	ok $? "smoke: run.sh exits 0 or 1 (got $RC)" "$(tail -n 30 "$SCRATCH/smoke.err")"
+	[ -n "$RES" ] && [ -s "$RES/summary.json" ] && [ "$(json .finished)" = true ]
+	ok $? "smoke: summary.json in the results folder, finished" "results: $RES"
+	grep -q '^splitfail-guest: init started' "$RES/console.log" 2>/dev/null &&
+		grep -q '^splitfail-guest: job exited' "$RES/console.log"
+	ok $? "smoke: console.log in the results folder, from boot to the job's end" \
+		"$(tail -n 20 "$RES/console.log" 2>&1)"
+	faults=$(json .faults_injected)
+	[ "${faults:-0}" -gt 0 ] 2>/dev/null
+	ok $? "smoke: faults injected (summary.json faults_injected=$faults)"
+	consumed=$(json '[.tests[] | select(.consumed == 1)] | length')
+	[ "${consumed:-0}" -gt 0 ] 2>/dev/null
+	ok $? "smoke: faults consumed inside a window ($consumed results with consumed=1)"
+
+	# An operation that injection made fail (consumed=1, ret=-1) must be judged by its state:
+	# PASS only when the workload's checks after the window ran and held, FAIL with evidence.
+	jq -c '.tests[] | select(.window | test("consumed=1 ret=-1")) |
+		{name, verdict, evidence}' "$RES/summary.json" > "$SCRATCH/failed_ops" 2>/dev/null
+	nfailed=$(wc -l < "$SCRATCH/failed_ops")
+	[ "$nfailed" -gt 0 ]
+	ok $? "smoke: $nfailed results where injection made the operation fail (ret=-1)"
+	bad=
+	judged=0
+	while IFS= read -r t; do
+		name=$(jq -r .name <<< "$t")
+		verdict=$(jq -r .verdict <<< "$t")
+		log="$RES/logs/$name.log"
+		case $verdict in
+		PASS)
+			# the workload's own TAP: its checks after the window passed
+			if grep -q "^ok " "$log" 2>/dev/null &&
+			   grep -qE '# splitfail: (check|window) ' "$log" &&
+			   ! grep -q 'result=FAIL' "$log"; then
+				judged=$(( judged + 1 ))
+			else
+				bad+="$name: PASS without passing state checks in $log"$'\n'
+			fi ;;
+		FAIL|SILENT-SKIP)
+			if [ -n "$(jq -r '.evidence // empty' <<< "$t")" ]; then
+				judged=$(( judged + 1 ))
+			else
+				bad+="$name: $verdict without evidence"$'\n'
+			fi ;;
+		*) bad+="$name: verdict $verdict for an operation that failed"$'\n' ;;
+		esac
+	done < "$SCRATCH/failed_ops"
+	[ -z "$bad" ] && [ "$judged" -gt 0 ]
+	ok $? "smoke: each failed operation judged by its state ($judged of $nfailed)" "$bad"
+	before=$RES/.guest/fault-attrs-before.txt
+	after=$RES/.guest/fault-attrs-after.txt
+	[ -s "$before" ] && grep -q '^failslab/probability ' "$before" &&
+		diff -u "$before" "$after" > "$SCRATCH/attrs.diff"
+	ok $? "smoke: fault attributes read the same after the run as before" \
+		"$(cat "$SCRATCH/attrs.diff" 2>/dev/null)"
+fi
+
+# --- 3. a guest that panics ---
+RUN_LIMIT=900
+run_sh panic --vm --profile guest-panic
+[ "$RC" = 1 ]
+ok $? "panic: run.sh exits 1 (got $RC)" "$(tail -n 30 "$SCRATCH/panic.err")"
+[ "$SECS" -lt 600 ]
+ok $? "panic: no hang (${SECS}s)"
+fail_name=$(json '.tests[] | select(.verdict == "FAIL") | .name' | head -n 1)
+[ "$fail_name" = panic_trigger:global.sysrq_crash ]
+ok $? "panic: the running test is the FAIL (got '$fail_name')"
+ev=$(json '.tests[] | select(.name == "panic_trigger:global.sysrq_crash") | .evidence')
+grep -q 'Kernel panic - not syncing: sysrq triggered crash' <<< "$ev" &&
+	grep -q 'Comm: panic_trigger' <<< "$ev"
+ok $? "panic: the FAIL's evidence has the panic lines" "$ev"
+grep -q '^not ok .* panic_trigger:global.sysrq_crash # FAIL' "$RES/tap.txt" 2>/dev/null
+ok $? "panic: tap.txt has the FAIL" "$(cat "$RES/tap.txt" 2>&1)"
+alive=$(json '.tests[] | select(.name == "panic_trigger:global.guest_alive") | .verdict')
+[ "$alive" = PASS ] && [ -s "$RES/boot-2/console.log" ]
+ok $? "panic: a fresh guest ran the case left (guest_alive: '$alive', boot-2/console.log)"
+
+echo "1..$n"
+[ "$failed" = 0 ]
