@@ -92,7 +92,7 @@ $(KSFT_STAMP): | deps-if-missing
 		cp "$$tmp/$$top/lib/test_hmm_uapi.h" $(KSFT_DIR)/; \
 		src="$$tar_file"; \
 	else \
-		echo "splitfail: no kernel tree: set KDIR= or install a linux-source-* package" >&2; \
+		echo "splitfail: no kernel tree: set KDIR= or install linux-source-*" >&2; \
 		exit 1; \
 	fi; \
 	echo "$$src" > $@

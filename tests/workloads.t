@@ -21,7 +21,8 @@ cleanup() {
 	if ((zram_ours)); then
 		swapoff /dev/zram0 2>/dev/null
 		echo 1 >/sys/block/zram0/reset 2>/dev/null
-		[[ -n $zram_algo ]] && echo "$zram_algo" >/sys/block/zram0/comp_algorithm 2>/dev/null
+		[[ -n $zram_algo ]] &&
+			echo "$zram_algo" >/sys/block/zram0/comp_algorithm 2>/dev/null
 		echo "# zram0: swapoff, reset, comp_algorithm=$zram_algo restored"
 	fi
 	rm -rf "$logdir"

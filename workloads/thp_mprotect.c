@@ -19,10 +19,7 @@
 #include "workload.h"
 
 FIXTURE(thp_mprotect) {
-	struct thp_region r;
-	struct window w;
-	struct vmstat_snapshot before;
-	char test[256];
+	struct cycle_fixture f;
 };
 
 FIXTURE_VARIANT(thp_mprotect) {
@@ -36,18 +33,16 @@ FIXTURE_SETUP(thp_mprotect)
 	char why[256];
 	int ret;
 
-	SF_TEST_ID(self->test);
-	ret = window_setup(&self->w, self->test, "mprotect", why, sizeof(why));
+	SF_TEST_ID(self->f.test);
+	ret = cycle_setup(&self->f, "mprotect", why, sizeof(why));
 	if (ret == KSFT_SKIP)
 		SKIP(return, "%s", why);
 	ASSERT_EQ(0, ret) TH_LOG("%s", why);
-	vmstat_snapshot_take(&self->before);
 }
 
 FIXTURE_TEARDOWN(thp_mprotect)
 {
-	thp_region_unmap(&self->r);
-	mthp_restore();
+	cycle_teardown(&self->f);
 }
 
 /* What one test case's cycles found, reported once at its end. */
@@ -103,31 +98,23 @@ static int mprotect_cycle(struct thp_region *r, enum layout l, void *arg)
 static void run_mprotect(struct __test_metadata *_metadata, FIXTURE_DATA(thp_mprotect) *self,
 			 const FIXTURE_VARIANT(thp_mprotect) *variant, enum layout l, int prot)
 {
-	struct mprotect_ctx c = { .w = &self->w, .test = self->test, .prot = prot };
-	struct vmstat_snapshot *after = malloc(sizeof(*after));
+	struct mprotect_ctx c = { .w = &self->f.w, .test = self->f.test, .prot = prot };
 	char why[256];
 	int ret;
 
-	ASSERT_NE(NULL, after);
-	printf("# %s: mprotect(%s) of %s, then back to PROT_READ|PROT_WRITE\n", self->test,
+	printf("# %s: mprotect(%s) of %s, then back to PROT_READ|PROT_WRITE\n", self->f.test,
 	       prot_name(prot), layout_name(l));
-	ret = cycle_run(&self->r, &variant->kind, l, mprotect_cycle, &c, self->test, why,
-			sizeof(why));
-	if (ret == THP_REGION_SKIP) {
-		free(after);
+	ret = cycle_run(&self->f, &variant->kind, l, mprotect_cycle, &c, why, sizeof(why));
+	if (ret == THP_REGION_SKIP)
 		SKIP(return, "%s", why);
-	}
-	vmstat_snapshot_take(after);
-	vmstat_print_thp_deltas(self->test, &self->before, after);
-	free(after);
 	ASSERT_EQ(0, ret) TH_LOG("%s", why);
-	report_check_long(self->test, "mprotect_failed_calls", 0, c.failed_calls);
-	EXPECT_EQ(0, report_check_long(self->test, "pages_inside_wrong_prot", 0, c.inside_bad));
-	EXPECT_EQ(0, report_check_long(self->test, "pages_outside_not_rw", 0, c.outside_bad));
-	EXPECT_EQ(0, report_check_long(self->test, "restore_failed", 0, c.restore_failed));
-	EXPECT_EQ(0, report_check_long(self->test, "pages_not_rw_after_restore", 0,
+	report_check_zero(self->f.test, "mprotect_failed_calls", c.failed_calls);
+	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_inside_wrong_prot", c.inside_bad));
+	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_outside_not_rw", c.outside_bad));
+	EXPECT_EQ(0, report_check_zero(self->f.test, "restore_failed", c.restore_failed));
+	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_not_rw_after_restore",
 				       c.after_restore_bad));
-	EXPECT_EQ(0, report_check_long(self->test, "pages_corrupted", 0, c.corrupt));
+	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_corrupted", c.corrupt));
 }
 
 #define MPROTECT_TEST(name, layout, prot) \

@@ -19,10 +19,7 @@
 #include "workload.h"
 
 FIXTURE(thp_munmap) {
-	struct thp_region r;
-	struct window w;
-	struct vmstat_snapshot before;
-	char test[256];
+	struct cycle_fixture f;
 };
 
 FIXTURE_VARIANT(thp_munmap) {
@@ -36,18 +33,16 @@ FIXTURE_SETUP(thp_munmap)
 	char why[256];
 	int ret;
 
-	SF_TEST_ID(self->test);
-	ret = window_setup(&self->w, self->test, "munmap", why, sizeof(why));
+	SF_TEST_ID(self->f.test);
+	ret = cycle_setup(&self->f, "munmap", why, sizeof(why));
 	if (ret == KSFT_SKIP)
 		SKIP(return, "%s", why);
 	ASSERT_EQ(0, ret) TH_LOG("%s", why);
-	vmstat_snapshot_take(&self->before);
 }
 
 FIXTURE_TEARDOWN(thp_munmap)
 {
-	thp_region_unmap(&self->r);
-	mthp_restore();
+	cycle_teardown(&self->f);
 }
 
 /* What one test case's cycles found, reported once at its end. */
@@ -99,26 +94,18 @@ static int munmap_cycle(struct thp_region *r, enum layout l, void *arg)
 static void run_munmap(struct __test_metadata *_metadata, FIXTURE_DATA(thp_munmap) *self,
 		       const FIXTURE_VARIANT(thp_munmap) *variant, enum layout l)
 {
-	struct munmap_ctx c = { .w = &self->w, .test = self->test };
-	struct vmstat_snapshot *after = malloc(sizeof(*after));
+	struct munmap_ctx c = { .w = &self->f.w, .test = self->f.test };
 	char why[256];
 	int ret;
 
-	ASSERT_NE(NULL, after);
-	ret = cycle_run(&self->r, &variant->kind, l, munmap_cycle, &c, self->test, why,
-			sizeof(why));
-	if (ret == THP_REGION_SKIP) {
-		free(after);
+	ret = cycle_run(&self->f, &variant->kind, l, munmap_cycle, &c, why, sizeof(why));
+	if (ret == THP_REGION_SKIP)
 		SKIP(return, "%s", why);
-	}
-	vmstat_snapshot_take(after);
-	vmstat_print_thp_deltas(self->test, &self->before, after);
-	free(after);
 	ASSERT_EQ(0, ret) TH_LOG("%s", why);
-	report_check_long(self->test, "munmap_failed_calls", 0, c.failed_calls);
-	EXPECT_EQ(0, report_check_long(self->test, "pages_still_mapped", 0, c.still_mapped));
-	EXPECT_EQ(0, report_check_long(self->test, "pages_outside_not_rw", 0, c.rest_bad_prot));
-	EXPECT_EQ(0, report_check_long(self->test, "pages_corrupted", 0, c.corrupt));
+	report_check_zero(self->f.test, "munmap_failed_calls", c.failed_calls);
+	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_still_mapped", c.still_mapped));
+	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_outside_not_rw", c.rest_bad_prot));
+	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_corrupted", c.corrupt));
 }
 
 TEST_F(thp_munmap, head) { run_munmap(_metadata, self, variant, LAYOUT_HEAD); }

@@ -24,10 +24,7 @@
 #endif
 
 FIXTURE(thp_pageout) {
-	struct thp_region r;
-	struct window w;
-	struct vmstat_snapshot before;
-	char test[256];
+	struct cycle_fixture f;
 };
 
 FIXTURE_VARIANT(thp_pageout) {
@@ -42,21 +39,19 @@ FIXTURE_SETUP(thp_pageout)
 	long long free_kb;
 	int ret;
 
-	SF_TEST_ID(self->test);
+	SF_TEST_ID(self->f.test);
 	free_kb = swap_free_kb(why, sizeof(why));
 	if (free_kb <= 0)
 		SKIP(return, "%s", why);
-	ret = window_setup(&self->w, self->test, "madvise_pageout", why, sizeof(why));
+	ret = cycle_setup(&self->f, "madvise_pageout", why, sizeof(why));
 	if (ret == KSFT_SKIP)
 		SKIP(return, "%s", why);
 	ASSERT_EQ(0, ret) TH_LOG("%s", why);
-	vmstat_snapshot_take(&self->before);
 }
 
 FIXTURE_TEARDOWN(thp_pageout)
 {
-	thp_region_unmap(&self->r);
-	mthp_restore();
+	cycle_teardown(&self->f);
 }
 
 /* What one test case's cycles found, reported once at its end. */
@@ -103,28 +98,20 @@ static int pageout_cycle(struct thp_region *r, enum layout l, void *arg)
 static void run_pageout(struct __test_metadata *_metadata, FIXTURE_DATA(thp_pageout) *self,
 			const FIXTURE_VARIANT(thp_pageout) *variant, enum layout l)
 {
-	struct pageout_ctx c = { .w = &self->w, .test = self->test };
-	struct vmstat_snapshot *after = malloc(sizeof(*after));
+	struct pageout_ctx c = { .w = &self->f.w, .test = self->f.test };
 	char why[256];
 	int ret;
 
-	ASSERT_NE(NULL, after);
-	ret = cycle_run(&self->r, &variant->kind, l, pageout_cycle, &c, self->test, why,
-			sizeof(why));
-	if (ret == THP_REGION_SKIP) {
-		free(after);
+	ret = cycle_run(&self->f, &variant->kind, l, pageout_cycle, &c, why, sizeof(why));
+	if (ret == THP_REGION_SKIP)
 		SKIP(return, "%s", why);
-	}
-	vmstat_snapshot_take(after);
-	vmstat_print_thp_deltas(self->test, &self->before, after);
-	free(after);
 	ASSERT_EQ(0, ret) TH_LOG("%s", why);
 	printf("# %s: MADV_PAGEOUT of %s: %ld pages advised, %ld swapped out, %ld still resident\n",
-	       self->test, layout_name(l), c.pages_advised, c.swapped, c.still_resident);
-	report_check_long(self->test, "pageout_failed_calls", 0, c.failed_calls);
+	       self->f.test, layout_name(l), c.pages_advised, c.swapped, c.still_resident);
+	report_check_zero(self->f.test, "pageout_failed_calls", c.failed_calls);
 	/* pages left resident are a silent skip (reported above), not a test failure */
-	report_check_long(self->test, "pages_still_resident", 0, c.still_resident);
-	EXPECT_EQ(0, report_check_long(self->test, "pages_corrupted", 0, c.corrupt));
+	report_check_zero(self->f.test, "pages_still_resident", c.still_resident);
+	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_corrupted", c.corrupt));
 }
 
 TEST_F(thp_pageout, whole) { run_pageout(_metadata, self, variant, LAYOUT_WHOLE); }

@@ -2,14 +2,36 @@
  * cycle.c: repeats a workload's operation cycle on fresh THP regions and reports its rate, so
  * every workload has the same throughput mode (SPLITFAIL_ITERATIONS) and rate line.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cycle.h"
+#include "mthp.h"
 #include "report.h"
 
-int cycle_run(struct thp_region *r, const struct thp_kind *k, enum layout l, cycle_fn fn,
-	      void *ctx, const char *test, char *why, size_t why_len)
+int cycle_setup(struct cycle_fixture *f, const char *op, char *why, size_t why_len)
+{
+	int ret = window_setup(&f->w, f->test, op, why, why_len);
+
+	if (ret)
+		return ret;
+	if (vmstat_snapshot_take(&f->before) < 0) {
+		snprintf(why, why_len, "cannot read /proc/vmstat");
+		return -EIO;
+	}
+	return 0;
+}
+
+void cycle_teardown(struct cycle_fixture *f)
+{
+	thp_region_unmap(&f->r);
+	mthp_restore();
+}
+
+static int cycle_loop(struct thp_region *r, const struct thp_kind *k, enum layout l,
+		      cycle_fn fn, void *ctx, const char *test, char *why, size_t why_len)
 {
 	long i, iterations = splitfail_iterations();
 	struct rate_meter m;
@@ -36,4 +58,19 @@ int cycle_run(struct thp_region *r, const struct thp_kind *k, enum layout l, cyc
 	}
 	rate_report(&m, test);
 	return 0;
+}
+
+int cycle_run(struct cycle_fixture *f, const struct thp_kind *k, enum layout l, cycle_fn fn,
+	      void *ctx, char *why, size_t why_len)
+{
+	struct vmstat_snapshot *after;
+	int ret = cycle_loop(&f->r, k, l, fn, ctx, f->test, why, why_len);
+
+	if (ret == THP_REGION_SKIP)
+		return ret;
+	after = malloc(sizeof(*after));
+	if (after && vmstat_snapshot_take(after) > 0)
+		vmstat_print_thp_deltas(f->test, &f->before, after);
+	free(after);
+	return ret;
 }

@@ -50,7 +50,7 @@ int thp_kind_map(struct thp_region *r, const struct thp_kind *k, size_t min_foli
 		return ret;
 	ptemapped = thp_region_pte_map(r);
 	if (ptemapped != (long)nr) {
-		snprintf(why, why_len, "PTE-mapping the THPs: %ld of %zu folios PTE-mapped and whole",
+		snprintf(why, why_len, "PTE-mapping THPs: %ld of %zu folios PTE-mapped and whole",
 			 ptemapped, nr);
 		thp_region_unmap(r);
 		return ptemapped < 0 ? (int)ptemapped : THP_REGION_SKIP;

@@ -207,11 +207,13 @@ int pagemap_is_thp_folio(uintptr_t start, size_t folio_size)
 		}
 		if (i == 0) {
 			head_pfn = pfn;
-			if (!(flags & (1ULL << KPF_THP)) || !(flags & (1ULL << KPF_COMPOUND_HEAD))) {
+			if (!(flags & (1ULL << KPF_THP)) ||
+			    !(flags & (1ULL << KPF_COMPOUND_HEAD))) {
 				ret = 0;
 				goto out;
 			}
-		} else if (!last && (pfn != head_pfn + i || !(flags & (1ULL << KPF_COMPOUND_TAIL)))) {
+		} else if (!last && (pfn != head_pfn + i ||
+				     !(flags & (1ULL << KPF_COMPOUND_TAIL)))) {
 			ret = 0;
 			goto out;
 		} else if (last && pfn == head_pfn + i && (flags & (1ULL << KPF_COMPOUND_TAIL))) {

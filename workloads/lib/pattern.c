@@ -72,7 +72,8 @@ void pattern_fill(void *p, size_t len, uint64_t seed)
 		next = (a & ~(PAGE_SIZE_4K - 1)) + PAGE_SIZE_4K;
 		if (next > (end & ~(uintptr_t)7))
 			next = end & ~(uintptr_t)7;
-		fill_words((uint64_t *)a, (uint64_t *)next, page_key(a & ~(PAGE_SIZE_4K - 1), seed));
+		fill_words((uint64_t *)a, (uint64_t *)next,
+			   page_key(a & ~(PAGE_SIZE_4K - 1), seed));
 		a = next;
 	}
 	for (; a < end; a++)

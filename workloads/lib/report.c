@@ -56,6 +56,11 @@ int report_check_long(const char *test, const char *what, long long expected,
 	return bad;
 }
 
+int report_check_zero(const char *test, const char *what, long long actual)
+{
+	return report_check_long(test, what, 0, actual);
+}
+
 void report_silent_skip(const char *test, const char *op, long pages, uintptr_t first,
 			const char *detail_fmt, ...)
 {

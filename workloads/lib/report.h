@@ -27,6 +27,9 @@ void report_evidence(const char *test, const char *what, const char *expected,
 int report_check_long(const char *test, const char *what, long long expected,
 		      long long actual);
 
+/* report_check_long with expected 0: the form every "count of broken pages" check takes. */
+int report_check_zero(const char *test, const char *what, long long actual);
+
 /* "# splitfail: silent-skip test=<t> op=<op> pages=<n> first=0x<addr> detail=<text>" */
 void report_silent_skip(const char *test, const char *op, long pages, uintptr_t first,
 			const char *detail_fmt, ...) __attribute__((format(printf, 5, 6)));

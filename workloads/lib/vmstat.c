@@ -63,8 +63,10 @@ long long vmstat_delta(const struct vmstat_snapshot *before,
 
 static int is_thp_counter(const char *name)
 {
-	static const char *const prefixes[] = { "thp_", "pgmigrate_", "nr_anon_transparent",
-						"pswp", "numa_pages_migrated", "nr_page_table", NULL };
+	static const char *const prefixes[] = {
+		"thp_", "pgmigrate_", "nr_anon_transparent", "pswp", "numa_pages_migrated",
+		"nr_page_table", NULL,
+	};
 	int i;
 
 	for (i = 0; prefixes[i]; i++)

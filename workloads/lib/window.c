@@ -44,7 +44,7 @@ int window_setup(struct window *w, const char *test, const char *op, char *why,
 		return -EINVAL;
 	}
 	if (path && access(path, F_OK)) {
-		snprintf(why, why_len, "SPLITFAIL_INJECT=%s needs %s: kernel has no fault injection",
+		snprintf(why, why_len, "SPLITFAIL_INJECT=%s needs %s: no fault injection",
 			 env, path);
 		return 4;
 	}
