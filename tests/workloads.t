@@ -10,52 +10,21 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${SPLITFAIL_BUILD:-$top/build}
 timeout_s=${SPLITFAIL_WORKLOAD_TIMEOUT:-900}
 logdir=$(mktemp -d /tmp/splitfail-workloads.XXXXXX)
-zram_ours=0
-zram_algo=
 counters='thp_fault_alloc thp_fault_fallback thp_split_pmd thp_split_page thp_split_page_failed
 	  thp_deferred_split_page thp_swpout thp_swpout_fallback pswpout pswpin
 	  thp_migration_success thp_migration_fail thp_migration_split
 	  pgmigrate_success pgmigrate_fail'
 
+# shellcheck source=tests/zram.bash
+. "$top/tests/zram.bash"
+
 cleanup() {
-	if ((zram_ours)); then
-		swapoff /dev/zram0 2>/dev/null
-		echo 1 >/sys/block/zram0/reset 2>/dev/null
-		[[ -n $zram_algo ]] &&
-			echo "$zram_algo" >/sys/block/zram0/comp_algorithm 2>/dev/null
-		echo "# zram0: swapoff, reset, comp_algorithm=$zram_algo restored"
-	fi
+	zram_swap_restore
 	rm -rf "$logdir"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-swap_active() {
-	[[ $(awk 'NR > 1' /proc/swaps | wc -l) -gt 0 ]]
-}
-
-# zram0 as a 512 MiB swap device, only when no swap is active and zram0 is unused.
-setup_zram() {
-	local z=/sys/block/zram0
-
-	swap_active && return 0
-	if [[ ! -d $z ]] && command -v modprobe >/dev/null; then
-		modprobe zram num_devices=1 2>/dev/null
-	fi
-	if [[ ! -d $z || $(cat $z/initstate 2>/dev/null) != 0 ]]; then
-		echo "# zram0 missing or in use: thp_pageout will skip without swap"
-		return 0
-	fi
-	zram_algo=$(sed -n 's/.*\[\([^]]*\)\].*/\1/p' $z/comp_algorithm)
-	zram_ours=1
-	if ! echo 512M >$z/disksize || ! mkswap /dev/zram0 >/dev/null ||
-	   ! swapon /dev/zram0; then
-		echo "# zram0: could not set up swap"
-		return 0
-	fi
-	echo "# zram0: 512 MiB swap for this run (comp_algorithm=$zram_algo)"
-}
 
 vmstat_values() {
 	local c
@@ -75,7 +44,7 @@ if ((${#bins[@]} == 0)); then
 	exit 0
 fi
 for b in "${bins[@]}"; do
-	[[ $(basename "$b") == thp_pageout ]] && setup_zram
+	[[ $(basename "$b") == thp_pageout ]] && zram_swap_setup
 done
 
 n=0
