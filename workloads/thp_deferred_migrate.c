@@ -7,7 +7,8 @@
  * afterwards every remaining page is on the target node or carries an explicit error (a
  * negative status, a positive move_pages return, an mbind error); mbind returning 0 with a
  * page left behind is a silent skip; the data reads back unchanged; the hole stays a hole.
- * SKIPs when fewer than two nodes have memory.
+ * Runs on PMD-mapped and PTE-mapped THPs and 64 kB mTHPs. SKIPs when fewer than two nodes
+ * have memory.
  *
  * Kernel paths: zap_pte_range / __split_huge_pmd -> deferred_split_folio (partially mapped);
  * do_pages_move or do_mbind -> migrate_pages -> migrate_pages_batch, which splits a folio found
@@ -22,6 +23,7 @@
 
 #include "kselftest_harness.h"
 #include "workload.h"
+#include "cycle.h"
 #include "migrate_check.h"
 #include "thp_stats.h"
 
@@ -40,60 +42,59 @@ enum migrate_kind {
 	BY_MBIND,
 };
 
-FIXTURE(deferred) {
-	struct window w;
-	char id[256];
+FIXTURE(thp_deferred_migrate) {
+	struct cycle_fixture f;
 };
 
-FIXTURE_VARIANT(deferred) {
-	enum hole_kind hole;
-	enum migrate_kind by;
+FIXTURE_VARIANT(thp_deferred_migrate) {
+	struct thp_kind kind;
 };
 
-FIXTURE_VARIANT_ADD(deferred, munmap_page_move_pages) {
-	.hole = HOLE_MUNMAP_PAGE, .by = BY_MOVE_PAGES,
+FIXTURE_VARIANT_ADD(thp_deferred_migrate, pmd) {
+	.kind = { .nr_folios = NR_FOLIOS },
 };
 
-FIXTURE_VARIANT_ADD(deferred, munmap_head_move_pages) {
-	.hole = HOLE_MUNMAP_HEAD, .by = BY_MOVE_PAGES,
+FIXTURE_VARIANT_ADD(thp_deferred_migrate, pte_mapped) {
+	.kind = { .nr_folios = NR_FOLIOS, .pte_mapped = 1 },
 };
 
-FIXTURE_VARIANT_ADD(deferred, dontneed_half_move_pages) {
-	.hole = HOLE_DONTNEED_HALF, .by = BY_MOVE_PAGES,
+FIXTURE_VARIANT_ADD(thp_deferred_migrate, mthp_64k) {
+	.kind = { .folio_kb = 64, .nr_folios = NR_FOLIOS },
 };
 
-FIXTURE_VARIANT_ADD(deferred, munmap_page_mbind) {
-	.hole = HOLE_MUNMAP_PAGE, .by = BY_MBIND,
-};
-
-FIXTURE_VARIANT_ADD(deferred, munmap_head_mbind) {
-	.hole = HOLE_MUNMAP_HEAD, .by = BY_MBIND,
-};
-
-FIXTURE_VARIANT_ADD(deferred, dontneed_half_mbind) {
-	.hole = HOLE_DONTNEED_HALF, .by = BY_MBIND,
-};
-
-FIXTURE_SETUP(deferred)
+FIXTURE_SETUP(thp_deferred_migrate)
 {
 	char why[256];
 	int ret;
 
-	SF_TEST_ID(self->id);
+	SF_TEST_ID(self->f.test);
 	ret = numa_require_two(why, sizeof(why));
 	if (ret == 1)
 		SKIP(return, "%s", why);
 	ASSERT_EQ(0, ret) TH_LOG("%s", why);
-	ret = window_setup(&self->w, self->id,
-			   variant->by == BY_MBIND ? "mbind" : "move_pages", why, sizeof(why));
+	ret = cycle_setup(&self->f, "migrate", why, sizeof(why));
 	if (ret == KSFT_SKIP)
 		SKIP(return, "%s", why);
 	ASSERT_EQ(0, ret) TH_LOG("%s", why);
 }
 
-FIXTURE_TEARDOWN(deferred)
+FIXTURE_TEARDOWN(thp_deferred_migrate)
 {
+	cycle_teardown(&self->f);
 }
+
+/* The test case's plan and what its cycles found. */
+struct deferred_ctx {
+	struct window *w;
+	const char *test;
+	enum hole_kind hole;
+	enum migrate_kind by;
+	long not_queued;	/* cycles whose partial unmap did not queue every folio */
+	long broken;		/* pages whose status broke the promise, bad mbind errno */
+	long silent;		/* pages mbind left behind while returning 0 */
+	long corrupt;		/* pages whose pattern changed */
+	long hole_filled;	/* hole pages mapped or present again */
+};
 
 /* The hole in folio i: offset and length relative to the region. */
 static void hole_of(const struct thp_region *r, enum hole_kind k, size_t i, size_t *off,
@@ -101,7 +102,7 @@ static void hole_of(const struct thp_region *r, enum hole_kind k, size_t i, size
 {
 	size_t fs = r->folio_size;
 
-	*off = i * fs + (k == HOLE_MUNMAP_PAGE ? fs / 2 : k == HOLE_DONTNEED_HALF ? fs / 2 : 0);
+	*off = i * fs + (k == HOLE_MUNMAP_HEAD ? 0 : fs / 2);
 	*len = k == HOLE_DONTNEED_HALF ? fs / 2 : PAGE_SIZE_4K;
 }
 
@@ -173,8 +174,8 @@ static long mbind_runs(char *const *starts, const size_t *lens, int runs, int ta
 }
 
 /* After mbind: a 0 return promised every page moved; otherwise report where they are. */
-static long judge_mbind(const char *id, char *const *starts, const size_t *lens, int runs,
-			int target, long ret, int err)
+static long judge_mbind(struct deferred_ctx *c, char *const *starts, const size_t *lens,
+			int runs, int target, long ret, int err)
 {
 	long off_total = 0, off;
 	uintptr_t first = 0, f;
@@ -190,126 +191,163 @@ static long judge_mbind(const char *id, char *const *starts, const size_t *lens,
 		}
 		off_total += off;
 	}
-	printf("# %s: mbind ret=%ld errno=%s pages_not_on_target=%ld\n", id, ret,
+	printf("# %s: mbind ret=%ld errno=%s pages_not_on_target=%ld\n", c->test, ret,
 	       err ? strerrorname_np(err) : "0", off_total);
 	if (ret == 0 && off_total) {
-		report_silent_skip(id, "mbind", off_total, first,
+		report_silent_skip(c->test, "mbind", off_total, first,
 				   "mbind(MPOL_MF_MOVE|MPOL_MF_STRICT) returned 0, page on node %d "
 				   "not target %d", first_node, target);
+		c->silent += off_total;
 	}
 	if (ret != 0 && !strerrorname_np(err)) {
-		report_evidence(id, "mbind errno", "an errno", "none", 0);
+		report_evidence(c->test, "mbind errno", "an errno", "none", 0);
 		return 1;
 	}
 	return 0;
 }
 
-/*
- * Folios the partial unmap put on the deferred split list: thp_deferred_split_page, or the
- * PMD size's stats/split_deferred when /proc/vmstat has no event counters. -1 if neither.
- */
-static long long deferred_queued(const struct vmstat_snapshot *s1,
-				 const struct vmstat_snapshot *s2, long long stat1, long long stat2)
+/* The holes are still holes: munmapped pages unmapped, DONTNEED pages not present. */
+static long holes_intact(const struct deferred_ctx *c, const struct thp_region *r)
 {
-	if (vmstat_snapshot_get(s2, "thp_deferred_split_page") >= 0)
-		return vmstat_delta(s1, s2, "thp_deferred_split_page");
-	if (stat1 >= 0 && stat2 >= 0)
-		return stat2 - stat1;
-	return -1;
+	size_t i, off, len;
+	long bad = 0;
+
+	for (i = 0; i < r->nr_folios; i++) {
+		hole_of(r, c->hole, i, &off, &len);
+		if (c->hole == HOLE_DONTNEED_HALF)
+			bad += pagemap_count_present((uintptr_t)r->base + off, len, NULL);
+		else
+			bad += oracle_unmapped(c->test, r->base + off, len);
+	}
+	return bad;
 }
 
-TEST_F(deferred, migrate_partially_unmapped)
+/*
+ * Folios the partial unmap put on the deferred split list: the folio size's
+ * stats/split_deferred, or thp_deferred_split_page for the PMD size on kernels without
+ * per-size stats. -1 if neither exists.
+ */
+static long long deferred_count(const struct thp_region *r)
 {
-	struct vmstat_snapshot *s0 = malloc(sizeof(*s0)), *s1 = malloc(sizeof(*s1));
-	struct vmstat_snapshot *s2 = malloc(sizeof(*s2));
-	long i, nr, ret, bad = 0, iterations = splitfail_iterations();
-	uint64_t seed = splitfail_seed();
+	long long v = thp_size_stat(r->folio_size, "split_deferred");
+
+	if (v < 0 && r->folio_size == thp_pmd_size())
+		v = vmstat_read("thp_deferred_split_page");
+	return v;
+}
+
+/* Partial unmap, then one migration under the window and its oracles. */
+static int deferred_cycle(struct thp_region *r, enum layout l, void *arg)
+{
+	struct deferred_ctx *c = arg;
 	char *starts[NR_FOLIOS + 1];
-	size_t lens[NR_FOLIOS + 1], off, len;
-	long long queued, st1, st2, split1;
+	size_t lens[NR_FOLIOS + 1];
+	long long q0, queued, split0;
+	int runs, j, src, target, err, *status = NULL;
 	void **pages = NULL;
-	int *status = NULL;
 	struct move_check res;
-	struct rate_meter rate;
-	struct thp_region r;
-	int err, src, target, runs, j;
-	char why[256];
+	long nr, ret, bad;
 
-	ASSERT_NE(NULL, s0);
-	ASSERT_NE(NULL, s1);
-	ASSERT_NE(NULL, s2);
-	vmstat_snapshot_take(s0);
-	rate_start(&rate);
-	for (i = 0; i < iterations && !bad; i++) {
-		ret = thp_region_map(&r, NR_FOLIOS, thp_pmd_size(), seed, why, sizeof(why));
-		if (ret == THP_REGION_SKIP)
-			SKIP(return, "%s", why);
-		ASSERT_EQ(0, ret) TH_LOG("%s", why);
-		src = page_node(r.base);
-		target = numa_other_node(src);
-		ASSERT_LE(0, target) TH_LOG("no node besides %d", src);
-		if (!pages) {
-			pages = calloc(r.len / PAGE_SIZE_4K, sizeof(*pages));
-			status = calloc(r.len / PAGE_SIZE_4K, sizeof(*status));
-			ASSERT_NE(NULL, pages);
-			ASSERT_NE(NULL, status);
-		}
-
-		vmstat_snapshot_take(s1);
-		st1 = thp_size_stat(r.folio_size, "split_deferred");
-		ASSERT_EQ(0, make_holes(&r, variant->hole));
-		st2 = thp_size_stat(r.folio_size, "split_deferred");
-		vmstat_snapshot_take(s2);
-		queued = deferred_queued(s1, s2, st1, st2);
-		printf("# splitfail: check test=%s what=deferred_split_queued expected=>=%d "
-		       "actual=%lld result=%s\n", self->id, NR_FOLIOS, queued,
-		       queued < 0 ? "unknown" : queued >= NR_FOLIOS ? "ok" : "FAIL");
-		ASSERT_TRUE(queued < 0 || queued >= NR_FOLIOS)
-			TH_LOG("partial unmap put %lld of %d folios on the deferred list", queued,
-			       NR_FOLIOS);
-		split1 = thp_size_stat(r.folio_size, "split");
-		runs = remaining_runs(&r, variant->hole, starts, lens);
-		nr = run_pages(starts, lens, runs, pages);
-
-		window_arm(&self->w);
-		if (variant->by == BY_MOVE_PAGES) {
-			ret = move_pages_to(pages, nr, target, status, MPOL_MF_MOVE_FLAG);
-			err = ret < 0 ? errno : 0;
-		} else {
-			ret = mbind_runs(starts, lens, runs, target, &err);
-		}
-		window_disarm(&self->w, ret, err);
-
-		printf("# %s: %ld remaining pages node %d -> %d, deferred queued %lld, "
-		       "PMD-size folios split during migration %lld\n", self->id, nr, src, target,
-		       queued, split1 < 0 ? -1 : thp_size_stat(r.folio_size, "split") - split1);
-		if (variant->by == BY_MOVE_PAGES)
-			bad = move_check_status(self->id, pages, status, nr, target, ret, &res);
-		else
-			bad = judge_mbind(self->id, starts, lens, runs, target, ret, err);
-		ASSERT_LE(0, bad) TH_LOG("could not read page nodes: %s", strerror((int)-bad));
-		for (j = 0; j < runs; j++)
-			bad += oracle_pattern(self->id, "after migration", starts[j], lens[j], seed);
-		for (j = 0; j < NR_FOLIOS; j++) {
-			hole_of(&r, variant->hole, (size_t)j, &off, &len);
-			if (variant->hole == HOLE_DONTNEED_HALF)
-				bad += report_check_long(self->id, "dontneed_hole_present_pages", 0,
-					pagemap_count_present((uintptr_t)r.base + off, len, NULL));
-			else
-				bad += oracle_unmapped(self->id, r.base + off, len);
-		}
-		thp_region_unmap(&r);
-		rate_add_ops(&rate, 1);
+	(void)l;
+	src = page_node(r->base);
+	target = numa_other_node(src);
+	q0 = deferred_count(r);
+	ret = make_holes(r, c->hole);
+	if (ret)
+		return (int)ret;
+	queued = q0 < 0 ? -1 : deferred_count(r) - q0;
+	printf("# splitfail: check test=%s what=folios_queued_for_deferred_split expected=>=%zu "
+	       "actual=%lld result=%s\n", c->test, r->nr_folios, queued,
+	       queued < 0 ? "unknown" : queued >= (long long)r->nr_folios ? "ok" : "FAIL");
+	c->not_queued += queued >= 0 && queued < (long long)r->nr_folios;
+	runs = remaining_runs(r, c->hole, starts, lens);
+	pages = calloc(r->len / PAGE_SIZE_4K, sizeof(*pages));
+	status = calloc(r->len / PAGE_SIZE_4K, sizeof(*status));
+	if (!pages || !status) {
+		free(pages);
+		free(status);
+		return -ENOMEM;
 	}
-	rate_report(&rate, self->id);
-	vmstat_snapshot_take(s1);
-	vmstat_print_thp_deltas(self->id, s0, s1);
-	free(s0);
-	free(s1);
-	free(s2);
+	nr = run_pages(starts, lens, runs, pages);
+	split0 = thp_size_stat(r->folio_size, "split");
+
+	window_arm(c->w);
+	if (c->by == BY_MOVE_PAGES) {
+		ret = move_pages_to(pages, nr, target, status, MPOL_MF_MOVE_FLAG);
+		err = ret < 0 ? errno : 0;
+	} else {
+		ret = mbind_runs(starts, lens, runs, target, &err);
+	}
+	window_disarm(c->w, ret, err);
+
+	printf("# %s: %ld remaining pages node %d -> %d; folios split during migration %lld\n",
+	       c->test, nr, src, target,
+	       split0 < 0 ? -1 : thp_size_stat(r->folio_size, "split") - split0);
+	if (c->by == BY_MOVE_PAGES)
+		bad = move_check_status(c->test, pages, status, nr, target, ret, &res);
+	else
+		bad = judge_mbind(c, starts, lens, runs, target, ret, err);
 	free(pages);
 	free(status);
-	EXPECT_EQ(0, bad);
+	if (bad < 0)
+		return (int)bad;
+	c->broken += bad;
+	for (j = 0; j < runs; j++)
+		c->corrupt += oracle_pattern(c->test, "after migration", starts[j], lens[j],
+					     r->seed);
+	c->hole_filled += holes_intact(c, r);
+	return 0;
+}
+
+static void run_deferred(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(thp_deferred_migrate) *self,
+			 const FIXTURE_VARIANT(thp_deferred_migrate) *variant, enum hole_kind hole,
+			 enum migrate_kind by)
+{
+	struct deferred_ctx c = { .w = &self->f.w, .test = self->f.test, .hole = hole, .by = by };
+	char why[256];
+	int ret;
+
+	ret = cycle_run(&self->f, &variant->kind, LAYOUT_WHOLE, deferred_cycle, &c, why,
+			sizeof(why));
+	if (ret == THP_REGION_SKIP)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, ret) TH_LOG("%s", why);
+	report_check_zero(self->f.test, "pages_left_behind_by_successful_mbind", c.silent);
+	EXPECT_EQ(0, report_check_zero(self->f.test, "cycles_folios_not_queued", c.not_queued));
+	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_status_broken", c.broken));
+	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_corrupted", c.corrupt));
+	EXPECT_EQ(0, report_check_zero(self->f.test, "hole_pages_back", c.hole_filled));
+}
+
+TEST_F(thp_deferred_migrate, munmap_page_move_pages)
+{
+	run_deferred(_metadata, self, variant, HOLE_MUNMAP_PAGE, BY_MOVE_PAGES);
+}
+
+TEST_F(thp_deferred_migrate, munmap_head_move_pages)
+{
+	run_deferred(_metadata, self, variant, HOLE_MUNMAP_HEAD, BY_MOVE_PAGES);
+}
+
+TEST_F(thp_deferred_migrate, dontneed_half_move_pages)
+{
+	run_deferred(_metadata, self, variant, HOLE_DONTNEED_HALF, BY_MOVE_PAGES);
+}
+
+TEST_F(thp_deferred_migrate, munmap_page_mbind)
+{
+	run_deferred(_metadata, self, variant, HOLE_MUNMAP_PAGE, BY_MBIND);
+}
+
+TEST_F(thp_deferred_migrate, munmap_head_mbind)
+{
+	run_deferred(_metadata, self, variant, HOLE_MUNMAP_HEAD, BY_MBIND);
+}
+
+TEST_F(thp_deferred_migrate, dontneed_half_mbind)
+{
+	run_deferred(_metadata, self, variant, HOLE_DONTNEED_HALF, BY_MBIND);
 }
 
 SPLITFAIL_MAIN("deferred_split_folio", "migrate_pages", "migrate_pages_batch", "try_split_folio",

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * thp_move_pages: move_pages(2) of THP-backed memory to another NUMA node: every page of a
- * whole THP, half a THP, scattered single pages, several THPs, PTE-mapped THPs and mTHPs.
- * Oracle (design.md): every status is the target node or a negative errno the kernel
- * defines; a page whose status names the target node is really there (move_pages with
- * nodes = NULL) and present in pagemap; a status naming another node tells the truth; the
- * data reads back unchanged everywhere. SKIPs when fewer than two nodes have memory.
+ * whole folio, one page, half a folio, across two folios, and scattered single pages, on
+ * PMD-mapped and PTE-mapped THPs, several THPs and mTHP sizes (layout.h kinds).
+ * Oracle (design.md, workloads/lib/migrate_check.c): every status is the target node or a
+ * negative errno the kernel defines; a page whose status names the target node is really
+ * there (move_pages with nodes = NULL) and present in pagemap; a status naming another node
+ * tells the truth; the data reads back unchanged everywhere. SKIPs when fewer than two nodes
+ * have memory.
  *
  * Kernel paths: do_pages_move -> add_folio_for_migration -> do_move_pages_to_node ->
  * migrate_pages -> migrate_pages_batch -> migrate_folio_unmap -> try_to_migrate ->
@@ -20,162 +22,130 @@
 
 #include "kselftest_harness.h"
 #include "workload.h"
+#include "cycle.h"
 #include "migrate_check.h"
 
 #define MPOL_MF_MOVE_FLAG (1 << 1)	/* MPOL_MF_MOVE, include/uapi/linux/mempolicy.h */
+#define SCATTER_STRIDE 37		/* pages between two scattered pages */
 
-FIXTURE(move_pages) {
-	struct window w;
-	size_t folio_size;
-	char id[256];
+FIXTURE(thp_move_pages) {
+	struct cycle_fixture f;
 };
 
-FIXTURE_VARIANT(move_pages) {
-	int nr_folios;
-	size_t mthp_kb;		/* 0: PMD-size THP */
-	int pte_mapped;
-	size_t first_page;	/* first page index asked to move */
-	size_t nr_pages;	/* pages asked to move (0: to the end of the region) */
-	size_t stride;		/* in pages */
+FIXTURE_VARIANT(thp_move_pages) {
+	struct thp_kind kind;
 };
 
-FIXTURE_VARIANT_ADD(move_pages, whole_thp) {
-	.nr_folios = 1, .stride = 1,
-};
+SF_THP_KIND_VARIANTS(thp_move_pages);
 
-FIXTURE_VARIANT_ADD(move_pages, whole_thp_head_only) {
-	.nr_folios = 1, .nr_pages = 1, .stride = 1,
-};
-
-FIXTURE_VARIANT_ADD(move_pages, half_thp) {
-	.nr_folios = 1, .first_page = 256, .nr_pages = 256, .stride = 1,
-};
-
-FIXTURE_VARIANT_ADD(move_pages, scattered_pages) {
-	.nr_folios = 4, .first_page = 3, .stride = 37,
-};
-
-FIXTURE_VARIANT_ADD(move_pages, several_thps) {
-	.nr_folios = 4, .stride = 1,
-};
-
-FIXTURE_VARIANT_ADD(move_pages, pte_mapped_whole) {
-	.nr_folios = 2, .pte_mapped = 1, .stride = 1,
-};
-
-FIXTURE_VARIANT_ADD(move_pages, pte_mapped_half) {
-	.nr_folios = 2, .pte_mapped = 1, .first_page = 128, .nr_pages = 256, .stride = 1,
-};
-
-FIXTURE_VARIANT_ADD(move_pages, mthp_64k) {
-	.nr_folios = 16, .mthp_kb = 64, .first_page = 5, .stride = 3,
-};
-
-FIXTURE_SETUP(move_pages)
+FIXTURE_SETUP(thp_move_pages)
 {
 	char why[256];
 	int ret;
 
-	SF_TEST_ID(self->id);
+	SF_TEST_ID(self->f.test);
 	ret = numa_require_two(why, sizeof(why));
 	if (ret == 1)
 		SKIP(return, "%s", why);
 	ASSERT_EQ(0, ret) TH_LOG("%s", why);
-	ret = window_setup(&self->w, self->id, "move_pages", why, sizeof(why));
+	ret = cycle_setup(&self->f, "move_pages", why, sizeof(why));
 	if (ret == KSFT_SKIP)
 		SKIP(return, "%s", why);
 	ASSERT_EQ(0, ret) TH_LOG("%s", why);
-	self->folio_size = variant->mthp_kb ? variant->mthp_kb * 1024 : thp_pmd_size();
-	if (!self->folio_size)
-		SKIP(return, "no THP: /sys/kernel/mm/transparent_hugepage/hpage_pmd_size missing");
-	if (variant->mthp_kb) {
-		ret = mthp_use_size(self->folio_size, why, sizeof(why));
-		if (ret == KSFT_SKIP)
-			SKIP(return, "%s", why);
-		ASSERT_EQ(0, ret) TH_LOG("%s", why);
-	}
 }
 
-FIXTURE_TEARDOWN(move_pages)
+FIXTURE_TEARDOWN(thp_move_pages)
 {
-	if (variant->mthp_kb)
-		mthp_restore();
+	cycle_teardown(&self->f);
 }
 
-/* Fills pages[] with the variant's page addresses; returns how many. */
-static long pick_pages(const struct thp_region *r, const FIXTURE_VARIANT(move_pages) *v,
-		       void **pages)
-{
-	size_t total = r->len / PAGE_SIZE_4K, end = total, i;
-	long n = 0;
+/* What one test case's cycles found, reported once at its end. */
+struct move_ctx {
+	struct window *w;
+	const char *test;
+	size_t stride;		/* 0: every page of the layout, else every stride-th of the region */
+	long asked, moved, errors, unreported;
+	long broken;		/* pages whose status broke the promise */
+	long corrupt;		/* pages whose pattern changed */
+};
 
-	if (v->nr_pages && v->first_page + v->nr_pages < total)
-		end = v->first_page + v->nr_pages;
-	for (i = v->first_page; i < end; i += v->stride)
-		pages[n++] = r->base + i * PAGE_SIZE_4K;
-	return n;
-}
-
-TEST_F(move_pages, move_to_other_node)
+/* One move_pages under the window and its oracles. Returns 0 or -errno to stop the test. */
+static int move_cycle(struct thp_region *r, enum layout l, void *arg)
 {
-	struct vmstat_snapshot *before = malloc(sizeof(*before)), *after = malloc(sizeof(*after));
-	long i, nr, ret, bad = 0, iterations = splitfail_iterations();
-	uint64_t seed = splitfail_seed();
-	void **pages = NULL;
-	int *status = NULL;
+	struct move_ctx *c = arg;
+	size_t len, off, step = PAGE_SIZE_4K * (c->stride ? c->stride : 1);
+	int src, target, err, *status;
 	struct move_check res;
-	struct rate_meter rate;
-	struct thp_region r;
-	int err, src, target;
-	char why[256];
+	long nr = 0, ret, bad;
+	void **pages;
+	char *start;
 
-	ASSERT_NE(NULL, before);
-	ASSERT_NE(NULL, after);
-	vmstat_snapshot_take(before);
-	rate_start(&rate);
-	for (i = 0; i < iterations && !bad; i++) {
-		ret = thp_region_map(&r, (size_t)variant->nr_folios, self->folio_size, seed, why,
-				     sizeof(why));
-		if (ret == THP_REGION_SKIP)
-			SKIP(return, "%s", why);
-		ASSERT_EQ(0, ret) TH_LOG("%s", why);
-		if (variant->pte_mapped)
-			ASSERT_EQ(variant->nr_folios, thp_region_pte_map(&r))
-				TH_LOG("folios still THP after splitting their PMD mappings");
-		src = page_node(r.base);
-		target = numa_other_node(src);
-		ASSERT_LE(0, target) TH_LOG("no node besides %d", src);
-		if (!pages) {
-			pages = calloc(r.len / PAGE_SIZE_4K, sizeof(*pages));
-			status = calloc(r.len / PAGE_SIZE_4K, sizeof(*status));
-			ASSERT_NE(NULL, pages);
-			ASSERT_NE(NULL, status);
-		}
-		nr = pick_pages(&r, variant, pages);
-
-		window_arm(&self->w);
-		ret = move_pages_to(pages, nr, target, status, MPOL_MF_MOVE_FLAG);
-		err = ret < 0 ? errno : 0;
-		window_disarm(&self->w, ret, err);
-
-		printf("# %s: moved %ld pages from node %d to node %d: ret=%ld %s\n", self->id,
-		       nr, src, target, ret, err ? strerrorname_np(err) : "");
-		bad = move_check_status(self->id, pages, status, nr, target, ret, &res);
-		ASSERT_LE(0, bad) TH_LOG("could not read page nodes: %s", strerror((int)-bad));
-		bad += oracle_pattern(self->id, "after move_pages", r.base, r.len, seed);
-		printf("# %s: folios still THP after move: %ld of %d\n", self->id,
-		       thp_region_count_thp(&r), variant->nr_folios);
-		thp_region_unmap(&r);
-		rate_add_ops(&rate, 1);
+	if (c->stride) {
+		start = r->base + PAGE_SIZE_4K;
+		len = r->len - PAGE_SIZE_4K;
+	} else if (layout_range(r, l, &start, &len)) {
+		return -EINVAL;
 	}
-	rate_report(&rate, self->id);
-	vmstat_snapshot_take(after);
-	vmstat_print_thp_deltas(self->id, before, after);
-	free(before);
-	free(after);
+	pages = calloc(len / step + 1, sizeof(*pages));
+	status = calloc(len / step + 1, sizeof(*status));
+	if (!pages || !status) {
+		free(pages);
+		free(status);
+		return -ENOMEM;
+	}
+	for (off = 0; off < len; off += step)
+		pages[nr++] = start + off;
+	src = page_node(r->base);
+	target = numa_other_node(src);
+
+	window_arm(c->w);
+	ret = move_pages_to(pages, nr, target, status, MPOL_MF_MOVE_FLAG);
+	err = ret < 0 ? errno : 0;
+	window_disarm(c->w, ret, err);
+
+	printf("# %s: %ld pages node %d -> %d: ret=%ld errno=%s\n", c->test, nr, src, target,
+	       ret, err ? strerrorname_np(err) : "0");
+	bad = move_check_status(c->test, pages, status, nr, target, ret, &res);
 	free(pages);
 	free(status);
-	EXPECT_EQ(0, bad);
+	if (bad < 0)
+		return (int)bad;
+	c->asked += nr;
+	c->moved += res.moved;
+	c->errors += res.errors;
+	c->unreported += res.unreported;
+	c->broken += bad;
+	c->corrupt += oracle_pattern(c->test, "after move_pages", r->base, r->len, r->seed);
+	printf("# %s: folios still whole THPs after the move: %ld of %zu\n", c->test,
+	       thp_region_count_thp(r), r->nr_folios);
+	return 0;
+}
+
+static void run_move(struct __test_metadata *_metadata, FIXTURE_DATA(thp_move_pages) *self,
+		     const FIXTURE_VARIANT(thp_move_pages) *variant, enum layout l,
+		     size_t stride)
+{
+	struct move_ctx c = { .w = &self->f.w, .test = self->f.test, .stride = stride };
+	char why[256];
+	int ret;
+
+	ret = cycle_run(&self->f, &variant->kind, l, move_cycle, &c, why, sizeof(why));
+	if (ret == THP_REGION_SKIP)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, ret) TH_LOG("%s", why);
+	printf("# %s: pages asked=%ld moved=%ld errors=%ld unreported=%ld\n", self->f.test,
+	       c.asked, c.moved, c.errors, c.unreported);
+	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_status_broken", c.broken));
+	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_corrupted", c.corrupt));
+}
+
+TEST_F(thp_move_pages, whole) { run_move(_metadata, self, variant, LAYOUT_WHOLE, 0); }
+TEST_F(thp_move_pages, one_page) { run_move(_metadata, self, variant, LAYOUT_ONE_PAGE, 0); }
+TEST_F(thp_move_pages, half) { run_move(_metadata, self, variant, LAYOUT_HEAD, 0); }
+TEST_F(thp_move_pages, across_two) { run_move(_metadata, self, variant, LAYOUT_ACROSS_TWO, 0); }
+TEST_F(thp_move_pages, scattered)
+{
+	run_move(_metadata, self, variant, LAYOUT_ACROSS_TWO, SCATTER_STRIDE);
 }
 
 SPLITFAIL_MAIN("do_pages_move", "migrate_pages", "migrate_pages_batch", "migrate_folio_unmap",
