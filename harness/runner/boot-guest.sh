@@ -6,7 +6,8 @@
 # --quiet). KVM is used when a quick probe boots a kernel with it, software emulation otherwise.
 # One socket per node (a shared LLC across nodes makes the kernel WARN at boot).
 # The kernel runs with oops=panic panic=-1 and QEMU with -no-reboot, so an oops or a panic ends
-# QEMU at once; a hang ends at --timeout. How it ended goes to <results>/.guest/outcome.
+# QEMU at once; a stall reported on the console ends SPLITFAIL_STALL_GRACE (120) seconds later,
+# any other hang at --timeout. How it ended goes to <results>/.guest/outcome.
 # Exit: the command's own exit code when it finished; 100 the guest died (panic/oops) while it
 # ran; 101 the guest hung (timeout); 125 the kernel did not boot to init; 3 runner error.
 set -euo pipefail
@@ -25,6 +26,9 @@ EXTRA_APPEND=
 QUIET=0
 PROBE_ONLY=0
 PROBE_SECONDS=${SPLITFAIL_KVM_PROBE_SECONDS:-8}
+STALL_GRACE=${SPLITFAIL_STALL_GRACE:-120}
+readonly STALL_PATTERN='soft lockup - CPU|rcu: INFO: .*detected stalls|self-detected stall|'\
+'blocked for more than [0-9]+ seconds'
 QEMU=${SPLITFAIL_QEMU:-qemu-system-x86_64}
 
 say() { echo "$ME: $*" >&2; }
@@ -173,6 +177,22 @@ if [ "$QUIET" = 0 ]; then
 fi
 trap 'kill -TERM $qemu_pid 2>/dev/null; [ -n "$tail_pid" ] && kill $tail_pid 2>/dev/null; exit 130' \
 	INT TERM
+# A stalled guest (soft lockup, RCU stall, hung task: seen after a BUG left a lock held) may
+# never end by itself: once the console shows a stall, it gets STALL_GRACE seconds to finish.
+stall_seen=
+stalled=0
+while kill -0 "$qemu_pid" 2>/dev/null; do
+	sleep 2
+	if [ -z "$stall_seen" ] && grep -qE "$STALL_PATTERN" "$CONSOLE"; then
+		stall_seen=$(date +%s)
+		say "the guest reports a stall: stopping it in ${STALL_GRACE}s unless it finishes"
+	fi
+	if [ -n "$stall_seen" ] && [ $(( $(date +%s) - stall_seen )) -ge "$STALL_GRACE" ]; then
+		stalled=1
+		kill -TERM "$qemu_pid" 2>/dev/null || true
+		break
+	fi
+done
 qemu_rc=0
 wait "$qemu_pid" || qemu_rc=$?
 trap - INT TERM
@@ -196,6 +216,11 @@ if [ ! -e "$GUEST/started" ]; then
 	tail -n 15 "$CONSOLE" | sed 's/^/  | /' >&2
 	[ -s "$GUEST/qemu.log" ] && sed 's/^/  qemu: /' "$GUEST/qemu.log" >&2
 	exit "$EXIT_NOBOOT"
+fi
+if [ "$stalled" = 1 ]; then
+	outcome hang
+	say "guest stalled: stopped ${STALL_GRACE}s after the first stall report"
+	exit "$EXIT_HANG"
 fi
 if [ "$qemu_rc" = 124 ] || [ "$qemu_rc" = 137 ]; then
 	outcome hang
