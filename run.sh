@@ -178,7 +178,7 @@ summary_line() {
 	counts=$(grep -o '"counts": *{[^}]*}' <<< "$flat" |
 		sed 's/"counts": *{//; s/[}" ]//g; s/:/=/g; s/,/ /g') || counts="no counts"
 	faults=$(grep -o '"faults_injected": *[0-9-]*' <<< "$flat" | head -n 1 |
-		sed 's/.*: *//') || faults=?
+		sed 's/.*: *//') || faults='?'
 	echo "$counts faults_injected=${faults:-?}"
 }
 

@@ -145,13 +145,13 @@ mkdir -p "$GUEST"
 if [ "$ACCEL" = kvm ]; then
 	ACCEL_ARGS=(-accel kvm -cpu host)
 else
-	ACCEL_ARGS=(-accel tcg,thread=multi)
+	ACCEL_ARGS=(-accel 'tcg,thread=multi')
 fi
 NINEP=trans=virtio,version=9p2000.L,msize=262144
 APPEND="console=ttyS0 loglevel=5 oops=panic panic=-1 root=/dev/root rootfstype=9p"
 APPEND+=" rootflags=$NINEP,cache=loose ro init=$ROOT/harness/runner/guest-init.sh"
 APPEND+=" splitfail.guest=1 splitfail.results=$RESULTS $EXTRA_APPEND"
-QEMU_ARGS=("${ACCEL_ARGS[@]}" -smp 2,sockets=2,cores=1,threads=1 -m "$(( MEM_MIB * 2 ))M"
+QEMU_ARGS=("${ACCEL_ARGS[@]}" -smp "2,sockets=2,cores=1,threads=1" -m "$(( MEM_MIB * 2 ))M"
 	-object "memory-backend-ram,id=m0,size=${MEM_MIB}M"
 	-object "memory-backend-ram,id=m1,size=${MEM_MIB}M"
 	-numa "node,nodeid=0,cpus=0,memdev=m0" -numa "node,nodeid=1,cpus=1,memdev=m1"

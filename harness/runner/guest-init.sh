@@ -74,7 +74,7 @@ else
 fi
 echo "$HUGETLB_PAGES" > /proc/sys/vm/nr_hugepages 2>/dev/null
 log "hugetlb pool: $(cat /proc/sys/vm/nr_hugepages 2>/dev/null) pages," \
-    "nodes: $(ls -d /sys/devices/system/node/node* 2>/dev/null | wc -l)," \
+    "nodes: $(find /sys/devices/system/node -maxdepth 1 -name 'node[0-9]*' | wc -l)," \
     "fault attributes: $(cd /sys/kernel/debug && echo fail*)"
 
 dump_fault_attrs > "$GUEST/fault-attrs-before.txt"
