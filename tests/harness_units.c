@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * harness_units.c - unit tests of the harness's pure parts on recorded inputs: judge() on
+ * recorded run observations, leak_check() on recorded /proc/vmstat files (a fake root),
+ * workload_parse_listing() on a kselftest `-l` listing with long names, and
+ * run_parse_line() on protocol lines. Prints TAP; run by tests/harness_units.t.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../harness/splitfail.h"
+
+static int n_test, n_failed;
+
+static void check(int cond, const char *what, const char *expected, const char *actual)
+{
+	n_test++;
+	printf("%sok %d - %s\n", cond ? "" : "not ", n_test, what);
+	if (!cond) {
+		printf("#   expected: %s\n#   actual:   %s\n", expected, actual);
+		n_failed++;
+	}
+}
+
+static void judge_case(const char *what, struct judge_in *in, int want, const char *ev_part)
+{
+	char ev[SF_EVIDENCE_MAX], exp[256];
+	int v = judge(in, ev, sizeof(ev));
+
+	snprintf(exp, sizeof(exp), "%s with evidence containing '%s'", verdict_name(want),
+		 ev_part);
+	check(v == want && strstr(ev, ev_part), what, exp, verdict_name(v));
+	if (v == want && !strstr(ev, ev_part))
+		printf("#   evidence: %s\n", ev);
+}
+
+static void test_judge(void)
+{
+	struct judge_in in;
+
+	memset(&in, 0, sizeof(in));
+	in.ro.exited = 1;
+	judge_case("judge: clean exit 0 is PASS", &in, V_PASS, "");
+	in.taint_before = 0x200;
+	in.taint_after = 0x200;
+	judge_case("judge: old taint is not blamed", &in, V_PASS, "");
+	in.taint_after = 0x220;
+	judge_case("judge: new taint bit is FAIL", &in, V_FAIL, "new 0x20");
+	in.taint_after = 0x200;
+	run_parse_line("# splitfail: window test=a.b op=fork inject=nth:3 consumed=1 ret=-1 errno=ENOMEM",
+		       &in.ro);
+	in.injecting = 1;
+	judge_case("judge: ENOMEM from a consumed window with exit 0 is PASS", &in, V_PASS,
+		   "errno=ENOMEM");
+	snprintf(in.kmsg_hits, sizeof(in.kmsg_hits), "BUG: Bad rss-counter state mm:000 type:MM_ANONPAGES val:512\n");
+	judge_case("judge: kernel-log bug line is FAIL", &in, V_FAIL, "Bad rss-counter state");
+	in.kmsg_hits[0] = '\0';
+	in.ro.exit_code = 1;
+	run_parse_line("# a.b: pattern: expected 0x11, got 0x00 at 0x7f00001000", &in.ro);
+	judge_case("judge: workload exit 1 is FAIL with its evidence", &in, V_FAIL,
+		   "expected 0x11, got 0x00");
+	in.ro.exit_code = 4;
+	run_parse_line("ok 1 a.b # SKIP 1 NUMA node(s) with memory", &in.ro);
+	judge_case("judge: exit 4 is SKIP with the reason", &in, V_SKIP, "1 NUMA node(s)");
+	in.ro.exit_code = 0;
+	run_parse_line("# splitfail: silent-skip test=a.b op=pageout pages=7 first=0x1000 detail=x",
+		       &in.ro);
+	judge_case("judge: silent-skip line is SILENT-SKIP with the page count", &in,
+		   V_SILENT_SKIP, "7 page(s)");
+	in.leak = 1;
+	snprintf(in.leak_ev, sizeof(in.leak_ev), "leak: nr_page_table_pages +9");
+	judge_case("judge: leak outranks silent skip", &in, V_FAIL, "nr_page_table_pages +9");
+	in.leak = 0;
+	in.ro.exited = 0;
+	in.ro.timed_out = 1;
+	snprintf(in.ro.hang, sizeof(in.ro.hang), "pid 12 state D wchan folio_wait_bit");
+	judge_case("judge: time limit is FAIL with process state", &in, V_FAIL, "state D");
+	in.ro.timed_out = 0;
+	in.ro.signaled = 1;
+	in.ro.sig = 7;
+	judge_case("judge: unexpected signal is FAIL", &in, V_FAIL, "signal 7");
+	memset(&in, 0, sizeof(in));
+	in.ro.exited = 1;
+	in.ro.exit_code = 127;
+	in.ro.exec_failed = 1;
+	judge_case("judge: workload that cannot start is ERROR", &in, V_ERROR, "127");
+	memset(&in, 0, sizeof(in));
+	snprintf(in.harness_error, sizeof(in.harness_error), "could not configure");
+	judge_case("judge: harness error is ERROR", &in, V_ERROR, "could not configure");
+}
+
+static void write_vmstat(const char *root, long long pt, long long thp, long long anon)
+{
+	char path[SF_PATH_MAX], buf[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/proc", root);
+	sf_mkdir_p(path);
+	snprintf(path, sizeof(path), "%s/proc/vmstat", root);
+	snprintf(buf, sizeof(buf),
+		 "nr_anon_pages %lld\nnr_page_table_pages %lld\nnr_anon_transparent_hugepages %lld\n",
+		 anon, pt, thp);
+	f = fopen(path, "w");
+	if (!f || fputs(buf, f) < 0 || fclose(f))
+		printf("# cannot write %s\n", path);
+}
+
+static void test_leak(void)
+{
+	struct leak_params lp = { .settle_ms = 200, .pgtable_pages = 4, .anon_thps = 0,
+				  .anon_pages = 100, .growth_runs = 2 };
+	struct leak_state ls;
+	struct vmstat before, settled;
+	char root[] = "/tmp/splitfail-units.XXXXXX", ev[1024];
+	int r;
+
+	memset(&ls, 0, sizeof(ls));
+	if (!mkdtemp(root)) {
+		check(0, "leak: temp dir", "created", "mkdtemp failed");
+		return;
+	}
+	write_vmstat(root, 800, 3, 5000);
+	vmstat_read(root, &before);
+	write_vmstat(root, 803, 3, 5050);
+	r = leak_check(root, &before, &lp, &ls, &settled, ev, sizeof(ev));
+	check(r == 0, "leak: residuals within tolerance are no leak", "0", ev);
+	write_vmstat(root, 810, 3, 5000);
+	r = leak_check(root, &before, &lp, &ls, &settled, ev, sizeof(ev));
+	check(r == 1 && strstr(ev, "nr_page_table_pages expected <= 4") && strstr(ev, "+10"),
+	      "leak: page tables 10 above baseline after settle is a leak", "1 with +10", ev);
+	write_vmstat(root, 800, 4, 5000);
+	r = leak_check(root, &before, &lp, &ls, &settled, ev, sizeof(ev));
+	check(r == 1 && strstr(ev, "nr_anon_transparent_hugepages"),
+	      "leak: one THP above baseline (tolerance 0) is a leak", "1", ev);
+	write_vmstat(root, 800, 3, 5600);
+	r = leak_check(root, &before, &lp, &ls, &settled, ev, sizeof(ev));
+	check(r == 0 && strstr(ev, "noisy counter"), "leak: one anon-page excess is only noted",
+	      "0 with a note", ev);
+	r = leak_check(root, &before, &lp, &ls, &settled, ev, sizeof(ev));
+	check(r == 1 && strstr(ev, "stayed above baseline on 2 consecutive runs"),
+	      "leak: anon-page excess on growth_runs consecutive runs is a leak", "1", ev);
+	write_vmstat(root, 800, 3, 5000);
+	r = leak_check(root, &before, &lp, &ls, &settled, ev, sizeof(ev));
+	check(r == 0 && ls.n_excess == 0, "leak: a clean run resets the anon-page streak", "0",
+	      ev);
+	snprintf(ev, sizeof(ev), "rm -rf %s", root);
+	if (system(ev))
+		printf("# could not remove %s\n", root);
+}
+
+static void test_listing(void)
+{
+	/* rows as kselftest_harness.h prints them: "%-20s %-25s %s\n" */
+	static const char *const rows[][3] = {
+		{ "# FIXTURE", "VARIANT", "TEST" },
+		{ "thp_munmap", "pmd", "head" },
+		{ "", "pte_mapped", "tail" },
+		{ "", "a_variant_name_longer_than_25", "" },
+		{ NULL, NULL, NULL },
+		{ "a_fixture_name_longer_than_20", "", "solo" },
+		{ NULL, NULL, NULL },
+		{ "global", "", "test_without_fixture" },
+	};
+	char listing[2048] = "TAP version 13\n";
+	struct wl_case *cases = NULL;
+	char got[2048] = "";
+	int n = 0, r;
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		if (rows[i][0])
+			sf_appendf(listing, sizeof(listing), "%-20s %-25s %s\n", rows[i][0],
+				   rows[i][1], rows[i][2]);
+		else
+			sf_appendf(listing, sizeof(listing), "%s\n", "--------------------");
+	}
+	r = workload_parse_listing(listing, "w", "/x/w", &cases, &n);
+	for (int i = 0; i < n; i++)
+		sf_appendf(got, sizeof(got), "%s%s", i ? " " : "", cases[i].name);
+	check(r == 8 && !strcmp(got,
+		"thp_munmap.pmd.head thp_munmap.pmd.tail thp_munmap.pte_mapped.head "
+		"thp_munmap.pte_mapped.tail thp_munmap.a_variant_name_longer_than_25.head "
+		"thp_munmap.a_variant_name_longer_than_25.tail "
+		"a_fixture_name_longer_than_20.solo global.test_without_fixture"),
+	      "listing: cross product variants x tests, long names, fixtures without variants",
+	      "8 cases", got);
+	free(cases);
+}
+
+static void test_lines(void)
+{
+	struct run_obs ro;
+
+	memset(&ro, 0, sizeof(ro));
+	run_parse_line("# splitfail: window test=a op=munmap inject=task consumed=? ret=0 errno=0",
+		       &ro);
+	run_parse_line("# splitfail: window test=a op=mprotect inject=nth:1 consumed=1 ret=-1 errno=ENOMEM",
+		       &ro);
+	check(ro.win.windows == 2 && ro.win.consumed == 1 && ro.win.unknown == 1 &&
+	      !strcmp(ro.win.last_errno, "ENOMEM") && !strcmp(ro.win.ops, "munmap,mprotect"),
+	      "lines: window lines counted with consumed, ret, errno, ops",
+	      "2 windows, 1 consumed, 1 unknown, ENOMEM, munmap,mprotect", ro.win.ops);
+}
+
+int main(void)
+{
+	printf("TAP version 13\n");
+	test_judge();
+	test_leak();
+	test_listing();
+	test_lines();
+	printf("1..%d\n", n_test);
+	return n_failed ? 1 : 0;
+}
