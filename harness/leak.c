@@ -9,7 +9,8 @@
  * are quiet in a guest: a residual above tolerance after the settle loop is a leak. The
  * anonymous page count is noisy wherever anything else runs, so a residual there is only
  * a leak when it repeats on growth_runs consecutive runs of the same workload (each run's
- * residual is measured from its own baseline, so repeats mean growth); a single excess is noted in the evidence, not judged.
+ * residual is measured from its own baseline, so repeats mean growth); a single excess is
+ * noted in the evidence, not judged.
  */
 #include <string.h>
 

@@ -172,8 +172,9 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 	res.faults_injected = in.faults_injected;
 	res.consumed = r->nth ? in.ro.win.consumed > 0 : in.faults_injected > 0;
 	res.seconds = in.ro.seconds;
-	snprintf(res.window, sizeof(res.window), "inject=%s windows=%d consumed=%d ret=%d errno=%s",
-		 inject, in.ro.win.windows, in.ro.win.consumed, in.ro.win.last_ret,
+	snprintf(res.window, sizeof(res.window),
+		 "inject=%s windows=%d consumed=%d unknown=%d ret=%d errno=%s", inject,
+		 in.ro.win.windows, in.ro.win.consumed, in.ro.win.unknown, in.ro.win.last_ret,
 		 in.ro.win.last_errno[0] ? in.ro.win.last_errno : "0");
 	vmstat_delta_json(&before, &settled, res.vmstat_delta, sizeof(res.vmstat_delta));
 	progress(s, res.name, res.verdict);
