@@ -199,7 +199,8 @@ void run_parse_line(const char *line, struct run_obs *ro);
 /* leak.c */
 struct leak_state {
 	long long excess_anon[8];
-	int n_excess;
+	int n_excess;			/* consecutive runs with nr_anon_pages excess */
+	int n_quiet_excess;		/* same for page tables / THPs on a busy system */
 };
 int leak_check(const char *root, const struct vmstat *before, const struct leak_params *lp,
 	       struct leak_state *ls, struct vmstat *settled, char *ev, size_t evlen);

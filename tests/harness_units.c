@@ -144,6 +144,15 @@ static void test_leak(void)
 	r = leak_check(root, &before, &lp, &ls, &settled, ev, sizeof(ev));
 	check(r == 0 && ls.n_excess == 0, "leak: a clean run resets the anon-page streak", "0",
 	      ev);
+	memset(&ls, 0, sizeof(ls));
+	write_vmstat(root, 900, 3, 40000);
+	r = leak_check(root, &before, &lp, &ls, &settled, ev, sizeof(ev));
+	check(r == 0 && strstr(ev, "suspect: nr_page_table_pages") && strstr(ev, "system busy"),
+	      "leak: page-table excess while the system is busy is only suspect", "0", ev);
+	r = leak_check(root, &before, &lp, &ls, &settled, ev, sizeof(ev));
+	check(r == 1 && strstr(ev, "excess repeated on 2 consecutive runs"),
+	      "leak: busy-system page-table excess repeated growth_runs times is a leak", "1",
+	      ev);
 	snprintf(ev, sizeof(ev), "rm -rf %s", root);
 	if (system(ev))
 		printf("# could not remove %s\n", root);
