@@ -70,7 +70,7 @@ int kpageflags_read(uint64_t pfn, uint64_t *flags)
 
 int pagemap_read(uintptr_t addr, struct page_info *pi)
 {
-	uint64_t e;
+	uint64_t e = 0;
 	int err = pread_u64("/proc/self/pagemap", addr / PAGE_SIZE_4K, &e);
 
 	pi->present = pi->swapped = pi->kflags_valid = 0;

@@ -120,6 +120,8 @@ long thp_region_count_pmd_mapped(const struct thp_region *r)
 			return 0;
 		bytes *= 1024;
 	}
+	if (!r->folio_size)
+		return 0;
 	return (long)((size_t)bytes / r->folio_size);
 }
 
