@@ -17,6 +17,7 @@ KSRC_TAR := $(shell ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | ta
 
 WORKLOAD_SRCS := $(wildcard workloads/*.c)
 LIB_SRCS := $(wildcard workloads/lib/*.c)
+LIB_HDRS := $(wildcard workloads/lib/*.h)
 HARNESS_SRCS := $(wildcard harness/*.c)
 HARNESS_LIB_SRCS := $(filter-out harness/main.c,$(HARNESS_SRCS))
 TEST_SRCS := $(wildcard tests/*.c)
@@ -103,7 +104,7 @@ $(O)/obj/%.o: %.c | $(KSFT_STAMP)
 
 $(O)/workloads/%: $(O)/obj/workloads/%.o $(LIB_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(call libs_for,workloads/$*.c $(LIB_SRCS)) $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(call libs_for,workloads/$*.c $(LIB_SRCS) $(LIB_HDRS)) $(LDLIBS)
 
 $(O)/harness/splitfail: $(HARNESS_OBJS)
 	@mkdir -p $(dir $@)
@@ -115,7 +116,7 @@ $(HARNESS_TESTS): $(O)/tests/%: $(O)/obj/tests/%.o $(HARNESS_LIB_OBJS)
 
 $(OTHER_TESTS): $(O)/tests/%: $(O)/obj/tests/%.o $(LIB_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(call libs_for,tests/$*.c $(LIB_SRCS)) $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(call libs_for,tests/$*.c $(LIB_SRCS) $(LIB_HDRS)) $(LDLIBS)
 
 # prove's summary is the last line; the scripts find the binaries through SPLITFAIL_BUILD.
 check: all

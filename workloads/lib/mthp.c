@@ -67,25 +67,6 @@ static int write_knob(const char *path, const char *value)
 	return n == len ? 0 : -EIO;
 }
 
-static int read_selected(const char *path, char *out, size_t len)
-{
-	char buf[256], *open_br, *close_br;
-	FILE *f = fopen(path, "re");
-	int ok;
-
-	if (!f)
-		return -errno;
-	ok = fgets(buf, sizeof(buf), f) != NULL;
-	fclose(f);
-	open_br = ok ? strchr(buf, '[') : NULL;
-	close_br = open_br ? strchr(open_br, ']') : NULL;
-	if (!close_br)
-		return -EINVAL;
-	*close_br = '\0';
-	snprintf(out, len, "%s", open_br + 1);
-	return 0;
-}
-
 int mthp_restore(void)
 {
 	int restored = 0;
@@ -134,7 +115,7 @@ static int set_knob(size_t size, const char *value, char *why, size_t why_len)
 	int err;
 
 	snprintf(path, sizeof(path), THP_SYSFS "/hugepages-%zukB/enabled", size / 1024);
-	err = read_selected(path, old, sizeof(old));
+	err = sysfs_read_selected(path, old, sizeof(old));
 	if (err) {
 		snprintf(why, why_len, "no mTHP size %zu kB (%s: %s)", size / 1024, path,
 			 strerror(-err));
@@ -171,14 +152,14 @@ int mthp_use_size(size_t size, char *why, size_t why_len)
 			continue;
 		snprintf(path, sizeof(path), THP_SYSFS "/hugepages-%zukB/enabled",
 			 sizes[i] / 1024);
-		if (read_selected(path, cur, sizeof(cur)) || !strcmp(cur, "never"))
+		if (sysfs_read_selected(path, cur, sizeof(cur)) || !strcmp(cur, "never"))
 			continue;
 		ret = set_knob(sizes[i], "never", why, why_len);
 		if (ret)
 			return ret;
 	}
 	snprintf(path, sizeof(path), THP_SYSFS "/hugepages-%zukB/enabled", size / 1024);
-	if (!read_selected(path, cur, sizeof(cur)) &&
+	if (!sysfs_read_selected(path, cur, sizeof(cur)) &&
 	    (!strcmp(cur, "always") || !strcmp(cur, "madvise")))
 		return 0;
 	return set_knob(size, "madvise", why, why_len);

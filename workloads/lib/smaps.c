@@ -23,27 +23,11 @@ static int parse_vma_line(const char *line, struct vma_info *v)
 	return 1;
 }
 
-int maps_find(uintptr_t addr, struct vma_info *v)
-{
-	char line[512];
-	struct vma_info cur;
-	int found = 0;
-	FILE *f = fopen("/proc/self/maps", "re");
-
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		if (parse_vma_line(line, &cur) && addr >= cur.start && addr < cur.end) {
-			*v = cur;
-			found = 1;
-			break;
-		}
-	}
-	fclose(f);
-	return found;
-}
-
-long maps_count_overlapping(uintptr_t start, uintptr_t end)
+/*
+ * Walks /proc/self/maps: counts the VMAs overlapping [start, end) and copies the first into
+ * *first (when not NULL). Returns the count or -errno.
+ */
+static long maps_walk(uintptr_t start, uintptr_t end, struct vma_info *first)
 {
 	char line[512];
 	struct vma_info cur;
@@ -52,11 +36,27 @@ long maps_count_overlapping(uintptr_t start, uintptr_t end)
 
 	if (!f)
 		return -errno;
-	while (fgets(line, sizeof(line), f))
-		if (parse_vma_line(line, &cur) && cur.start < end && cur.end > start)
-			count++;
+	while (fgets(line, sizeof(line), f)) {
+		if (!parse_vma_line(line, &cur) || cur.start >= end || cur.end <= start)
+			continue;
+		if (!count && first)
+			*first = cur;
+		count++;
+	}
 	fclose(f);
 	return count;
+}
+
+int maps_find(uintptr_t addr, struct vma_info *v)
+{
+	long n = maps_walk(addr, addr + 1, v);
+
+	return n < 0 ? (int)n : n > 0;
+}
+
+long maps_count_overlapping(uintptr_t start, uintptr_t end)
+{
+	return maps_walk(start, end, NULL);
 }
 
 /*

@@ -48,8 +48,7 @@ size_t thp_pmd_size(void)
 	return pmd_size;
 }
 
-/* The [selected] word of a sysfs choice such as "always [madvise] never". */
-static int read_selected(const char *path, char *out, size_t len)
+int sysfs_read_selected(const char *path, char *out, size_t len)
 {
 	char buf[256], *open, *close;
 	int err = read_line(path, buf, sizeof(buf));
@@ -70,12 +69,12 @@ int thp_available(size_t folio_size, char *why, size_t why_len)
 	char global[32], per_size[32], path[128];
 	size_t pmd = thp_pmd_size();
 
-	if (!pmd || read_selected(THP_SYSFS "/enabled", global, sizeof(global))) {
+	if (!pmd || sysfs_read_selected(THP_SYSFS "/enabled", global, sizeof(global))) {
 		snprintf(why, why_len, "THP not available: no %s/enabled", THP_SYSFS);
 		return THP_REGION_SKIP;
 	}
 	snprintf(path, sizeof(path), THP_SYSFS "/hugepages-%zukB/enabled", folio_size / 1024);
-	if (read_selected(path, per_size, sizeof(per_size))) {
+	if (sysfs_read_selected(path, per_size, sizeof(per_size))) {
 		if (folio_size != pmd) {
 			snprintf(why, why_len, "no mTHP size %zu kB on this kernel",
 				 folio_size / 1024);
