@@ -108,7 +108,9 @@ static void run_mprotect(struct __test_metadata *_metadata, FIXTURE_DATA(thp_mpr
 	if (ret == THP_REGION_SKIP)
 		SKIP(return, "%s", why);
 	ASSERT_EQ(0, ret) TH_LOG("%s", why);
-	report_check_zero(self->f.test, "mprotect_failed_calls", c.failed_calls);
+	/* an error return is allowed (the state checks above judged it), so not a check line */
+	printf("# %s: mprotect returned an error in %ld of %ld cycles\n", self->f.test,
+	       c.failed_calls, splitfail_iterations());
 	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_inside_wrong_prot", c.inside_bad));
 	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_outside_not_rw", c.outside_bad));
 	EXPECT_EQ(0, report_check_zero(self->f.test, "restore_failed", c.restore_failed));

@@ -102,7 +102,9 @@ static void run_munmap(struct __test_metadata *_metadata, FIXTURE_DATA(thp_munma
 	if (ret == THP_REGION_SKIP)
 		SKIP(return, "%s", why);
 	ASSERT_EQ(0, ret) TH_LOG("%s", why);
-	report_check_zero(self->f.test, "munmap_failed_calls", c.failed_calls);
+	/* an error return is allowed (the state checks above judged it), so not a check line */
+	printf("# %s: munmap returned an error in %ld of %ld cycles\n", self->f.test,
+	       c.failed_calls, splitfail_iterations());
 	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_still_mapped", c.still_mapped));
 	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_outside_not_rw", c.rest_bad_prot));
 	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_corrupted", c.corrupt));

@@ -108,10 +108,12 @@ static void run_pageout(struct __test_metadata *_metadata, FIXTURE_DATA(thp_page
 	ASSERT_EQ(0, ret) TH_LOG("%s", why);
 	printf("# %s: MADV_PAGEOUT of %s: %ld pages advised, %ld swapped out, %ld still resident\n",
 	       self->f.test, layout_name(l), c.pages_advised, c.swapped, c.still_resident);
-	report_check_zero(self->f.test, "pageout_failed_calls", c.failed_calls);
-	/* pages left resident are a silent skip (reported above), not a test failure */
-	report_check_zero(self->f.test, "pages_still_resident", c.still_resident);
-	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_corrupted", c.corrupt));
+	/*
+	 * An error return is allowed, and pages left resident are a silent skip (the
+	 * silent-skip line above), not a failed check: neither is a check line.
+	 */
+	printf("# %s: madvise returned an error in %ld of %ld cycles\n", self->f.test,
+	       c.failed_calls, splitfail_iterations());	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_corrupted", c.corrupt));
 }
 
 TEST_F(thp_pageout, whole) { run_pageout(_metadata, self, variant, LAYOUT_WHOLE); }
