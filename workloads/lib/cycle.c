@@ -10,6 +10,12 @@
 #include "cycle.h"
 #include "mthp.h"
 #include "report.h"
+#include "thp_stats.h"
+
+/* Per-size counters (hugepages-<size>kB/stats) printed next to the vmstat deltas. */
+static const char *const size_stats[] = {
+	"anon_fault_alloc", "split", "split_deferred", "split_failed", "swpout", NULL,
+};
 
 int cycle_setup(struct cycle_fixture *f, const char *op, char *why, size_t why_len)
 {
@@ -63,14 +69,26 @@ static int cycle_loop(struct thp_region *r, const struct thp_kind *k, enum layou
 int cycle_run(struct cycle_fixture *f, const struct thp_kind *k, enum layout l, cycle_fn fn,
 	      void *ctx, char *why, size_t why_len)
 {
+	size_t size = k->folio_kb ? k->folio_kb * 1024 : thp_pmd_size();
+	long long stats_before[sizeof(size_stats) / sizeof(size_stats[0])], v;
 	struct vmstat_snapshot *after;
-	int ret = cycle_loop(&f->r, k, l, fn, ctx, f->test, why, why_len);
+	int i, ret;
 
+	for (i = 0; size_stats[i]; i++)
+		stats_before[i] = thp_size_stat(size, size_stats[i]);
+	ret = cycle_loop(&f->r, k, l, fn, ctx, f->test, why, why_len);
 	if (ret == THP_REGION_SKIP)
 		return ret;
 	after = malloc(sizeof(*after));
 	if (after && vmstat_snapshot_take(after) > 0)
 		vmstat_print_thp_deltas(f->test, &f->before, after);
 	free(after);
+	printf("# %s: hugepages-%zukB/stats delta", f->test, size / 1024);
+	for (i = 0; size_stats[i]; i++) {
+		v = thp_size_stat(size, size_stats[i]);
+		if (v >= 0 && stats_before[i] >= 0)
+			printf(" %s=%lld", size_stats[i], v - stats_before[i]);
+	}
+	putchar('\n');
 	return ret;
 }
