@@ -115,6 +115,27 @@ static int case_selected(const char *list, const struct wl_case *c)
 	return sf_list_has(list, c->name) || sf_list_has(list, full);
 }
 
+/* The profile's [knobs], recorded in summary.json. Returns 0 or -errno. */
+static int apply_conditions(const struct options *o)
+{
+	char *json = NULL;
+	size_t len = 0;
+	FILE *f;
+	int ret;
+
+	if (!o->n_knobs)
+		return 0;
+	f = open_memstream(&json, &len);
+	if (!f)
+		return -errno;
+	ret = profile_knobs_apply(o, o->root, f);
+	fclose(f);
+	if (results_extra("knobs", json) && !ret)
+		ret = -EIO;
+	free(json);
+	return ret;
+}
+
 static int run_suite(struct options *o, struct fault_env *fe, struct wl_case *cases, int n,
 		     const char *release)
 {
@@ -136,7 +157,9 @@ static int run_suite(struct options *o, struct fault_env *fe, struct wl_case *ca
 			strerror(errno));
 		return SF_EXIT_HARNESS;
 	}
-	if (!fe->available && (o->strategies[STRAT_RANDOM] || o->strategies[STRAT_SWEEP] ||
+	if (apply_conditions(o))
+		ret = -EIO;
+	if (ret == 0 && !fe->available && (o->strategies[STRAT_RANDOM] || o->strategies[STRAT_SWEEP] ||
 			       o->strategies[STRAT_TARGETED]))
 		fprintf(stderr, "splitfail: injection runs will be SKIP: %s\n", fe->reason);
 	for (int rep = 0; rep < o->repeat && !stop_signal && ret >= 0; rep++) {

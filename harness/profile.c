@@ -4,6 +4,9 @@
  * `key = value`, `#` comments. Every key is typed and range-checked; a malformed line, an
  * unknown section or key, or a bad value is an error naming file, line and problem.
  * [vm] belongs to the runner (run.sh): its keys are only syntax-checked here.
+ * [knobs] holds `path = value` lines: sysctl or sysfs files (under /proc/sys or /sys only)
+ * that main.c writes through knobs.c, so they are saved first and restored like the fault
+ * attributes. [pressure] describes background stress-ng load and a memory cgroup.
  */
 #include <errno.h>
 #include <limits.h>
@@ -34,6 +37,7 @@ void profile_defaults(struct options *o)
 		.settle_ms = 2000, .pgtable_pages = 64, .anon_thps = 2, .anon_pages = 8192,
 		.growth_runs = 3,
 	};
+	o->pp.stress_seconds = 3600;
 }
 
 /* Parse an integer within [min, max]; 0 or -EINVAL. */
@@ -66,7 +70,7 @@ static int parse_bool(const char *s, long long *v)
 struct key_rule {
 	const char *section, *key;
 	long long min, max;
-	int kind;		/* 0 integer, 1 bool, 2 string, 3 strategies */
+	int kind;		/* 0 integer, 1 bool, 2 string, 3 strategies, 4 size */
 	size_t off;		/* offsetof into struct options */
 	size_t size;		/* sizeof the field */
 };
@@ -106,7 +110,86 @@ static const struct key_rule rules[] = {
 	INT_KEY("leak", "anon_thps", 0, LLONG_MAX, lp.anon_thps),
 	INT_KEY("leak", "anon_pages", 0, LLONG_MAX, lp.anon_pages),
 	INT_KEY("leak", "growth_runs", 1, 1000, lp.growth_runs),
+	BOOL_KEY("leak", "kmemleak", kmemleak),
+	STR_KEY("pressure", "stress_ng", pp.stress_ng),
+	INT_KEY("pressure", "stress_seconds", 1, 86400, pp.stress_seconds),
+	{ "pressure", "memcg_max", 0, 0, 4, offsetof(struct options, pp.memcg_max),
+	  sizeof(((struct options *)0)->pp.memcg_max) },
 };
+
+/* "256M", "1G", "4096", "512k": bytes; 0 or -EINVAL. */
+static int parse_size(const char *s, long long *v)
+{
+	long long mult = 1;
+	char *end;
+
+	errno = 0;
+	*v = strtoll(s, &end, 10);
+	if (errno || end == s || *v <= 0)
+		return -EINVAL;
+	switch (*end) {
+	case 'k': case 'K': mult = 1LL << 10; end++; break;
+	case 'm': case 'M': mult = 1LL << 20; end++; break;
+	case 'g': case 'G': mult = 1LL << 30; end++; break;
+	}
+	if (*end || *v > LLONG_MAX / mult)
+		return -EINVAL;
+	*v *= mult;
+	return 0;
+}
+
+/* A [knobs] path: absolute, under /proc/sys/ or /sys/, no "..", ".", or empty component. */
+static int knob_path_check(const char *path, char *err, size_t errlen)
+{
+	const char *p;
+
+	if (strncmp(path, "/proc/sys/", 10) && strncmp(path, "/sys/", 5)) {
+		snprintf(err, errlen, "knob '%s': only paths under /proc/sys/ or /sys/ may be set",
+			 path);
+		return -EINVAL;
+	}
+	for (p = path + 1; p; p = strchr(p, '/') ? strchr(p, '/') + 1 : NULL) {
+		size_t l = strcspn(p, "/");
+
+		if (!l || (l == 1 && p[0] == '.') || (l == 2 && !strncmp(p, "..", 2))) {
+			snprintf(err, errlen, "knob '%s': empty, '.' or '..' path component", path);
+			return -EINVAL;
+		}
+	}
+	if (strpbrk(path, " \t")) {
+		snprintf(err, errlen, "knob '%s': white space in path", path);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int add_knob(struct options *o, const char *path, const char *val, const char *where,
+		    char *err, size_t errlen)
+{
+	struct knob_setting *k;
+
+	if (knob_path_check(path, err, errlen))
+		return -EINVAL;
+	if (o->n_knobs == SF_MAX_KNOBS) {
+		snprintf(err, errlen, "more than %d knobs", SF_MAX_KNOBS);
+		return -EINVAL;
+	}
+	if (strlen(path) >= sizeof(k->path) || strlen(val) >= sizeof(k->value)) {
+		snprintf(err, errlen, "knob '%s': path or value too long", path);
+		return -EINVAL;
+	}
+	for (int i = 0; i < o->n_knobs; i++)
+		if (!strcmp(o->knobs[i].path, path)) {
+			snprintf(err, errlen, "knob '%s' set twice (first at %s)", path,
+				 o->knobs[i].where);
+			return -EINVAL;
+		}
+	k = &o->knobs[o->n_knobs++];
+	snprintf(k->path, sizeof(k->path), "%s", path);
+	snprintf(k->value, sizeof(k->value), "%s", val);
+	snprintf(k->where, sizeof(k->where), "%s", where);
+	return 0;
+}
 
 static void store_int(void *field, size_t size, long long v)
 {
@@ -117,10 +200,12 @@ static void store_int(void *field, size_t size, long long v)
 }
 
 static int apply_key(struct options *o, const char *section, const char *key, const char *val,
-		     char *err, size_t errlen)
+		     const char *where, char *err, size_t errlen)
 {
 	if (!strcmp(section, "vm"))
 		return 0;	/* the runner's keys (memory, timeout, ...) */
+	if (!strcmp(section, "knobs"))
+		return add_knob(o, key, val, where, err, errlen);
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
 		const struct key_rule *r = &rules[i];
 		void *field = (char *)o + r->off;
@@ -151,6 +236,14 @@ static int apply_key(struct options *o, const char *section, const char *key, co
 			}
 			snprintf(field, r->size, "%s", val);
 			return 0;
+		case 4:
+			if (parse_size(val, &v)) {
+				snprintf(err, errlen, "%s: bad value '%s' (want a size: 256M, 1G, bytes)",
+					 key, val);
+				return -EINVAL;
+			}
+			store_int(field, r->size, v);
+			return 0;
 		default:
 			return strategies_parse(val, o->strategies, err, errlen);
 		}
@@ -173,7 +266,7 @@ static char *trim(char *s)
 
 int profile_load(const char *path, struct options *o, char *err, size_t errlen)
 {
-	char line[2048], section[64] = "", msg[512];
+	char line[2048], section[64] = "", msg[512], where[SF_PATH_MAX + 16];
 	FILE *f = fopen(path, "re");
 	int lineno = 0;
 
@@ -197,9 +290,11 @@ int profile_load(const char *path, struct options *o, char *err, size_t errlen)
 			*close = '\0';
 			snprintf(section, sizeof(section), "%s", s + 1);
 			if (strcmp(section, "run") && strcmp(section, "fault") &&
-			    strcmp(section, "leak") && strcmp(section, "vm")) {
+			    strcmp(section, "leak") && strcmp(section, "vm") &&
+			    strcmp(section, "knobs") && strcmp(section, "pressure")) {
 				snprintf(msg, sizeof(msg),
-					 "unknown section [%s] (want run, fault, leak, vm)", section);
+					 "unknown section [%s] (want run, fault, leak, knobs, pressure, vm)",
+					 section);
 				goto bad;
 			}
 			continue;
@@ -220,7 +315,8 @@ int profile_load(const char *path, struct options *o, char *err, size_t errlen)
 			snprintf(msg, sizeof(msg), "key '%s' outside any [section]", key);
 			goto bad;
 		}
-		if (apply_key(o, section, key, val, msg, sizeof(msg)))
+		snprintf(where, sizeof(where), "%s:%d", path, lineno);
+		if (apply_key(o, section, key, val, where, msg, sizeof(msg)))
 			goto bad;
 	}
 	fclose(f);

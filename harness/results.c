@@ -14,6 +14,8 @@
 
 #include "splitfail.h"
 
+#define RESULTS_EXTRA_MAX	8
+
 static struct {
 	char dir[SF_PATH_MAX];
 	char kernel[256];
@@ -27,6 +29,9 @@ static struct {
 	int n;
 	FILE *tap;
 	FILE *kmsg;
+	char extra_key[RESULTS_EXTRA_MAX][32];
+	char *extra_json[RESULTS_EXTRA_MAX];
+	int n_extra;
 } res;
 
 void json_escape(FILE *f, const char *s)
@@ -126,7 +131,10 @@ static int write_summary(void)
 	fprintf(f, "  \"counts\": {\"pass\": %d, \"fail\": %d, \"silent_skip\": %d, \"skip\": %d, \"error\": %d},\n",
 		results_count(V_PASS), results_count(V_FAIL), results_count(V_SILENT_SKIP),
 		results_count(V_SKIP), results_count(V_ERROR));
-	fprintf(f, "  \"faults_injected\": %lld,\n  \"tests\": [", results_faults());
+	fprintf(f, "  \"faults_injected\": %lld,\n", results_faults());
+	for (int i = 0; i < res.n_extra; i++)
+		fprintf(f, "  \"%s\": %s,\n", res.extra_key[i], res.extra_json[i]);
+	fprintf(f, "  \"tests\": [");
 	for (int i = 0; i < res.n; i++) {
 		const struct result *r = &res.r[i];
 
@@ -145,6 +153,38 @@ static int write_summary(void)
 	}
 	fprintf(f, "\n  ]\n}\n");
 	return commit_tmp(f, tmp, "summary.json");
+}
+
+/*
+ * A top-level summary.json member (the run's conditions: knobs, pressure, kmemleak), as
+ * JSON text; replaces an earlier value of the same key. Rewrites summary.json.
+ */
+int results_extra(const char *key, const char *json)
+{
+	int i;
+	char *copy = strdup(json);
+
+	if (!copy)
+		return -ENOMEM;
+	for (i = 0; i < res.n_extra; i++)
+		if (!strcmp(res.extra_key[i], key))
+			break;
+	if (i == RESULTS_EXTRA_MAX) {
+		free(copy);
+		return -ENOSPC;
+	}
+	if (i == res.n_extra)
+		snprintf(res.extra_key[res.n_extra++], sizeof(res.extra_key[0]), "%s", key);
+	free(res.extra_json[i]);
+	res.extra_json[i] = copy;
+	return write_summary();
+}
+
+/* A "# text" diagnostic line in tap.txt, for the run's conditions. */
+int results_note(const char *text)
+{
+	fprintf(res.tap, "# %s\n", text);
+	return fflush(res.tap) ? -errno : 0;
 }
 
 static int write_junit(void)
@@ -285,6 +325,9 @@ int results_finish(void)
 /* After the final counts have been read. */
 void results_close(void)
 {
+	for (int i = 0; i < res.n_extra; i++)
+		free(res.extra_json[i]);
+	res.n_extra = 0;
 	free(res.r);
 	res.r = NULL;
 	res.n = 0;

@@ -28,6 +28,7 @@
 #define SF_EVIDENCE_MAX		4096
 #define SF_MAX_ATTRS		16
 #define SF_MAX_TARGETS		32
+#define SF_MAX_KNOBS		32
 
 enum strategy { STRAT_OFF, STRAT_RANDOM, STRAT_SWEEP, STRAT_TARGETED, STRAT_COUNT };
 enum verdict { V_PASS, V_FAIL, V_SILENT_SKIP, V_SKIP, V_ERROR, V_COUNT };
@@ -51,6 +52,20 @@ struct leak_params {
 	long long anon_thps;		/* tolerance, THPs */
 	long long anon_pages;		/* tolerance, pages (noisy: judged on growth) */
 	int growth_runs;		/* consecutive excess runs that make a leak */
+};
+
+/* One `path = value` line of a profile's [knobs] section (path under /proc/sys or /sys). */
+struct knob_setting {
+	char path[256];
+	char value[256];
+	char where[SF_PATH_MAX + 16];	/* "file:line", for errors */
+};
+
+/* [pressure]: background load and a memory cgroup around every workload run. */
+struct pressure_params {
+	char stress_ng[512];		/* stress-ng arguments, "" = none */
+	int stress_seconds;		/* --timeout given to stress-ng when ARGS have none */
+	long long memcg_max;		/* bytes for memory.max, 0 = no cgroup */
 };
 
 struct options {
@@ -78,6 +93,10 @@ struct options {
 	int progress;
 	struct fault_params fp;
 	struct leak_params lp;
+	int kmemleak;			/* [leak] kmemleak = yes */
+	struct knob_setting knobs[SF_MAX_KNOBS];
+	int n_knobs;
+	struct pressure_params pp;
 };
 
 /* cli.c */
@@ -103,6 +122,9 @@ void sf_sleep_ms(int ms);
 double sf_now(void);
 void sf_appendf(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* profile_knobs.c: the profile's [knobs] lines, written through knob_set() */
+int profile_knobs_apply(const struct options *o, const char *root, FILE *json);
 
 /* knobs.c: save, set, restore, journal, lock */
 int knobs_init(const char *state_dir);
@@ -236,6 +258,8 @@ int results_open(const char *dir, const char *kernel, const char *profile,
 		 unsigned long long seed, const char *strategies, int strict);
 int results_add(const struct result *r);
 int results_kmsg(const char *name, const char *text);
+int results_extra(const char *key, const char *json);
+int results_note(const char *text);
 int results_finish(void);
 void results_close(void);
 int results_count(int verdict);

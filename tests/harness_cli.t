@@ -22,14 +22,6 @@ usage_case "--ignore-gfp-wait: bad value 'maybe'" --ignore-gfp-wait maybe
 usage_case "unknown option" --frobnicate
 usage_case "--profile: bad value 'no_such_profile'" --profile no_such_profile
 
-profile_case() {	# profile_case EXPECTED-TEXT FILE-CONTENT
-	printf '%b' "$2" > "$SCRATCH/p.ini"
-	"$SF" --profile "$SCRATCH/p.ini" --workload-dir "$WDIR" --list > /dev/null \
-		2> "$SCRATCH/err"
-	local rc=$?
-	[ $rc -eq 2 ] && grep -qF -- "$SCRATCH/p.ini:$1" "$SCRATCH/err"
-	ok $? "profile: rejects with file:$1 (got $rc)" "$(cat "$SCRATCH/err")"
-}
 profile_case "2: seed: bad value 'abc'" "[run]\nseed = abc\n"
 profile_case "1: unknown section [bogus]" "[bogus]\n"
 profile_case "3: expected 'key = value'" "# c\n[run]\njust words\n"

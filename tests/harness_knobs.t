@@ -65,13 +65,8 @@ ok $? "hung workload: no process left behind"
 
 # SIGKILL: nothing runs in the harness; the journal is all that is left
 new_tree
-FAKE_MODE=hang sf_bg --strategy random --timeout 60
-hpid=$!
-wait_for 10 workload_pid > /dev/null
-kill -KILL $hpid
-wait $hpid 2> /dev/null
-wpid=$(workload_pid)
-[ -n "$wpid" ] && kill -KILL -- "-$wpid"
+hang_bg --strategy random --timeout 60
+kill9_harness
 knobs_same
 differs=$?
 [ $differs -ne 0 ] && [ -s "$TREE/run/splitfail/journal" ]
