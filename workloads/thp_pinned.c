@@ -1,0 +1,430 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * thp_pinned: split operations on THP memory that is pinned: registered as an io_uring fixed
+ * buffer (io_uring_register_buffers, a FOLL_LONGTERM pin) or spliced into a pipe with
+ * vmsplice. Partial munmap, mprotect, MADV_PAGEOUT (needs swap), move_pages (needs two nodes)
+ * and fork run on the pinned region while io-wq workers copy from the pinned pages
+ * (WRITE_FIXED with IOSQE_ASYNC to a memfd, in flight across the operation).
+ * A pinned folio cannot be split (the split sees the extra references: -EAGAIN,
+ * thp_split_page_failed / per-size split_failed) nor migrated; the operation must then retry
+ * or report an error, never leave the kernel and userspace looking at different pages.
+ * Oracle (workloads/lib/pin_check.h), after every operation:
+ *  - the writes in flight during the operation carried the data held at pin time;
+ *  - the operation's own promise (hole unmapped, protection changed, status truthful, child
+ *    exited cleanly) and the pattern everywhere still mapped;
+ *  - fixed buffer: after userspace writes new data into the still-writable part, WRITE_FIXED
+ *    of the whole buffer to the file must show exactly what userspace sees where mapped and
+ *    the data at pin time where unmapped (the pin keeps those pages); READ_FIXED of fresh
+ *    data from the file must then appear in userspace memory wherever it is mapped;
+ *  - vmsplice: the pipe must return the data at splice time, equal to userspace's view of
+ *    the still-mapped part.
+ * Kernel paths: io_sqe_buffer_register (pin_user_pages_fast FOLL_LONGTERM), iter_to_pipe,
+ * __split_huge_pmd, __split_vma, split_huge_page_to_list_to_order (can_split_folio fails on
+ * pins), madvise_cold_or_pageout_pte_range, try_to_unmap_one (keeps pinned anon pages),
+ * migrate_pages_batch / migrate_folio_unmap (pinned: -EAGAIN), copy_huge_pmd and
+ * copy_present_page (fork copies pinned anon pages eagerly).
+ * Guards seed 001 (fallible PMD split must be reported, not skipped) where pins make splits
+ * fail today.
+ */
+#include <errno.h>
+#include <sys/mman.h>
+
+#include "kselftest_harness.h"
+#include "workload.h"
+#include "cow_check.h"
+#include "cycle.h"
+#include "migrate_check.h"
+#include "pin_check.h"
+#include "pin_pipe.h"
+#include "pin_uring.h"
+#include "swap.h"
+#include "thp_stats.h"
+
+#define MPOL_MF_MOVE_FLAG (1 << 1)	/* MPOL_MF_MOVE, include/uapi/linux/mempolicy.h */
+#define INFLIGHT_WRITES 4		/* WRITE_FIXED in flight across the operation */
+#define USER_SEED_XOR 0x5a5a5a5a5a5a5a5aULL	/* data userspace writes after the operation */
+#define KERNEL_SEED_ADD 0x3333		/* data READ_FIXED brings in */
+
+enum pin_kind {
+	PIN_FIXED,	/* io_uring fixed buffer */
+	PIN_VMSPLICE,	/* pipe references from vmsplice */
+};
+
+enum pin_op {
+	OP_MUNMAP,
+	OP_MPROTECT,
+	OP_PAGEOUT,
+	OP_MOVE_PAGES,
+	OP_FORK,
+};
+
+FIXTURE(thp_pinned) {
+	struct cycle_fixture f;
+};
+
+FIXTURE_VARIANT(thp_pinned) {
+	struct thp_kind kind;
+	enum pin_kind pin;
+};
+
+FIXTURE_VARIANT_ADD(thp_pinned, fixed_pmd) { .pin = PIN_FIXED };
+FIXTURE_VARIANT_ADD(thp_pinned, fixed_pte_mapped) { .kind = { .pte_mapped = 1 } };
+FIXTURE_VARIANT_ADD(thp_pinned, fixed_mthp_64k) { .kind = { .folio_kb = 64 } };
+FIXTURE_VARIANT_ADD(thp_pinned, vmsplice_pmd) { .pin = PIN_VMSPLICE };
+FIXTURE_VARIANT_ADD(thp_pinned, vmsplice_pte_mapped)
+{
+	.kind = { .pte_mapped = 1 }, .pin = PIN_VMSPLICE
+};
+
+FIXTURE_SETUP(thp_pinned)
+{
+	char why[256];
+	int ret;
+
+	SF_TEST_ID(self->f.test);
+	if (!strcmp(_metadata->name, "pageout") && swap_free_kb(why, sizeof(why)) <= 0)
+		SKIP(return, "%s", why);
+	if (!strcmp(_metadata->name, "move_pages")) {
+		ret = numa_require_two(why, sizeof(why));
+		if (ret == 1)
+			SKIP(return, "%s", why);
+		ASSERT_EQ(0, ret) TH_LOG("%s", why);
+	}
+	ret = cycle_setup(&self->f, _metadata->name, why, sizeof(why));
+	if (ret == KSFT_SKIP)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, ret) TH_LOG("%s", why);
+}
+
+FIXTURE_TEARDOWN(thp_pinned)
+{
+	cycle_teardown(&self->f);
+}
+
+/* A part of the region after the operation: still writable, read-only, or gone. */
+enum piece_state { PIECE_RW, PIECE_RO, PIECE_GONE };
+
+struct piece {
+	char *p;
+	size_t len;
+	enum piece_state state;
+};
+
+/* What one test case's cycles found, reported once at its end. */
+struct pin_ctx {
+	struct window *w;
+	const char *test;
+	enum pin_kind pin;
+	enum pin_op op;
+	struct pin_uring ring;
+	char *snap;		/* the region's data at pin time */
+	size_t snap_len;
+	char why[256];		/* why a cycle stopped (skip or error) */
+	int skip;		/* a cycle found the pin unavailable: SKIP with why */
+	long op_errors;		/* the operation returned an error */
+	long io_errors;		/* in-flight WRITE_FIXED that failed (explicit errors) */
+	long op_broken;		/* the operation's own promise broken (pages or children) */
+	long corrupt;		/* userspace pages whose data changed */
+	long stale;		/* pages where the kernel's view differs from what it should be */
+	long lost;		/* pages where data the kernel wrote did not appear in userspace */
+	long resident;		/* pageout: pages still present (pinned pages may stay) */
+	long moved;		/* move_pages: pages that moved */
+	long not_moved;		/* move_pages: pages reported as not moved (errors, ret > 0) */
+};
+
+/* The operation under test, inside the window. Sets *state of the range. Returns 0 or -errno. */
+static int pin_op_run(struct pin_ctx *c, struct thp_region *r, char *start, size_t len,
+		      enum piece_state *state)
+{
+	struct cow_plan plan = {
+		.base = r->base, .len = r->len, .seed = r->seed, .writers = COW_CHILD_WRITES,
+		.write_off = (size_t)(start - r->base), .write_len = len, .nr_children = 1,
+	};
+	struct cow_outcome out;
+	struct move_check mc;
+	long ret = 0, i, nr = (long)(len / PAGE_SIZE_4K);
+	int err = 0, *status;
+	void **pages;
+
+	*state = PIECE_RW;
+	switch (c->op) {
+	case OP_MUNMAP:
+	case OP_MPROTECT:
+	case OP_PAGEOUT:
+		window_arm(c->w);
+		if (c->op == OP_MUNMAP)
+			ret = munmap(start, len);
+		else if (c->op == OP_MPROTECT)
+			ret = mprotect(start, len, PROT_READ);
+		else
+			ret = madvise(start, len, MADV_PAGEOUT);
+		err = ret ? errno : 0;
+		window_disarm(c->w, ret, err);
+		if (ret) {
+			c->op_errors++;
+			if (c->op == OP_MPROTECT) {
+				/* either protection is allowed after a failure: never write there */
+				*state = PIECE_RO;
+				c->op_broken += oracle_prot_either(c->test, start, len, PROT_READ,
+								   PROT_READ | PROT_WRITE);
+			} else if (c->op == OP_MUNMAP) {
+				c->op_broken += oracle_prot(c->test, start, len,
+							    PROT_READ | PROT_WRITE);
+			}
+			return 0;
+		}
+		if (c->op == OP_MUNMAP) {
+			*state = PIECE_GONE;
+			c->op_broken += oracle_unmapped(c->test, start, len);
+		} else if (c->op == OP_MPROTECT) {
+			*state = PIECE_RO;
+			c->op_broken += oracle_prot(c->test, start, len, PROT_READ);
+		} else {
+			c->resident += pagemap_count_present((uintptr_t)start, len, NULL);
+		}
+		return 0;
+	case OP_MOVE_PAGES:
+		pages = calloc((size_t)nr, sizeof(*pages));
+		status = calloc((size_t)nr, sizeof(*status));
+		if (!pages || !status) {
+			free(pages);
+			free(status);
+			return -ENOMEM;
+		}
+		for (i = 0; i < nr; i++)
+			pages[i] = start + i * PAGE_SIZE_4K;
+		i = numa_other_node(page_node(r->base));
+		window_arm(c->w);
+		ret = move_pages_to(pages, nr, (int)i, status, MPOL_MF_MOVE_FLAG);
+		err = ret < 0 ? errno : 0;
+		window_disarm(c->w, ret, err);
+		printf("# %s: move_pages of %ld pinned pages to node %ld: ret=%ld errno=%s\n",
+		       c->test, nr, i, ret, err ? strerrorname_np(err) : "0");
+		ret = move_check_status(c->test, pages, status, nr, (int)i, ret, &mc);
+		free(pages);
+		free(status);
+		if (ret < 0)
+			return (int)ret;
+		c->op_broken += ret;
+		c->moved += mc.moved;
+		c->not_moved += mc.errors + mc.unreported;
+		return 0;
+	case OP_FORK:
+		ret = cow_run(c->test, &plan, c->w, &out);
+		if (ret < 0)
+			return (int)ret;
+		c->op_broken += ret;
+		c->op_errors += out.fork_ret < 0;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* Pin the region. Returns 0, THP_REGION_SKIP (c->skip, reason in c->why) or -errno. */
+static int pin_take(struct pin_ctx *c, struct thp_region *r, struct pin_pipe *pp)
+{
+	int ret;
+
+	if (c->pin == PIN_VMSPLICE)
+		ret = pin_pipe_splice(pp, r->base, r->len, c->why, sizeof(c->why));
+	else if (c->ring.ring_ready && c->ring.len != r->len)
+		ret = -EINVAL;
+	else if (!c->ring.ring_ready)
+		ret = pin_uring_open(&c->ring, r->len, c->why, sizeof(c->why));
+	else
+		ret = 0;
+	if (!ret && c->pin == PIN_FIXED) {
+		ret = pin_uring_register(&c->ring, r->base);
+		if (ret == -EPERM || ret == -ENOSYS) {
+			snprintf(c->why, sizeof(c->why), "io_uring_register_buffers: %s",
+				 strerrorname_np(-ret));
+			ret = THP_REGION_SKIP;
+		} else if (ret) {
+			snprintf(c->why, sizeof(c->why), "io_uring_register_buffers: %s",
+				 strerror(-ret));
+		}
+	}
+	if (ret == THP_REGION_SKIP)
+		c->skip = 1;
+	return ret;
+}
+
+/* The pin oracle for an io_uring fixed buffer once the operation is over. */
+static int check_fixed(struct pin_ctx *c, struct thp_region *r, const struct piece *pc, int n)
+{
+	uint64_t user_seed = r->seed ^ USER_SEED_XOR;
+	size_t off;
+	int i, ret;
+
+	for (i = 0; i < n; i++)
+		if (pc[i].state == PIECE_RW)
+			pattern_fill(pc[i].p, pc[i].len, user_seed);
+	ret = pin_uring_kernel_view(&c->ring);
+	if (ret) {
+		snprintf(c->why, sizeof(c->why), "WRITE_FIXED of the whole buffer: %s",
+			 strerror(-ret));
+		return ret;
+	}
+	for (i = 0; i < n; i++) {
+		off = (size_t)(pc[i].p - r->base);
+		if (pc[i].state == PIECE_GONE)
+			c->stale += pin_check_range(c->test, "unmapped: kernel view vs data pinned",
+						    (uintptr_t)pc[i].p, c->snap + off,
+						    c->ring.view + off, pc[i].len);
+		else
+			c->stale += pin_check_range(c->test, "kernel view vs userspace",
+						    (uintptr_t)pc[i].p, pc[i].p,
+						    c->ring.view + off, pc[i].len);
+	}
+	ret = pin_uring_kernel_write(&c->ring, r->seed + KERNEL_SEED_ADD);
+	if (ret) {
+		snprintf(c->why, sizeof(c->why), "READ_FIXED of the whole buffer: %s",
+			 strerror(-ret));
+		return ret;
+	}
+	for (i = 0; i < n; i++) {
+		off = (size_t)(pc[i].p - r->base);
+		if (pc[i].state != PIECE_GONE)
+			c->lost += pin_check_range(c->test, "READ_FIXED data vs userspace",
+						   (uintptr_t)pc[i].p, c->ring.sent + off,
+						   pc[i].p, pc[i].len);
+	}
+	return 0;
+}
+
+/* The pin oracle for vmsplice references: the pipe returns the data at splice time. */
+static int check_pipe(struct pin_ctx *c, struct thp_region *r, struct pin_pipe *pp,
+		      const struct piece *pc, int n)
+{
+	int i, ret = pin_pipe_drain(pp);
+	size_t off;
+
+	if (ret) {
+		snprintf(c->why, sizeof(c->why), "reading the pipe: %s", strerror(-ret));
+		return ret;
+	}
+	c->stale += pin_check_range(c->test, "pipe vs data at vmsplice", (uintptr_t)r->base,
+				    c->snap, pp->data, r->len);
+	for (i = 0; i < n; i++) {
+		off = (size_t)(pc[i].p - r->base);
+		if (pc[i].state != PIECE_GONE)
+			c->stale += pin_check_range(c->test, "pipe vs userspace",
+						    (uintptr_t)pc[i].p, pc[i].p, pp->data + off,
+						    pc[i].len);
+	}
+	return 0;
+}
+
+/* One pinned cycle: pin, writes in flight, operation in the window, oracles, unpin. */
+static int pinned_cycle(struct thp_region *r, enum layout l, void *arg)
+{
+	struct pin_ctx *c = arg;
+	struct pin_pipe pp;
+	struct piece pc[3];
+	char *start;
+	size_t len;
+	long io;
+	int i, ret;
+
+	memset(&pp, 0, sizeof(pp));
+	memset(pp.fds, -1, sizeof(pp.fds));
+	if (layout_range(r, l, &start, &len))
+		return -EINVAL;
+	if (c->snap_len != r->len) {
+		free(c->snap);
+		c->snap = malloc(r->len);
+		c->snap_len = c->snap ? r->len : 0;
+		if (!c->snap)
+			return -ENOMEM;
+	}
+	memcpy(c->snap, r->base, r->len);
+	ret = pin_take(c, r, &pp);
+	if (ret)
+		return ret == THP_REGION_SKIP ? -ECANCELED : ret;
+	if (c->pin == PIN_FIXED) {
+		ret = pin_uring_write_async(&c->ring, INFLIGHT_WRITES);
+		if (ret < 0) {
+			snprintf(c->why, sizeof(c->why), "submitting WRITE_FIXED: %s",
+				 strerror(-ret));
+			goto out;
+		}
+	}
+	pc[0] = (struct piece){ r->base, (size_t)(start - r->base), PIECE_RW };
+	pc[1] = (struct piece){ start, len, PIECE_RW };
+	pc[2] = (struct piece){ start + len, (size_t)(r->base + r->len - start - len), PIECE_RW };
+	ret = pin_op_run(c, r, start, len, &pc[1].state);
+	if (c->pin == PIN_FIXED) {
+		io = pin_uring_reap(&c->ring, c->test, "WRITE_FIXED in flight");
+		if (io < 0 || (!io && pin_uring_read_file(&c->ring)))
+			ret = ret ? ret : -EIO;
+		else if (io)
+			c->io_errors += io;
+		else
+			c->stale += pin_check_range(c->test, "in-flight WRITE_FIXED vs data pinned",
+						    (uintptr_t)r->base, c->snap, c->ring.view,
+						    r->len);
+	}
+	if (ret) {
+		snprintf(c->why, sizeof(c->why), "%s", strerror(-ret));
+		goto out;
+	}
+	for (i = 0; i < 3; i++)
+		if (pc[i].state != PIECE_GONE)
+			c->corrupt += oracle_pattern(c->test, "after the operation", pc[i].p,
+						     pc[i].len, r->seed);
+	if (c->pin == PIN_FIXED)
+		ret = check_fixed(c, r, pc, 3);
+	else
+		ret = check_pipe(c, r, &pp, pc, 3);
+out:
+	if (c->pin == PIN_FIXED)
+		pin_uring_unregister(&c->ring);
+	else
+		pin_pipe_close(&pp);
+	return ret;
+}
+
+static void run_pinned(struct __test_metadata *_metadata, FIXTURE_DATA(thp_pinned) *self,
+		       const FIXTURE_VARIANT(thp_pinned) *variant, enum pin_op op, enum layout l)
+{
+	struct pin_ctx c = { .w = &self->f.w, .test = self->f.test, .pin = variant->pin,
+			     .op = op, .ring = { .file_fd = -1 } };
+	size_t folio = variant->kind.folio_kb ? variant->kind.folio_kb << 10 : thp_pmd_size();
+	long long failed0 = vmstat_read("thp_split_page_failed");
+	long long size_failed0 = thp_size_stat(folio, "split_failed");
+	char why[256];
+	int ret;
+
+	ret = cycle_run(&self->f, &variant->kind, l, pinned_cycle, &c, why, sizeof(why));
+	pin_uring_close(&c.ring);
+	free(c.snap);
+	if (ret == THP_REGION_SKIP)
+		SKIP(return, "%s", why);
+	if (c.skip)
+		SKIP(return, "%s", c.why);
+	ASSERT_EQ(0, ret) TH_LOG("%s: %s", why, c.why);
+	printf("# %s: split failures: thp_split_page_failed=+%lld split_failed[%zukB]=+%lld;"
+	       " explicit errors: op=%ld io_uring=%ld pages_not_moved=%ld; moved=%ld"
+	       " resident_after_pageout=%ld\n", self->f.test,
+	       failed0 < 0 ? -1 : vmstat_read("thp_split_page_failed") - failed0, folio >> 10,
+	       size_failed0 < 0 ? -1 : thp_size_stat(folio, "split_failed") - size_failed0,
+	       c.op_errors, c.io_errors, c.not_moved, c.moved, c.resident);
+	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_op_promise_broken", c.op_broken));
+	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_corrupted", c.corrupt));
+	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_kernel_view_stale", c.stale));
+	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_kernel_write_lost", c.lost));
+}
+
+TEST_F(thp_pinned, munmap) { run_pinned(_metadata, self, variant, OP_MUNMAP, LAYOUT_MIDDLE); }
+TEST_F(thp_pinned, mprotect) { run_pinned(_metadata, self, variant, OP_MPROTECT, LAYOUT_MIDDLE); }
+TEST_F(thp_pinned, pageout) { run_pinned(_metadata, self, variant, OP_PAGEOUT, LAYOUT_MIDDLE); }
+TEST_F(thp_pinned, fork) { run_pinned(_metadata, self, variant, OP_FORK, LAYOUT_MIDDLE); }
+TEST_F(thp_pinned, move_pages)
+{
+	run_pinned(_metadata, self, variant, OP_MOVE_PAGES, LAYOUT_HEAD);
+}
+
+SPLITFAIL_MAIN("io_sqe_buffer_register", "__split_huge_pmd", "__split_vma",
+	       "split_huge_page_to_list_to_order", "madvise_cold_or_pageout_pte_range",
+	       "try_to_unmap_one", "migrate_pages_batch", "migrate_folio_unmap", "copy_huge_pmd",
+	       "copy_present_page", "iter_to_pipe");
