@@ -1,0 +1,63 @@
+/*
+ * hmm_dmirror.h: the kernel's HMM test device (lib/test_hmm.c, CONFIG_TEST_HMM) seen from a
+ * workload: open /dev/hmm_dmirror<N>, migrate a range of this process to the device's private
+ * memory and back (HMM_DMIRROR_MIGRATE_TO_DEV / _TO_SYS), and ask where each page is
+ * (HMM_DMIRROR_SNAPSHOT). The ioctl numbers and structs come from the kernel's
+ * lib/test_hmm_uapi.h, extracted into build/kselftest/ at build time.
+ */
+#ifndef SPLITFAIL_HMM_DMIRROR_H
+#define SPLITFAIL_HMM_DMIRROR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define HMM_DMIRROR_DEV "/dev/hmm_dmirror0"	/* device-private memory */
+
+/*
+ * Opens the device. Returns the fd, or -4 (KSFT_SKIP) with the reason in why when the kernel
+ * has no TEST_HMM device, or -errno (reason in why).
+ */
+int hmm_open(char *why, size_t why_len);
+
+/* What one migration ioctl returned. */
+struct hmm_result {
+	long ret;		/* 0 or -1 */
+	int err;		/* errno when ret is -1 */
+	uint64_t cpages;	/* pages the driver says it copied */
+	uint64_t faults;
+};
+
+/*
+ * Migrates [addr, addr + len) to the device. The driver copies what it then holds into
+ * bounce (len bytes, may be NULL: a private buffer is used), so the caller can compare it
+ * with what the CPU wrote.
+ */
+void hmm_migrate_to_dev(int fd, void *addr, size_t len, void *bounce, struct hmm_result *res);
+
+/* Migrates [addr, addr + len) back to system memory. */
+void hmm_migrate_to_sys(int fd, void *addr, size_t len, struct hmm_result *res);
+
+/* Where the pages of a range are, from HMM_DMIRROR_SNAPSHOT. */
+struct hmm_placement {
+	long on_device;		/* device-private pages of this device */
+	long in_system;		/* pages readable from system memory (PROT_READ/WRITE) */
+	long other;		/* none, error, another device's, zero page */
+	uintptr_t first_other;	/* address of the first "other" page, 0 if none */
+	unsigned char first_other_prot;
+};
+
+/* Snapshots [addr, addr + len). Returns 0 or -errno. */
+int hmm_snapshot(int fd, void *addr, size_t len, struct hmm_placement *p);
+
+/*
+ * Sets the driver's HMM_DMIRROR_FLAGS (HMM_DMIRROR_FLAG_FAIL_ALLOC: the next device page
+ * allocation fails, kernels with THP device migration). Returns 0, -EOPNOTSUPP when the
+ * header this was built with has no such ioctl, or -errno from the driver (-ENOTTY, -EINVAL:
+ * this kernel's test_hmm has none).
+ */
+int hmm_set_fail_alloc(int fd);
+
+/* "ENOMEM" etc. for an errno, "0" for none. */
+const char *hmm_errno_name(int err);
+
+#endif

@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * thp_device_migrate: migration of THP-backed memory to device-private memory and back
+ * through the kernel's HMM test device (/dev/hmm_dmirror0, CONFIG_TEST_HMM), guarding seed
+ * 000: a refcount leak on device migration's split-failure path, which leaves the THP
+ * allocated forever after its process is gone.
+ * Kernel paths: migrate_vma_setup -> migrate_vma_collect_pmd (a PMD-mapped THP is split with
+ * split_folio() before collection; on 6.12 a split failure skips the range) ->
+ * migrate_vma_unmap -> dmirror_devmem_alloc_page -> migrate_vma_pages -> migrate_vma_finalize;
+ * back: dmirror_migrate_to_system -> alloc_page_vma -> migrate_vma_pages.
+ * Cases: to_device and to_system (the migration in the injection window), pinned_split_fails
+ * (a page of the THP held by a pipe through vmsplice(2), so the split fails with -EAGAIN:
+ * the path of seed 000), fail_alloc (the driver's HMM_DMIRROR_FLAG_FAIL_ALLOC, kernels with
+ * THP device migration only).
+ * Everything runs in a worker process; the test process then checks, after the worker's
+ * munmap and exit, that nr_anon_transparent_hugepages is back to its baseline and that every
+ * PFN of the worker's THPs was freed (workloads/lib/hmm_leak.c).
+ * Oracle of the ioctls: MIGRATE_TO_DEV returns 0 => every page is on the device and the
+ * device's copy is the pattern; it fails => an errno the driver documents (ENOMEM, ENOENT,
+ * EBUSY) and every page is on the device or in system memory. MIGRATE_TO_SYS returns 0 =>
+ * the pages it counts (cpages) left the device, the others are still there. The pattern reads
+ * back unchanged from the CPU at the end either way.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+
+#include "kselftest_harness.h"
+#include "workload.h"
+#include "cycle.h"
+#include "hmm_dmirror.h"
+#include "hmm_leak.h"
+
+#define MAX_THPS 4
+#define PINNED_PAGE 5		/* page of the first THP that the pipe holds */
+#define SETTLE_MS 3000
+#define WORKER_TIMEOUT_S 600
+
+enum dm_case {
+	DM_TO_DEVICE,
+	DM_TO_SYSTEM,
+	DM_PINNED_SPLIT_FAILS,
+	DM_FAIL_ALLOC,
+};
+
+/* What the worker tells the test process through shared memory. */
+struct dm_report {
+	int mapped;			/* THPs mapped and PFNs recorded */
+	uint64_t head_pfn[MAX_THPS];
+	char why[256];			/* skip or error reason */
+};
+
+FIXTURE(thp_device_migrate) {
+	struct cycle_fixture f;
+};
+
+FIXTURE_VARIANT(thp_device_migrate) {
+	size_t nr_thps;
+};
+
+FIXTURE_VARIANT_ADD(thp_device_migrate, one_thp) { .nr_thps = 1 };
+FIXTURE_VARIANT_ADD(thp_device_migrate, two_thps) { .nr_thps = 2 };
+
+FIXTURE_SETUP(thp_device_migrate)
+{
+	char why[256];
+	int ret, fd;
+
+	SF_TEST_ID(self->f.test);
+	fd = hmm_open(why, sizeof(why));
+	if (fd == -KSFT_SKIP)
+		SKIP(return, "%s", why);
+	ASSERT_LE(0, fd) TH_LOG("%s", why);
+	close(fd);
+	if (getuid() != 0)
+		SKIP(return, "needs root: PFNs in pagemap and /proc/kpageflags");
+	ret = cycle_setup(&self->f, "hmm_migrate", why, sizeof(why));
+	if (ret == KSFT_SKIP)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, ret) TH_LOG("%s", why);
+}
+
+FIXTURE_TEARDOWN(thp_device_migrate)
+{
+	cycle_teardown(&self->f);
+}
+
+/* Pins one page of base into a new pipe (a page reference, like an O_DIRECT or gup user). */
+static int pin_page(char *page, int fds[2])
+{
+	struct iovec iov = { .iov_base = page, .iov_len = PAGE_SIZE_4K };
+
+	if (pipe2(fds, O_CLOEXEC))
+		return -errno;
+	if (vmsplice(fds[1], &iov, 1, 0) != (ssize_t)PAGE_SIZE_4K) {
+		int err = -errno;
+
+		close(fds[0]);
+		close(fds[1]);
+		return err;
+	}
+	return 0;
+}
+
+static int errno_documented(int err)
+{
+	return err == ENOMEM || err == ENOENT || err == EBUSY;
+}
+
+/* Pages the snapshot finds neither on the device nor in system memory, with evidence. */
+static long report_lost_pages(const char *test, const struct hmm_placement *p)
+{
+	char act[48];
+
+	if (!p->other)
+		return 0;
+	snprintf(act, sizeof(act), "HMM_DMIRROR_PROT 0x%02x", p->first_other_prot);
+	report_evidence(test, "page neither on device nor in system memory", "device or system",
+			act, p->first_other);
+	return p->other;
+}
+
+/* MIGRATE_TO_DEV oracle. Returns the number of broken promises. */
+static long check_to_dev(const char *test, int fd, const struct thp_region *r,
+			 const struct hmm_result *res, const char *bounce)
+{
+	long npages = (long)(r->len / PAGE_SIZE_4K), bad = 0;
+	struct pattern_mismatch mm;
+	struct hmm_placement p;
+	char exp[64], act[64];
+
+	if (hmm_snapshot(fd, r->base, r->len, &p)) {
+		printf("# %s: snapshot failed: %s\n", test, strerror(errno));
+		return 1;
+	}
+	printf("# %s: to device: ret=%ld errno=%s cpages=%llu on_device=%ld in_system=%ld "
+	       "other=%ld of %ld\n", test, res->ret, hmm_errno_name(res->err),
+	       (unsigned long long)res->cpages, p.on_device, p.in_system, p.other, npages);
+	bad += report_lost_pages(test, &p);
+	if (res->ret == 0) {
+		bad += report_check_long(test, "to_dev_ok_pages_on_device", npages, p.on_device);
+		bad += report_check_long(test, "to_dev_ok_cpages", npages, (long long)res->cpages);
+		if (pattern_verify(bounce, r->len, r->seed, &mm)) {
+			snprintf(exp, sizeof(exp), "0x%02x", mm.expected);
+			snprintf(act, sizeof(act), "0x%02x (%ld pages differ)", mm.actual, mm.pages);
+			report_evidence(test, "device copy", exp, act,
+					(uintptr_t)r->base + (mm.first_addr - (uintptr_t)bounce));
+			bad += mm.pages;
+		}
+	} else if (!errno_documented(res->err)) {
+		snprintf(act, sizeof(act), "%s", hmm_errno_name(res->err));
+		report_evidence(test, "MIGRATE_TO_DEV errno", "ENOMEM, ENOENT or EBUSY", act,
+				(uintptr_t)r->base);
+		bad++;
+	}
+	return bad;
+}
+
+/* MIGRATE_TO_SYS oracle: before = pages on the device before the call. */
+static long check_to_sys(const char *test, int fd, const struct thp_region *r,
+			 const struct hmm_result *res, long before)
+{
+	struct hmm_placement p;
+	long bad = 0;
+
+	if (hmm_snapshot(fd, r->base, r->len, &p)) {
+		printf("# %s: snapshot failed: %s\n", test, strerror(errno));
+		return 1;
+	}
+	printf("# %s: to system: ret=%ld errno=%s cpages=%llu on_device %ld -> %ld, "
+	       "in_system=%ld other=%ld\n", test, res->ret, hmm_errno_name(res->err),
+	       (unsigned long long)res->cpages, before, p.on_device, p.in_system, p.other);
+	bad += report_lost_pages(test, &p);
+	if (res->ret == 0)
+		bad += report_check_long(test, "to_sys_pages_left_on_device",
+					 before - (long)res->cpages, p.on_device);
+	else if (!errno_documented(res->err))
+		bad += report_check_long(test, "to_sys_errno_documented", 0, res->err);
+	return bad;
+}
+
+/*
+ * The worker: maps the THPs, runs the case's migration in the window, checks it, brings
+ * everything back, verifies the pattern from the CPU, unmaps and exits 0 (kept), 1 (broken),
+ * 3 (could not run, why in rep) or 4 (skip, why in rep).
+ */
+static int worker(const char *test, struct window *w, enum dm_case c, size_t nr_thps,
+		  struct dm_report *rep)
+{
+	size_t i, pmd = thp_pmd_size();
+	int fd, pipe_fds[2] = { -1, -1 };
+	struct hmm_placement before;
+	struct pattern_mismatch mm;
+	struct hmm_result res;
+	struct page_info pi;
+	struct thp_region r;
+	char *bounce = NULL;
+	long bad = 0;
+	int ret;
+
+	ret = thp_region_map(&r, nr_thps, pmd, splitfail_seed(), rep->why, sizeof(rep->why));
+	if (ret)
+		return ret == THP_REGION_SKIP ? KSFT_SKIP : 3;
+	for (i = 0; i < nr_thps; i++) {
+		if (pagemap_read((uintptr_t)r.base + i * pmd, &pi) || !pi.pfn) {
+			snprintf(rep->why, sizeof(rep->why), "no PFN in pagemap for THP %zu", i);
+			return 3;
+		}
+		rep->head_pfn[i] = pi.pfn;
+	}
+	rep->mapped = 1;
+	fd = hmm_open(rep->why, sizeof(rep->why));
+	bounce = malloc(r.len);
+	if (fd < 0 || !bounce)
+		return fd == -KSFT_SKIP ? KSFT_SKIP : 3;
+	if (c == DM_PINNED_SPLIT_FAILS) {
+		ret = pin_page(r.base + PINNED_PAGE * PAGE_SIZE_4K, pipe_fds);
+		if (ret) {
+			snprintf(rep->why, sizeof(rep->why), "vmsplice: %s", strerror(-ret));
+			return 3;
+		}
+	} else if (c == DM_FAIL_ALLOC) {
+		ret = hmm_set_fail_alloc(fd);
+		if (ret) {
+			snprintf(rep->why, sizeof(rep->why),
+				 "test_hmm has no HMM_DMIRROR_FLAG_FAIL_ALLOC (%s): this kernel "
+				 "or its uapi header predates THP device migration",
+				 strerror(-ret));
+			return KSFT_SKIP;
+		}
+	}
+	if (c == DM_TO_SYSTEM) {
+		hmm_migrate_to_dev(fd, r.base, r.len, bounce, &res);
+		if (res.ret) {
+			snprintf(rep->why, sizeof(rep->why),
+				 "migration to the device (outside the window) failed: %s",
+				 strerror(res.err));
+			return 3;
+		}
+		hmm_snapshot(fd, r.base, r.len, &before);
+		window_arm(w);
+		hmm_migrate_to_sys(fd, r.base, r.len, &res);
+		window_disarm(w, res.ret, res.err);
+		bad += check_to_sys(test, fd, &r, &res, before.on_device);
+	} else {
+		window_arm(w);
+		hmm_migrate_to_dev(fd, r.base, r.len, bounce, &res);
+		window_disarm(w, res.ret, res.err);
+		bad += check_to_dev(test, fd, &r, &res, bounce);
+		if (c == DM_PINNED_SPLIT_FAILS)
+			printf("# %s: pinned THP after the migration: %ld of %zu folios still "
+			       "whole THPs\n", test, thp_region_count_thp(&r), nr_thps);
+	}
+	/* bring everything home, then the CPU must read the pattern everywhere */
+	hmm_migrate_to_sys(fd, r.base, r.len, &res);
+	if (pattern_verify(r.base, r.len, r.seed, &mm)) {
+		char exp[16], act[48];
+
+		snprintf(exp, sizeof(exp), "0x%02x", mm.expected);
+		snprintf(act, sizeof(act), "0x%02x (%ld pages differ)", mm.actual, mm.pages);
+		report_evidence(test, "CPU read after migrating back", exp, act, mm.first_addr);
+	}
+	bad += report_check_zero(test, "pages_corrupted", mm.pages);
+	thp_region_unmap(&r);
+	if (pipe_fds[0] >= 0) {
+		close(pipe_fds[0]);
+		close(pipe_fds[1]);
+	}
+	close(fd);
+	free(bounce);
+	return bad ? 1 : 0;
+}
+
+/* Waits for the worker with a time limit. Returns its wait status, or -1 after killing it. */
+static int wait_worker(pid_t pid)
+{
+	int status, waited;
+
+	for (waited = 0; waited < WORKER_TIMEOUT_S * 10; waited++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return status;
+		usleep(100000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return -1;
+}
+
+/* nr_anon_transparent_hugepages above baseline after settling (0 when back). */
+static long long anon_thps_excess(long long baseline)
+{
+	long long now = 0;
+	int i;
+
+	for (i = 0; i < SETTLE_MS / 100; i++) {
+		lru_drain_all_cpus();
+		now = vmstat_read("nr_anon_transparent_hugepages");
+		if (now <= baseline)
+			return 0;
+		usleep(100000);
+	}
+	return now - baseline;
+}
+
+static void run_case(struct __test_metadata *_metadata, FIXTURE_DATA(thp_device_migrate) *self,
+		     const FIXTURE_VARIANT(thp_device_migrate) *variant, enum dm_case c)
+{
+	long iterations = splitfail_iterations(), it, broken = 0, held = 0;
+	long long baseline, excess = 0;
+	struct vmstat_snapshot *after;
+	struct pfn_leak_result leak;
+	struct dm_report *rep;
+	struct rate_meter m;
+	int status = 0;
+	size_t i;
+	pid_t pid;
+
+	rep = mmap(NULL, sizeof(*rep), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, rep);
+	rate_start(&m);
+	for (it = 0; it < iterations; it++) {
+		memset(rep, 0, sizeof(*rep));
+		baseline = vmstat_read("nr_anon_transparent_hugepages");
+		fflush(NULL);
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (pid == 0) {
+			status = worker(self->f.test, &self->f.w, c, variant->nr_thps, rep);
+			fflush(NULL);
+			_exit(status);
+		}
+		status = wait_worker(pid);
+		if (status == -1 || !WIFEXITED(status)) {
+			printf("# %s: worker %s\n", self->f.test,
+			       status == -1 ? "timed out" : strsignal(WTERMSIG(status)));
+			broken++;
+		} else if (WEXITSTATUS(status) == KSFT_SKIP && it == 0) {
+			munmap(rep, sizeof(*rep));
+			SKIP(return, "%s", rep->why);
+		} else if (WEXITSTATUS(status) == 3 || WEXITSTATUS(status) == KSFT_SKIP) {
+			ASSERT_EQ(0, WEXITSTATUS(status)) TH_LOG("worker: %s", rep->why);
+		} else {
+			broken += WEXITSTATUS(status);
+		}
+		excess += anon_thps_excess(baseline);
+		for (i = 0; rep->mapped && i < variant->nr_thps; i++) {
+			long n = pfn_leak_check(self->f.test, "THP freed after munmap and exit",
+						rep->head_pfn[i], (long)(thp_pmd_size() / PAGE_SIZE_4K),
+						SETTLE_MS, &leak);
+
+			ASSERT_LE(0, n) TH_LOG("kpageflags: %s", strerror((int)-n));
+			held += n;
+		}
+		rate_add_ops(&m, 1);
+	}
+	rate_report(&m, self->f.test);
+	after = malloc(sizeof(*after));
+	if (after && vmstat_snapshot_take(after) > 0)
+		vmstat_print_thp_deltas(self->f.test, &self->f.before, after);
+	free(after);
+	munmap(rep, sizeof(*rep));
+	EXPECT_EQ(0, report_check_zero(self->f.test, "worker_broken_promises", broken));
+	EXPECT_EQ(0, report_check_zero(self->f.test, "anon_thps_above_baseline", excess));
+	EXPECT_EQ(0, report_check_zero(self->f.test, "thp_pfns_held", held));
+}
+
+TEST_F(thp_device_migrate, to_device) { run_case(_metadata, self, variant, DM_TO_DEVICE); }
+TEST_F(thp_device_migrate, to_system) { run_case(_metadata, self, variant, DM_TO_SYSTEM); }
+TEST_F(thp_device_migrate, pinned_split_fails)
+{
+	run_case(_metadata, self, variant, DM_PINNED_SPLIT_FAILS);
+}
+TEST_F(thp_device_migrate, fail_alloc) { run_case(_metadata, self, variant, DM_FAIL_ALLOC); }
+
+SPLITFAIL_MAIN("migrate_vma_setup", "migrate_vma_collect_pmd", "split_huge_page_to_list_to_order",
+	       "migrate_vma_pages", "migrate_vma_finalize", "dmirror_migrate_to_device",
+	       "dmirror_devmem_alloc_page", "dmirror_migrate_to_system",
+	       "migrate_vma_split_unmapped_folio", "migrate_device_finalize");
