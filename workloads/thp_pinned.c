@@ -101,15 +101,6 @@ FIXTURE_TEARDOWN(thp_pinned)
 	cycle_teardown(&self->f);
 }
 
-/* A part of the region after the operation: still writable, read-only, or gone. */
-enum piece_state { PIECE_RW, PIECE_RO, PIECE_GONE };
-
-struct piece {
-	char *p;
-	size_t len;
-	enum piece_state state;
-};
-
 /* What one test case's cycles found, reported once at its end. */
 struct pin_ctx {
 	struct window *w;
@@ -134,7 +125,7 @@ struct pin_ctx {
 
 /* The operation under test, inside the window. Sets *state of the range. Returns 0 or -errno. */
 static int pin_op_run(struct pin_ctx *c, struct thp_region *r, char *start, size_t len,
-		      enum piece_state *state)
+		      enum pin_piece_state *state)
 {
 	struct cow_plan plan = {
 		.base = r->base, .len = r->len, .seed = r->seed, .writers = COW_CHILD_WRITES,
@@ -146,7 +137,7 @@ static int pin_op_run(struct pin_ctx *c, struct thp_region *r, char *start, size
 	int err = 0, *status;
 	void **pages;
 
-	*state = PIECE_RW;
+	*state = PIN_PIECE_RW;
 	switch (c->op) {
 	case OP_MUNMAP:
 	case OP_MPROTECT:
@@ -164,7 +155,7 @@ static int pin_op_run(struct pin_ctx *c, struct thp_region *r, char *start, size
 			c->op_errors++;
 			if (c->op == OP_MPROTECT) {
 				/* either protection is allowed after a failure: never write there */
-				*state = PIECE_RO;
+				*state = PIN_PIECE_RO;
 				c->op_broken += oracle_prot_either(c->test, start, len, PROT_READ,
 								   PROT_READ | PROT_WRITE);
 			} else if (c->op == OP_MUNMAP) {
@@ -174,10 +165,10 @@ static int pin_op_run(struct pin_ctx *c, struct thp_region *r, char *start, size
 			return 0;
 		}
 		if (c->op == OP_MUNMAP) {
-			*state = PIECE_GONE;
+			*state = PIN_PIECE_GONE;
 			c->op_broken += oracle_unmapped(c->test, start, len);
 		} else if (c->op == OP_MPROTECT) {
-			*state = PIECE_RO;
+			*state = PIN_PIECE_RO;
 			c->op_broken += oracle_prot(c->test, start, len, PROT_READ);
 		} else {
 			c->resident += pagemap_count_present((uintptr_t)start, len, NULL);
@@ -249,78 +240,13 @@ static int pin_take(struct pin_ctx *c, struct thp_region *r, struct pin_pipe *pp
 	return ret;
 }
 
-/* The pin oracle for an io_uring fixed buffer once the operation is over. */
-static int check_fixed(struct pin_ctx *c, struct thp_region *r, const struct piece *pc, int n)
-{
-	uint64_t user_seed = r->seed ^ USER_SEED_XOR;
-	size_t off;
-	int i, ret;
-
-	for (i = 0; i < n; i++)
-		if (pc[i].state == PIECE_RW)
-			pattern_fill(pc[i].p, pc[i].len, user_seed);
-	ret = pin_uring_kernel_view(&c->ring);
-	if (ret) {
-		snprintf(c->why, sizeof(c->why), "WRITE_FIXED of the whole buffer: %s",
-			 strerror(-ret));
-		return ret;
-	}
-	for (i = 0; i < n; i++) {
-		off = (size_t)(pc[i].p - r->base);
-		if (pc[i].state == PIECE_GONE)
-			c->stale += pin_check_range(c->test, "unmapped: kernel view vs data pinned",
-						    (uintptr_t)pc[i].p, c->snap + off,
-						    c->ring.view + off, pc[i].len);
-		else
-			c->stale += pin_check_range(c->test, "kernel view vs userspace",
-						    (uintptr_t)pc[i].p, pc[i].p,
-						    c->ring.view + off, pc[i].len);
-	}
-	ret = pin_uring_kernel_write(&c->ring, r->seed + KERNEL_SEED_ADD);
-	if (ret) {
-		snprintf(c->why, sizeof(c->why), "READ_FIXED of the whole buffer: %s",
-			 strerror(-ret));
-		return ret;
-	}
-	for (i = 0; i < n; i++) {
-		off = (size_t)(pc[i].p - r->base);
-		if (pc[i].state != PIECE_GONE)
-			c->lost += pin_check_range(c->test, "READ_FIXED data vs userspace",
-						   (uintptr_t)pc[i].p, c->ring.sent + off,
-						   pc[i].p, pc[i].len);
-	}
-	return 0;
-}
-
-/* The pin oracle for vmsplice references: the pipe returns the data at splice time. */
-static int check_pipe(struct pin_ctx *c, struct thp_region *r, struct pin_pipe *pp,
-		      const struct piece *pc, int n)
-{
-	int i, ret = pin_pipe_drain(pp);
-	size_t off;
-
-	if (ret) {
-		snprintf(c->why, sizeof(c->why), "reading the pipe: %s", strerror(-ret));
-		return ret;
-	}
-	c->stale += pin_check_range(c->test, "pipe vs data at vmsplice", (uintptr_t)r->base,
-				    c->snap, pp->data, r->len);
-	for (i = 0; i < n; i++) {
-		off = (size_t)(pc[i].p - r->base);
-		if (pc[i].state != PIECE_GONE)
-			c->stale += pin_check_range(c->test, "pipe vs userspace",
-						    (uintptr_t)pc[i].p, pc[i].p, pp->data + off,
-						    pc[i].len);
-	}
-	return 0;
-}
-
 /* One pinned cycle: pin, writes in flight, operation in the window, oracles, unpin. */
 static int pinned_cycle(struct thp_region *r, enum layout l, void *arg)
 {
 	struct pin_ctx *c = arg;
 	struct pin_pipe pp;
-	struct piece pc[3];
+	struct pin_piece pc[3];
+	struct pin_verdict v = { 0, 0 };
 	char *start;
 	size_t len;
 	long io;
@@ -349,9 +275,10 @@ static int pinned_cycle(struct thp_region *r, enum layout l, void *arg)
 			goto out;
 		}
 	}
-	pc[0] = (struct piece){ r->base, (size_t)(start - r->base), PIECE_RW };
-	pc[1] = (struct piece){ start, len, PIECE_RW };
-	pc[2] = (struct piece){ start + len, (size_t)(r->base + r->len - start - len), PIECE_RW };
+	pc[0] = (struct pin_piece){ r->base, (size_t)(start - r->base), PIN_PIECE_RW };
+	pc[1] = (struct pin_piece){ start, len, PIN_PIECE_RW };
+	pc[2] = (struct pin_piece){ start + len, (size_t)(r->base + r->len - start - len),
+				    PIN_PIECE_RW };
 	ret = pin_op_run(c, r, start, len, &pc[1].state);
 	if (c->pin == PIN_FIXED) {
 		io = pin_uring_reap(&c->ring, c->test, "WRITE_FIXED in flight");
@@ -369,13 +296,17 @@ static int pinned_cycle(struct thp_region *r, enum layout l, void *arg)
 		goto out;
 	}
 	for (i = 0; i < 3; i++)
-		if (pc[i].state != PIECE_GONE)
+		if (pc[i].state != PIN_PIECE_GONE)
 			c->corrupt += oracle_pattern(c->test, "after the operation", pc[i].p,
 						     pc[i].len, r->seed);
 	if (c->pin == PIN_FIXED)
-		ret = check_fixed(c, r, pc, 3);
+		ret = pin_check_fixed(c->test, &c->ring, c->snap, pc, 3, r->seed ^ USER_SEED_XOR,
+				      r->seed + KERNEL_SEED_ADD, &v, c->why, sizeof(c->why));
 	else
-		ret = check_pipe(c, r, &pp, pc, 3);
+		ret = pin_check_pipe(c->test, &pp, r->base, c->snap, pc, 3, &v, c->why,
+				     sizeof(c->why));
+	c->stale += v.stale;
+	c->lost += v.lost;
 out:
 	if (c->pin == PIN_FIXED)
 		pin_uring_unregister(&c->ring);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pattern.h"
 #include "pin_check.h"
 #include "report.h"
 #include "thp_region.h"
@@ -36,4 +37,67 @@ long pin_check_range(const char *test, const char *what, uintptr_t addr, const v
 		 (len + PAGE_SIZE_4K - 1) / PAGE_SIZE_4K);
 	report_evidence(test, label, exp, act, addr + first);
 	return pages;
+}
+
+int pin_check_fixed(const char *test, struct pin_uring *u, const char *snap,
+		    const struct pin_piece *pc, int n, uint64_t user_seed, uint64_t kernel_seed,
+		    struct pin_verdict *v, char *why, size_t why_len)
+{
+	size_t off;
+	int i, ret;
+
+	for (i = 0; i < n; i++)
+		if (pc[i].state == PIN_PIECE_RW)
+			pattern_fill(pc[i].p, pc[i].len, user_seed);
+	ret = pin_uring_kernel_view(u);
+	if (ret) {
+		snprintf(why, why_len, "WRITE_FIXED of the whole buffer: %s", strerror(-ret));
+		return ret;
+	}
+	for (i = 0; i < n; i++) {
+		off = (size_t)(pc[i].p - u->base);
+		if (pc[i].state == PIN_PIECE_GONE)
+			v->stale += pin_check_range(test, "unmapped: kernel view vs data pinned",
+						    (uintptr_t)pc[i].p, snap + off, u->view + off,
+						    pc[i].len);
+		else
+			v->stale += pin_check_range(test, "kernel view vs userspace",
+						    (uintptr_t)pc[i].p, pc[i].p, u->view + off,
+						    pc[i].len);
+	}
+	ret = pin_uring_kernel_write(u, kernel_seed);
+	if (ret) {
+		snprintf(why, why_len, "READ_FIXED of the whole buffer: %s", strerror(-ret));
+		return ret;
+	}
+	for (i = 0; i < n; i++) {
+		off = (size_t)(pc[i].p - u->base);
+		if (pc[i].state != PIN_PIECE_GONE)
+			v->lost += pin_check_range(test, "READ_FIXED data vs userspace",
+						   (uintptr_t)pc[i].p, u->sent + off, pc[i].p,
+						   pc[i].len);
+	}
+	return 0;
+}
+
+int pin_check_pipe(const char *test, struct pin_pipe *pp, const char *base, const char *snap,
+		   const struct pin_piece *pc, int n, struct pin_verdict *v, char *why,
+		   size_t why_len)
+{
+	int i, ret = pin_pipe_drain(pp);
+	size_t off;
+
+	if (ret) {
+		snprintf(why, why_len, "reading the pipes: %s", strerror(-ret));
+		return ret;
+	}
+	v->stale += pin_check_range(test, "pipe vs data at vmsplice", (uintptr_t)base, snap,
+				    pp->data, pp->len);
+	for (i = 0; i < n; i++) {
+		off = (size_t)(pc[i].p - base);
+		if (pc[i].state != PIN_PIECE_GONE)
+			v->stale += pin_check_range(test, "pipe vs userspace", (uintptr_t)pc[i].p,
+						    pc[i].p, pp->data + off, pc[i].len);
+	}
+	return 0;
 }
