@@ -11,11 +11,11 @@
  * migrate_pages_batch. The injection window is that thread's access phase.
  * Oracle: the data reads back unchanged, every remaining page is still mapped and present,
  * the holes stay holes; where the pages went and the NUMA counters (the thread's
- * numa_pages_migrated and NUMA faults from /proc/<pid>/task/<tid>/sched, which need no
+ * numa_pages_migrated from /proc/<pid>/task/<tid>/sched, which needs no
  * CONFIG_VM_EVENT_COUNTERS, and the vmstat numa_* / pgmigrate / thp_migration deltas when
  * the kernel has them) are printed. SKIPs when kernel.numa_balancing is missing or 0, when
- * fewer than two nodes have memory, when no other node has a CPU, or when balancing made no
- * hinting fault at all in the time given.
+ * fewer than two nodes have memory, when no other node has a CPU, or when, without fault
+ * injection, balancing migrated nothing in the time given (the path was not reached).
  * Guards seed 002: the split pieces of a deferred-list folio were put back on the list being
  * walked and migrate_misplaced_folio hit BUG_ON(!list_empty(&migratepages)).
  */
@@ -149,33 +149,50 @@ FIXTURE_TEARDOWN(thp_numa_balance)
 	cycle_teardown(&self->f);
 }
 
-/* The NUMA fields a thread's sched file shows (kernel/sched/debug.c, CONFIG_NUMA_BALANCING). */
-struct numa_sched {
-	long long pages_migrated;	/* numa_pages_migrated */
-	long long faults;		/* total_numa_faults */
-};
-
-static void read_numa_sched(pid_t tid, struct numa_sched *s)
+/* numa_pages_migrated of a thread (kernel/sched/debug.c, CONFIG_NUMA_BALANCING), or -1. */
+static long long thread_numa_migrated(pid_t tid)
 {
 	char path[64], line[256];
+	long long v = -1;
 	FILE *f;
 
-	s->pages_migrated = s->faults = -1;
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/sched", (int)getpid(), (int)tid);
 	f = fopen(path, "re");
 	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		char *colon = strchr(line, ':');
-
-		if (!colon)
-			continue;
-		if (!strncmp(line, "numa_pages_migrated", 19))
-			s->pages_migrated = atoll(colon + 1);
-		else if (!strncmp(line, "total_numa_faults", 17))
-			s->faults = atoll(colon + 1);
-	}
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "numa_pages_migrated", 19) && strchr(line, ':'))
+			v = atoll(strchr(line, ':') + 1);
 	fclose(f);
+	return v;
+}
+
+/* vmstat counters of this path; printed as deltas where the kernel has them. */
+static const char *const numa_counters[] = {
+	"numa_hint_faults", "numa_pages_migrated", "pgmigrate_success", "pgmigrate_fail",
+	"thp_migration_success", "thp_migration_fail", "thp_migration_split",
+};
+#define NR_NUMA_COUNTERS (sizeof(numa_counters) / sizeof(numa_counters[0]))
+
+static void numa_counters_read(long long *v)
+{
+	for (size_t i = 0; i < NR_NUMA_COUNTERS; i++)
+		v[i] = vmstat_read(numa_counters[i]);
+}
+
+static void numa_counters_print(const char *test, const long long *before)
+{
+	long long after[NR_NUMA_COUNTERS];
+	int any = 0;
+
+	numa_counters_read(after);
+	printf("# %s: NUMA vmstat delta", test);
+	for (size_t i = 0; i < NR_NUMA_COUNTERS; i++)
+		if (before[i] >= 0 && after[i] >= 0) {
+			printf(" %s=%lld", numa_counters[i], after[i] - before[i]);
+			any = 1;
+		}
+	printf("%s\n", any ? "" : " (none: kernel without CONFIG_VM_EVENT_COUNTERS)");
 }
 
 /* What one test case does and found. */
@@ -188,6 +205,7 @@ struct balance_ctx {
 	pid_t tid;
 	long passes;		/* full passes over the remaining pages */
 	int setup_err;		/* the thread could not pin itself or set up its window */
+	int injecting;		/* the thread's window arms fault injection */
 	long corrupt, not_present, hole_filled, queued_short;
 	long moved;		/* remaining pages found on target at the end */
 };
@@ -291,6 +309,7 @@ static void *access_thread(void *arg)
 		c->setup_err = -EINVAL;
 		return NULL;
 	}
+	c->injecting = w.mode != WINDOW_OFF;
 	window_arm(&w);
 	while (!c->stop) {
 		for_each_run(c->r, touch_run, c);
@@ -312,8 +331,8 @@ static int balance_cycle(struct thp_region *r, enum layout l, void *arg)
 {
 	struct balance_ctx *c = arg;
 	long long q0 = deferred_count(r), queued, split0 = thp_size_stat(r->folio_size, "split");
+	long long counters[NR_NUMA_COUNTERS], migrated;
 	long total, off = 0, holes = 0;
-	struct numa_sched ns;
 	double start, deadline;
 	pthread_t t;
 	size_t i;
@@ -339,6 +358,7 @@ static int balance_cycle(struct thp_region *r, enum layout l, void *arg)
 	       c->test, total, page_node(r->base + PAGE_SIZE_4K), c->target,
 	       c->write ? "rewriting" : "reading", ACCESS_SECONDS);
 
+	numa_counters_read(counters);
 	ret = pthread_create(&t, NULL, access_thread, c);
 	if (ret)
 		return -ret;
@@ -351,7 +371,7 @@ static int balance_cycle(struct thp_region *r, enum layout l, void *arg)
 			break;
 	}
 	c->stop = 1;
-	read_numa_sched(c->tid, &ns);
+	migrated = thread_numa_migrated(c->tid);
 	pthread_join(t, NULL);
 	set_policy(MPOL_BIND_MODE, c->src);
 	if (c->setup_err)
@@ -360,12 +380,12 @@ static int balance_cycle(struct thp_region *r, enum layout l, void *arg)
 	off = for_each_run(r, off_target_run, c);
 	c->moved = off < 0 ? -1 : total - off;
 	printf("# %s: after %.1f s and %ld passes: %ld of %ld pages on node %d; thread "
-	       "numa_pages_migrated=%lld total_numa_faults=%lld; folios split %lld\n", c->test,
-	       monotonic_seconds() - start, c->passes, c->moved, total, c->target,
-	       ns.pages_migrated, ns.faults,
+	       "numa_pages_migrated=%lld; folios split %lld\n", c->test,
+	       monotonic_seconds() - start, c->passes, c->moved, total, c->target, migrated,
 	       split0 < 0 ? -1 : thp_size_stat(r->folio_size, "split") - split0);
-	if (ns.faults == 0 && c->moved == 0)
-		return -EAGAIN;		/* no hinting fault: the scenario was not reached */
+	numa_counters_print(c->test, counters);
+	if (!c->injecting && c->moved == 0 && migrated <= 0)
+		return -EAGAIN;		/* nothing migrated: the path was not reached */
 	c->corrupt += for_each_run(r, pattern_run, c);
 	c->not_present += for_each_run(r, present_run, c);
 	for (i = 0; i < r->nr_folios; i++)
@@ -389,7 +409,7 @@ static void run_balance(struct __test_metadata *_metadata, FIXTURE_DATA(thp_numa
 	if (ret == THP_REGION_SKIP)
 		SKIP(return, "%s", why);
 	if (ret == -EAGAIN)
-		SKIP(return, "NUMA balancing made no hinting fault in %d s", ACCESS_SECONDS);
+		SKIP(return, "NUMA balancing migrated nothing in %d s", ACCESS_SECONDS);
 	ASSERT_EQ(0, ret) TH_LOG("%s", why);
 	EXPECT_EQ(0, report_check_zero(self->f.test, "cycles_folios_not_queued", c.queued_short));
 	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_corrupted", c.corrupt));
