@@ -8,13 +8,22 @@
  * put the machine back and say so. A flock on <state>/lock keeps two runs from sharing
  * the global knobs. Values are written back byte for byte as read, except sysfs choice
  * files ("always [madvise] never"), where the bracketed token is what the kernel takes.
+ *
+ * Besides knobs ('K'), the journal holds the other things a run sets up and must undo, in
+ * the same reverse order: a mount ('M', unmounted), a folder such as a cgroup ('D',
+ * removed), a cgroup.subtree_control file ('S', every controller enabled since it was read
+ * is disabled again: its value cannot simply be written back), and a background process
+ * group such as stress-ng ('P', killed and reaped; after a SIGKILLed run only when the pid
+ * still names a process whose comm starts with the recorded name).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <signal.h>
 #include <sys/mount.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,7 +33,7 @@
 #define KNOB_VAL_MAX	512
 
 struct knob {
-	char kind;			/* 'K' knob, 'M' a mount to undo */
+	char kind;			/* 'K' knob, 'M' mount, 'D' folder, 'S' subtree, 'P' pgroup */
 	char path[SF_PATH_MAX];
 	char val[KNOB_VAL_MAX];
 	size_t len;
@@ -181,8 +190,11 @@ int knob_set(const char *path, const char *value)
 	return sf_write_file(path, value, strlen(value));
 }
 
-/* Remember that the harness mounted something, so that it gets unmounted. */
-int knob_note_mount(const char *mountpoint)
+/*
+ * Remember something to undo besides a knob (kinds above): path, and val (the saved
+ * subtree_control value, or the process name of a 'P' entry whose path is the pgid).
+ */
+int knob_note(char kind, const char *path, const char *val)
 {
 	struct knob *k;
 
@@ -190,10 +202,119 @@ int knob_note_mount(const char *mountpoint)
 		return -ENOSPC;
 	k = &knobs[n_knobs];
 	memset(k, 0, sizeof(*k));
-	k->kind = 'M';
-	snprintf(k->path, sizeof(k->path), "%s", mountpoint);
+	k->kind = kind;
+	snprintf(k->path, sizeof(k->path), "%s", path);
+	snprintf(k->val, sizeof(k->val), "%s", val ? val : "");
+	k->len = strlen(k->val);
 	n_knobs++;
 	return journal_append(k);
+}
+
+/* Remember that the harness mounted something, so that it gets unmounted. */
+int knob_note_mount(const char *mountpoint)
+{
+	return knob_note('M', mountpoint, NULL);
+}
+
+/* 1 when word is one of the space-separated words of list. */
+static int has_word(const char *list, const char *word, size_t wl)
+{
+	for (const char *p = list; *p; ) {
+		size_t l;
+
+		p += strspn(p, " \n+");
+		l = strcspn(p, " \n");
+		if (l == wl && !strncmp(p, word, wl))
+			return 1;
+		p += l;
+	}
+	return 0;
+}
+
+/* 'S': disable every controller of path's current value that the saved value lacks. */
+static int restore_subtree(const struct knob *k)
+{
+	char now[KNOB_VAL_MAX], cmd[80];
+	int failed = 0;
+
+	if (sf_read_file(k->path, now, sizeof(now)) < 0)
+		return errno == ENOENT ? 0 : 1;
+	for (const char *p = now; *p; ) {
+		size_t l;
+
+		p += strspn(p, " \n+");
+		l = strcspn(p, " \n");
+		if (l && l < 64 && !has_word(k->val, p, l)) {
+			snprintf(cmd, sizeof(cmd), "-%.*s", (int)l, p);
+			if (sf_write_file(k->path, cmd, strlen(cmd))) {
+				fprintf(stderr, "splitfail: cannot write %s to %s: %s\n", cmd,
+					k->path, strerror(errno));
+				failed = 1;
+			}
+		}
+		p += l;
+	}
+	return failed;
+}
+
+/*
+ * 'D': remove the folder, waiting up to 2 s while it is busy (a killed process leaving a
+ * cgroup). In a fake tree (unit tests) the interface files the harness wrote are regular
+ * files: remove those first.
+ */
+static int restore_rmdir(const struct knob *k)
+{
+	static const char *const written[] = { "cgroup.procs", "memory.max" };
+	char p[SF_PATH_MAX + 32];
+
+	for (int tries = 0; tries < 40; tries++) {
+		if (!rmdir(k->path) || errno == ENOENT)
+			return 0;
+		if (errno == ENOTEMPTY) {
+			for (size_t i = 0; i < sizeof(written) / sizeof(written[0]); i++) {
+				snprintf(p, sizeof(p), "%s/%s", k->path, written[i]);
+				unlink(p);
+			}
+		} else if (errno != EBUSY) {
+			break;
+		}
+		sf_sleep_ms(50);
+	}
+	fprintf(stderr, "splitfail: cannot remove %s: %s\n", k->path, strerror(errno));
+	return 1;
+}
+
+/* 1 when pid's comm starts with name (guards against a reused pid after a SIGKILL). */
+static int comm_is(int pid, const char *name)
+{
+	char path[64], comm[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	if (sf_read_file(path, comm, sizeof(comm)) <= 0)
+		return 0;
+	return !strncmp(comm, name, strnlen(name, 15));
+}
+
+/* 'P': SIGTERM the process group, SIGKILL after 2 s, reap the leader when it is ours. */
+static int restore_pgroup(const struct knob *k)
+{
+	int pgid = atoi(k->path), status;
+
+	if (pgid <= 1)
+		return 1;
+	if (waitpid(pgid, &status, WNOHANG) == pgid || !comm_is(pgid, k->val)) {
+		kill(-pgid, SIGKILL);	/* leader gone: stragglers of its group, if any */
+		return 0;
+	}
+	kill(-pgid, SIGTERM);
+	for (int i = 0; i < 40 && comm_is(pgid, k->val); i++) {
+		if (waitpid(pgid, &status, WNOHANG) == pgid)
+			break;
+		sf_sleep_ms(50);
+	}
+	kill(-pgid, SIGKILL);
+	waitpid(pgid, &status, 0);
+	return 0;
 }
 
 /* The bytes to write back: the token in [brackets] of a sysfs choice, else as read. */
@@ -229,6 +350,11 @@ int knobs_restore(void)
 			}
 			continue;
 		}
+		if (k->kind == 'D' || k->kind == 'S' || k->kind == 'P') {
+			failed += k->kind == 'D' ? restore_rmdir(k) : k->kind == 'S' ?
+				  restore_subtree(k) : restore_pgroup(k);
+			continue;
+		}
 		restore_value(k, &v, &len);
 		ret = sf_write_file(k->path, v, len);
 		if (ret) {
@@ -245,6 +371,17 @@ int knobs_restore(void)
 	if (!failed)
 		unlink(journal_path);
 	return failed;
+}
+
+static const char *kind_verb(char kind)
+{
+	switch (kind) {
+	case 'M': return "unmount";
+	case 'D': return "remove";
+	case 'S': return "disable-new-controllers";
+	case 'P': return "kill-process-group";
+	}
+	return "restore";
 }
 
 /*
@@ -272,7 +409,7 @@ int knobs_recover(void)
 		}
 		if (n_knobs == KNOBS_MAX ||
 		    sscanf(line, "%c %8193s %1025s", &kind, hp, hv) != 3 ||
-		    (kind != 'K' && kind != 'M')) {
+		    !strchr("KMDSP", kind)) {
 			fprintf(stderr, "splitfail: %s:%d: malformed journal line\n", journal_path,
 				lineno);
 			fclose(f);
@@ -296,9 +433,8 @@ int knobs_recover(void)
 	fprintf(stderr, "splitfail: found journal %s of an interrupted run (%s); restoring %d knob(s):\n",
 		journal_path, head, n);
 	for (i = n_knobs - 1; i >= 0; i--)
-		fprintf(stderr, "splitfail:   %s %s <- %.*s\n", knobs[i].kind == 'M' ?
-			"unmount" : "restore", knobs[i].path, (int)strcspn(knobs[i].val, "\n"),
-			knobs[i].val);
+		fprintf(stderr, "splitfail:   %s %s <- %.*s\n", kind_verb(knobs[i].kind),
+			knobs[i].path, (int)strcspn(knobs[i].val, "\n"), knobs[i].val);
 	failed = knobs_restore();
 	if (failed)
 		return -EIO;

@@ -115,24 +115,44 @@ static int case_selected(const char *list, const struct wl_case *c)
 	return sf_list_has(list, c->name) || sf_list_has(list, full);
 }
 
-/* The profile's [knobs], recorded in summary.json. Returns 0 or -errno. */
-static int apply_conditions(const struct options *o)
+/* One member of summary.json, produced by fn into a memory stream. Returns 0 or -errno. */
+static int record_condition(const char *key, const struct options *o,
+			    int (*fn)(const struct options *o, FILE *json))
 {
 	char *json = NULL;
 	size_t len = 0;
-	FILE *f;
+	FILE *f = open_memstream(&json, &len);
 	int ret;
 
-	if (!o->n_knobs)
-		return 0;
-	f = open_memstream(&json, &len);
 	if (!f)
 		return -errno;
-	ret = profile_knobs_apply(o, o->root, f);
+	ret = fn(o, f);
 	fclose(f);
-	if (results_extra("knobs", json) && !ret)
+	if (results_extra(key, json) && !ret)
 		ret = -EIO;
 	free(json);
+	return ret;
+}
+
+static int knobs_condition(const struct options *o, FILE *json)
+{
+	return profile_knobs_apply(o, o->root, json);
+}
+
+static int pressure_condition(const struct options *o, FILE *json)
+{
+	return pressure_start(o, o->root, o->out_dir, json);
+}
+
+/* The profile's [knobs] and [pressure], recorded in summary.json. Returns 0 or -errno. */
+static int apply_conditions(const struct options *o)
+{
+	int ret = 0;
+
+	if (o->n_knobs)
+		ret = record_condition("knobs", o, knobs_condition);
+	if (!ret && (o->pp.stress_ng[0] || o->pp.memcg_max))
+		ret = record_condition("pressure", o, pressure_condition);
 	return ret;
 }
 

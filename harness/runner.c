@@ -135,6 +135,11 @@ static void child_exec(const struct wl_case *c, const char *inject, unsigned lon
 	dup2(out_fd, 1);
 	dup2(out_fd, 2);
 	close(out_fd);
+	if (pressure_child_enter()) {
+		fprintf(stderr, "splitfail: cannot join the workloads' memory cgroup: %s\n",
+			strerror(errno));
+		_exit(127);
+	}
 	snprintf(seed_s, sizeof(seed_s), "%llu", seed);
 	setenv("SPLITFAIL_SEED", seed_s, 1);
 	setenv("SPLITFAIL_INJECT", inject, 1);

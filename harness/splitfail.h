@@ -126,12 +126,19 @@ void sf_appendf(char *buf, size_t len, const char *fmt, ...)
 /* profile_knobs.c: the profile's [knobs] lines, written through knob_set() */
 int profile_knobs_apply(const struct options *o, const char *root, FILE *json);
 
+/* pressure.c: [pressure] stress-ng in the background and a memory cgroup for workloads */
+int pressure_start(const struct options *o, const char *root, const char *out_dir, FILE *json);
+int pressure_before_run(char *note, size_t len);
+void pressure_after_run(char *note, size_t len);
+int pressure_child_enter(void);
+
 /* knobs.c: save, set, restore, journal, lock */
 int knobs_init(const char *state_dir);
 int knobs_lock(void);
 int knobs_recover(void);
 int knob_set(const char *path, const char *value);
 int knob_note_mount(const char *mountpoint);
+int knob_note(char kind, const char *path, const char *val);
 int knobs_restore(void);
 void knobs_unlock(void);
 

@@ -69,6 +69,8 @@ static void make_reproduce(struct suite *s, const struct wl_case *c, const struc
 		 s->self, c->workload, c->name, o->seed, o->timeout_s, o->workload_dir);
 	if (o->root[0])
 		sf_appendf(out, len, " --root %s", o->root);
+	if (o->n_knobs || o->pp.stress_ng[0] || o->pp.memcg_max || o->kmemleak)
+		sf_appendf(out, len, " --profile %s", o->profile_path);	/* the run's conditions */
 	if (r->strategy == STRAT_OFF) {
 		sf_appendf(out, len, " --strategy off");
 		return;
@@ -130,7 +132,7 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 	static struct judge_in in;
 	static char kmsg_all[1 << 16];
 	static struct vmstat before, settled;
-	char inject[32], log_path[SF_PATH_MAX * 2];
+	char inject[32], log_path[SF_PATH_MAX * 2], pressure[512];
 	long long times_before[SF_MAX_ATTRS];
 	struct result res;
 	int ret;
@@ -150,6 +152,9 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 			    r->end))
 		snprintf(in.harness_error, sizeof(in.harness_error),
 			 "could not configure the fault attributes (see stderr)");
+	if (pressure_before_run(pressure, sizeof(pressure)))
+		snprintf(in.harness_error, sizeof(in.harness_error),
+			 "could not restart stress-ng: %s", strerror(errno));
 	fault_times_read(s->fe, times_before);
 	vmstat_read(s->root, &before);
 	in.taint_before = taint_read(s->root);
@@ -169,6 +174,9 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 	results_kmsg(res.name, kmsg_all);
 	in.taint_after = taint_read(s->root);
 	res.verdict = judge(&in, res.evidence, sizeof(res.evidence));
+	pressure_after_run(pressure, sizeof(pressure));
+	if (pressure[0])
+		sf_appendf(res.evidence, sizeof(res.evidence), "pressure: %s", pressure);
 	res.faults_injected = in.faults_injected;
 	res.consumed = r->nth ? in.ro.win.consumed > 0 : in.faults_injected > 0;
 	res.seconds = in.ro.seconds;

@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pressure.c - the memory pressure a profile asks for in [pressure], around every run:
+ *  - stress_ng = ARGS: stress-ng in the background for the whole harness run, in its own
+ *    process group, bounded by --timeout (stress_seconds unless ARGS give one), restarted
+ *    before a test case when it has ended, its output in <out>/stress-ng.log;
+ *  - memcg_max = SIZE: a cgroup v2 child of the unified hierarchy's root (cgroup2 mounted
+ *    under the state folder when nothing has it mounted) with memory.max = SIZE; the memory
+ *    controller is enabled in the root's cgroup.subtree_control; each workload moves itself
+ *    into the cgroup between fork and exec.
+ * Everything is undone through the knobs journal (knob_note), so it is undone in reverse
+ * order on every exit path, and after a SIGKILLed run by the next start: stress-ng killed
+ * and reaped, the cgroup removed, subtree_control's new controllers disabled, the mount
+ * undone. What was set up goes to summary.json ("pressure"), the memcg's memory.events
+ * deltas of each run to that run's evidence. A memory controller the kernel does not offer
+ * in cgroup v2 (a host with it bound to cgroup v1) is noted and the runs go on without it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "splitfail.h"
+
+#define STRESS_ARGS_MAX	64
+
+static struct {
+	const struct options *o;
+	const char *root;
+	char log[SF_PATH_MAX];
+	pid_t stress_pid;
+	int stress_starts;
+	char cgroup[SF_PATH_MAX];	/* the workloads' cgroup folder, "" = none */
+	char procs[SF_PATH_MAX + 16];
+	long long events_before[4];
+	char memcg_note[512];		/* why there is no cgroup */
+} pr;
+
+static const char *const event_names[4] = { "max", "high", "oom", "oom_kill" };
+
+/* Writes a cgroup interface file; in a fake tree (--root) the file is created. */
+static int cg_write(const char *path, const char *val)
+{
+	int fd;
+
+	if (pr.root[0]) {
+		fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		if (fd < 0)
+			return -errno;
+		close(fd);
+	}
+	return sf_write_file(path, val, strlen(val));
+}
+
+/* Mount point of cgroup2 in <root>/proc/mounts into out (root-prefixed); 0 or -ENOENT. */
+static int cgroup2_find(char *out, size_t len)
+{
+	char path[SF_PATH_MAX], line[1024], dev[256], dir[1024], type[64];
+	int found = -ENOENT;
+	FILE *f;
+
+	sf_path(path, sizeof(path), pr.root, "/proc/mounts");
+	f = fopen(path, "re");
+	if (!f)
+		return -ENOENT;
+	while (found && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%255s %1023s %63s", dev, dir, type) == 3 &&
+		    !strcmp(type, "cgroup2")) {
+			sf_path(out, len, pr.root, dir);
+			found = 0;
+		}
+	fclose(f);
+	return found;
+}
+
+/* The cgroup2 hierarchy, mounted under the state folder when nothing has it mounted. */
+static int cgroup2_root(const char *state_dir, char *out, size_t len)
+{
+	if (!cgroup2_find(out, len))
+		return 0;
+	if (pr.root[0]) {
+		snprintf(pr.memcg_note, sizeof(pr.memcg_note), "no cgroup2 in %s/proc/mounts",
+			 pr.root);
+		return -ENOENT;
+	}
+	snprintf(out, len, "%s/cgroup2", state_dir);
+	if (sf_mkdir_p(out) || mount("cgroup2", out, "cgroup2", 0, NULL)) {
+		snprintf(pr.memcg_note, sizeof(pr.memcg_note), "cannot mount cgroup2 at %s: %s",
+			 out, strerror(errno));
+		return -errno;
+	}
+	return knob_note_mount(out);
+}
+
+/* The workloads' cgroup with memory.max; 0, 1 when unavailable (noted), or -errno. */
+static int memcg_setup(const char *state_dir, FILE *json)
+{
+	char top[SF_PATH_MAX], p[SF_PATH_MAX + 32], buf[512], val[32];
+	int ret;
+
+	if (cgroup2_root(state_dir, top, sizeof(top)))
+		return 1;
+	snprintf(p, sizeof(p), "%s/cgroup.controllers", top);
+	if (sf_read_file(p, buf, sizeof(buf)) < 0 || !strstr(buf, "memory")) {
+		buf[strcspn(buf, "\n")] = '\0';
+		snprintf(pr.memcg_note, sizeof(pr.memcg_note),
+			 "cgroup v2 at %s offers no memory controller (controllers: '%s'; bound to cgroup v1?)",
+			 top, buf);
+		return 1;
+	}
+	snprintf(p, sizeof(p), "%s/cgroup.subtree_control", top);
+	if (sf_read_file(p, buf, sizeof(buf)) < 0)
+		return -errno;
+	if (!strstr(buf, "memory")) {
+		ret = knob_note('S', p, buf);
+		if (!ret)
+			ret = cg_write(p, "+memory");
+		if (ret) {
+			fprintf(stderr, "splitfail: cannot enable memory in %s: %s\n", p,
+				strerror(-ret));
+			return ret;
+		}
+	}
+	snprintf(pr.cgroup, sizeof(pr.cgroup), "%s/splitfail-%d", top, (int)getpid());
+	if (mkdir(pr.cgroup, 0755) && errno != EEXIST)
+		return -errno;
+	ret = knob_note('D', pr.cgroup, NULL);
+	snprintf(p, sizeof(p), "%s/memory.max", pr.cgroup);
+	snprintf(val, sizeof(val), "%lld", pr.o->pp.memcg_max);
+	if (!ret)
+		ret = cg_write(p, val);
+	if (ret) {
+		fprintf(stderr, "splitfail: cannot set %s = %s: %s\n", p, val, strerror(-ret));
+		return ret;
+	}
+	snprintf(pr.procs, sizeof(pr.procs), "%s/cgroup.procs", pr.cgroup);
+	fprintf(json, "\"memcg\": {\"path\": ");
+	json_escape(json, pr.cgroup);
+	fprintf(json, ", \"memory.max\": %lld}", pr.o->pp.memcg_max);
+	fprintf(stderr, "splitfail: workloads run in cgroup %s with memory.max = %s\n",
+		pr.cgroup, val);
+	return 0;
+}
+
+/* Starts stress-ng in its own process group (journalled); 0 or -errno. */
+static int stress_start(void)
+{
+	char args[sizeof(pr.o->pp.stress_ng)], secs[32], *argv[STRESS_ARGS_MAX + 4], *save;
+	int argc = 0, fd, have_timeout = 0;
+	pid_t pid;
+
+	snprintf(args, sizeof(args), "%s", pr.o->pp.stress_ng);
+	argv[argc++] = "stress-ng";
+	for (char *t = strtok_r(args, " \t", &save); t && argc < STRESS_ARGS_MAX;
+	     t = strtok_r(NULL, " \t", &save)) {
+		have_timeout |= !strcmp(t, "--timeout") || !strcmp(t, "-t");
+		argv[argc++] = t;
+	}
+	snprintf(secs, sizeof(secs), "%d", pr.o->pp.stress_seconds);
+	if (!have_timeout) {
+		argv[argc++] = "--timeout";
+		argv[argc++] = secs;
+	}
+	argv[argc] = NULL;
+	fd = open(pr.log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(fd);
+		return -errno;
+	}
+	if (!pid) {
+		setpgid(0, 0);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execvp(argv[0], argv);
+		fprintf(stderr, "splitfail: exec stress-ng: %s\n", strerror(errno));
+		_exit(127);
+	}
+	setpgid(pid, pid);
+	close(fd);
+	pr.stress_pid = pid;
+	pr.stress_starts++;
+	snprintf(secs, sizeof(secs), "%d", (int)pid);
+	return knob_note('P', secs, "stress-ng");
+}
+
+/*
+ * Sets up what o->pp asks for; json gets the "pressure" object's members. Returns 0, or
+ * -errno after saying what failed (a harness error).
+ */
+int pressure_start(const struct options *o, const char *root, const char *out_dir, FILE *json)
+{
+	int ret = 0;
+
+	memset(&pr, 0, sizeof(pr));
+	pr.o = o;
+	pr.root = root;
+	fputc('{', json);
+	if (o->pp.memcg_max) {
+		ret = memcg_setup(o->state_dir, json);
+		if (ret < 0)
+			return ret;
+		if (ret) {
+			fprintf(stderr, "splitfail: no memory cgroup: %s; runs go on without it\n",
+				pr.memcg_note);
+			fprintf(json, "\"memcg\": {\"requested\": %lld, \"applied\": false, \"reason\": ",
+				o->pp.memcg_max);
+			json_escape(json, pr.memcg_note);
+			fputc('}', json);
+		}
+	}
+	if (o->pp.stress_ng[0]) {
+		snprintf(pr.log, sizeof(pr.log), "%s/stress-ng.log", out_dir);
+		ret = stress_start();
+		if (ret) {
+			fprintf(stderr, "splitfail: cannot start stress-ng: %s\n", strerror(-ret));
+			return ret;
+		}
+		fprintf(stderr, "splitfail: stress-ng %s running (pid %d, log %s)\n",
+			o->pp.stress_ng, (int)pr.stress_pid, pr.log);
+		fprintf(json, "%s\"stress_ng\": {\"args\": ", o->pp.memcg_max ? ", " : "");
+		json_escape(json, o->pp.stress_ng);
+		fprintf(json, ", \"pid\": %d, \"log\": ", (int)pr.stress_pid);
+		json_escape(json, pr.log);
+		fputc('}', json);
+	}
+	fputc('}', json);
+	return 0;
+}
+
+static void read_events(long long *v)
+{
+	char p[SF_PATH_MAX + 32], buf[1024], *save;
+
+	for (int i = 0; i < 4; i++)
+		v[i] = -1;
+	snprintf(p, sizeof(p), "%s/memory.events", pr.cgroup);
+	if (!pr.cgroup[0] || sf_read_file(p, buf, sizeof(buf)) < 0)
+		return;
+	for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		for (int i = 0; i < 4; i++)
+			if (!strncmp(line, event_names[i], strlen(event_names[i])) &&
+			    line[strlen(event_names[i])] == ' ')
+				v[i] = atoll(line + strlen(event_names[i]) + 1);
+}
+
+/*
+ * Before a run: stress-ng restarted if it has ended (said in note), memory.events read.
+ * Returns 0 or -errno.
+ */
+int pressure_before_run(char *note, size_t len)
+{
+	int status;
+
+	note[0] = '\0';
+	if (pr.stress_pid > 0 && waitpid(pr.stress_pid, &status, WNOHANG) == pr.stress_pid) {
+		sf_appendf(note, len, "stress-ng pid %d had ended (%s %d), restarted; ",
+			   (int)pr.stress_pid, WIFEXITED(status) ? "exit" : "signal",
+			   WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+		kill(-pr.stress_pid, SIGKILL);
+		if (stress_start())
+			return -errno;
+	}
+	read_events(pr.events_before);
+	return 0;
+}
+
+/* After a run: what the pressure was, for the run's evidence ("" when there is none). */
+void pressure_after_run(char *note, size_t len)
+{
+	long long after[4];
+
+	if (pr.stress_pid > 0)
+		sf_appendf(note, len, "stress-ng %s running (pid %d); ", pr.o->pp.stress_ng,
+			   (int)pr.stress_pid);
+	if (!pr.cgroup[0])
+		return;
+	read_events(after);
+	sf_appendf(note, len, "memcg memory.max=%lld events:", pr.o->pp.memcg_max);
+	for (int i = 0; i < 4; i++)
+		if (after[i] >= 0 && pr.events_before[i] >= 0)
+			sf_appendf(note, len, " %s+%lld", event_names[i],
+				   after[i] - pr.events_before[i]);
+	sf_appendf(note, len, "; ");
+}
+
+/* In the forked workload before exec: join the cgroup. 0 or -errno. */
+int pressure_child_enter(void)
+{
+	char pid[24];
+
+	if (!pr.procs[0])
+		return 0;
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	return cg_write(pr.procs, pid);
+}
