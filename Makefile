@@ -143,9 +143,10 @@ lint: $(KSFT_STAMP)
 	@status=0; for f in $(OWN_C); do \
 		out=$$(clang-tidy --quiet --checks='$(TIDY_CHECKS)' --warnings-as-errors='*' \
 			"$$f" -- $(filter-out -MMD -MP,$(CPPFLAGS)) -std=gnu11 2>&1) || status=1; \
-		printf '%s\n' "$$out" | grep -v -e '^[0-9]* warnings\? generated' -e '^$$' || true; \
+		printf '%s\n' "$$out" | grep -v -e 'warnings\? generated' -e '^$$' || true; \
 	done; \
-	echo "clang-tidy: $(words $(OWN_C)) files, $$([ $$status = 0 ] && echo clean || echo FAILED)"; \
+	verdict=$$([ $$status = 0 ] && echo clean || echo FAILED); \
+	echo "clang-tidy: $(words $(OWN_C)) files, $$verdict"; \
 	exit $$status
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr --std=c11 -D_GNU_SOURCE -Iworkloads/lib -I$(KSFT_DIR) \

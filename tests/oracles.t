@@ -58,8 +58,8 @@ no_evidence() {
 echo "1..11"
 
 run mprotect skipped
-tap "$((rc == 0 && $(result_is prot skipped "$pages") &&
-	$(has "($pages of $pages pages differ): expected PROT_READ, got PROT_READ|PROT_WRITE at $range")))" \
+ev="($pages of $pages pages differ): expected PROT_READ, got PROT_READ|PROT_WRITE at $range"
+tap "$((rc == 0 && $(result_is prot skipped "$pages") && $(has "$ev")))" \
 	"mprotect oracle: skipped mprotect(PROT_READ) reports all $pages pages writable at $range"
 
 run mprotect correct
@@ -87,13 +87,14 @@ tap "$((rc == 0 && $(result_is pattern correct 0) && $(no_evidence)))" \
 	"pattern oracle: positive control (untouched THP) passes"
 
 run munmap not_unmapped
-tap "$((rc == 0 && $(result_is unmapped not_unmapped "$pages") &&
-	$(has "($pages of $pages pages still mapped): expected unmapped, got mapped PROT_READ|PROT_WRITE at $first")))" \
+ev="($pages of $pages pages still mapped): expected unmapped, got mapped PROT_READ|PROT_WRITE"
+tap "$((rc == 0 && $(result_is unmapped not_unmapped "$pages") && $(has "$ev at $first")))" \
 	"munmap oracle: range never unmapped reports $pages pages still mapped at $first"
 
 run munmap half_unmapped
-tap "$((rc == 0 && $(result_is unmapped half_unmapped "$pages") &&
-	$(has "($pages of $((pages * 2)) pages still mapped): expected unmapped, got mapped PROT_READ|PROT_WRITE at $first")))" \
+ev="($pages of $((pages * 2)) pages still mapped): expected unmapped,"
+ev+=" got mapped PROT_READ|PROT_WRITE"
+tap "$((rc == 0 && $(result_is unmapped half_unmapped "$pages") && $(has "$ev at $first")))" \
 	"munmap oracle: half-unmapped range reports the other $pages pages from $first"
 
 run munmap correct
@@ -102,8 +103,9 @@ tap "$((rc == 0 && $(result_is unmapped correct 0) && $(result_is pattern correc
 	"munmap oracle: positive control (range unmapped, rest intact) passes"
 
 run pageout never_advised
+line="# splitfail: silent-skip test=oracle_pageout op=madvise_pageout pages=$pages"
 tap "$((rc == 0 && $(result_is paged_out never_advised "$pages") &&
-	$(has "# splitfail: silent-skip test=oracle_pageout op=madvise_pageout pages=$pages first=0x${first#0x}") &&
+	$(has "$line first=0x${first#0x}") &&
 	$(has "expected paged out, got present at $first")))" \
 	"pageout oracle: never-advised range is a SILENT-SKIP of $pages pages from $first"
 

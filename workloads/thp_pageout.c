@@ -113,7 +113,8 @@ static void run_pageout(struct __test_metadata *_metadata, FIXTURE_DATA(thp_page
 	 * silent-skip line above), not a failed check: neither is a check line.
 	 */
 	printf("# %s: madvise returned an error in %ld of %ld cycles\n", self->f.test,
-	       c.failed_calls, splitfail_iterations());	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_corrupted", c.corrupt));
+	       c.failed_calls, splitfail_iterations());
+	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_corrupted", c.corrupt));
 }
 
 TEST_F(thp_pageout, whole) { run_pageout(_metadata, self, variant, LAYOUT_WHOLE); }

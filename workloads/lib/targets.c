@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "targets.h"
 
@@ -20,4 +21,23 @@ int targets_requested(int argc, char **argv, const char *const *targets)
 		return 1;
 	}
 	return 0;
+}
+
+void targets_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-h"))
+			continue;
+		fprintf(stderr,
+			"splitfail workload (docs/protocol.md). Also:\n"
+			"\t--targets  kernel functions worth a stack-filtered fault, one a line\n"
+			"Environment:\n"
+			"\tSPLITFAIL_SEED=<u64>             pattern seed (default 1)\n"
+			"\tSPLITFAIL_INJECT=off|task|nth:N  injection around the operation\n"
+			"\tSPLITFAIL_ITERATIONS=<n>         repeat map + operation + checks\n"
+			"Exit: 0 passed, 1 failed, 4 every case skipped.\n\n");
+		return;
+	}
 }

@@ -55,6 +55,7 @@ static void sf_exit_skip_if_all_skipped(void)
 		static const char *const sf_targets[] = { __VA_ARGS__, NULL }; \
 		if (targets_requested(argc, argv, sf_targets)) \
 			return 0; \
+		targets_help(argc, argv); \
 		sf_main_pid = getpid(); \
 		atexit(sf_exit_skip_if_all_skipped); \
 		return test_harness_run(argc, argv); \
