@@ -37,7 +37,6 @@
 #define MAX_THPS 4
 #define PINNED_PAGE 5		/* page of the first THP that the pipe holds */
 #define SETTLE_MS 3000
-#define WORKER_TIMEOUT_S 600
 
 enum dm_case {
 	DM_TO_DEVICE,
@@ -123,17 +122,50 @@ static long report_lost_pages(const char *test, const struct hmm_placement *p)
 	return p->other;
 }
 
+/*
+ * Pages of the device's copy (bounce, in the region's page order) that differ from the
+ * pattern the CPU wrote at the region's addresses. Prints the first difference.
+ */
+static long device_copy_bad_pages(const char *test, const struct thp_region *r,
+				  const char *bounce)
+{
+	uintptr_t base = (uintptr_t)r->base, first = 0;
+	uint8_t want = 0, got = 0;
+	size_t off, next_page = 0;
+	char exp[16], act[48];
+	long pages = 0;
+
+	for (off = 0; off < r->len; off++) {
+		uint8_t expected = pattern_byte(base + off, r->seed);
+
+		if (off < next_page || (uint8_t)bounce[off] == expected)
+			continue;
+		if (!pages++) {
+			first = base + off;
+			want = expected;
+			got = (uint8_t)bounce[off];
+		}
+		next_page = (off / PAGE_SIZE_4K + 1) * PAGE_SIZE_4K;
+	}
+	if (pages) {
+		snprintf(exp, sizeof(exp), "0x%02x", want);
+		snprintf(act, sizeof(act), "0x%02x (%ld pages differ)", got, pages);
+		report_evidence(test, "device copy", exp, act, first);
+	}
+	return pages;
+}
+
 /* MIGRATE_TO_DEV oracle. Returns the number of broken promises. */
 static long check_to_dev(const char *test, int fd, const struct thp_region *r,
 			 const struct hmm_result *res, const char *bounce)
 {
 	long npages = (long)(r->len / PAGE_SIZE_4K), bad = 0;
-	struct pattern_mismatch mm;
 	struct hmm_placement p;
-	char exp[64], act[64];
+	char act[64];
+	int err = hmm_snapshot(fd, r->base, r->len, &p);
 
-	if (hmm_snapshot(fd, r->base, r->len, &p)) {
-		printf("# %s: snapshot failed: %s\n", test, strerror(errno));
+	if (err) {
+		printf("# %s: HMM_DMIRROR_SNAPSHOT failed: %s\n", test, strerror(-err));
 		return 1;
 	}
 	printf("# %s: to device: ret=%ld errno=%s cpages=%llu on_device=%ld in_system=%ld "
@@ -143,13 +175,7 @@ static long check_to_dev(const char *test, int fd, const struct thp_region *r,
 	if (res->ret == 0) {
 		bad += report_check_long(test, "to_dev_ok_pages_on_device", npages, p.on_device);
 		bad += report_check_long(test, "to_dev_ok_cpages", npages, (long long)res->cpages);
-		if (pattern_verify(bounce, r->len, r->seed, &mm)) {
-			snprintf(exp, sizeof(exp), "0x%02x", mm.expected);
-			snprintf(act, sizeof(act), "0x%02x (%ld pages differ)", mm.actual, mm.pages);
-			report_evidence(test, "device copy", exp, act,
-					(uintptr_t)r->base + (mm.first_addr - (uintptr_t)bounce));
-			bad += mm.pages;
-		}
+		bad += device_copy_bad_pages(test, r, bounce);
 	} else if (!errno_documented(res->err)) {
 		snprintf(act, sizeof(act), "%s", hmm_errno_name(res->err));
 		report_evidence(test, "MIGRATE_TO_DEV errno", "ENOMEM, ENOENT or EBUSY", act,
@@ -165,9 +191,10 @@ static long check_to_sys(const char *test, int fd, const struct thp_region *r,
 {
 	struct hmm_placement p;
 	long bad = 0;
+	int err = hmm_snapshot(fd, r->base, r->len, &p);
 
-	if (hmm_snapshot(fd, r->base, r->len, &p)) {
-		printf("# %s: snapshot failed: %s\n", test, strerror(errno));
+	if (err) {
+		printf("# %s: HMM_DMIRROR_SNAPSHOT failed: %s\n", test, strerror(-err));
 		return 1;
 	}
 	printf("# %s: to system: ret=%ld errno=%s cpages=%llu on_device %ld -> %ld, "
@@ -193,7 +220,6 @@ static int worker(const char *test, struct window *w, enum dm_case c, size_t nr_
 	size_t i, pmd = thp_pmd_size();
 	int fd, pipe_fds[2] = { -1, -1 };
 	struct hmm_placement before;
-	struct pattern_mismatch mm;
 	struct hmm_result res;
 	struct page_info pi;
 	struct thp_region r;
@@ -256,14 +282,9 @@ static int worker(const char *test, struct window *w, enum dm_case c, size_t nr_
 	}
 	/* bring everything home, then the CPU must read the pattern everywhere */
 	hmm_migrate_to_sys(fd, r.base, r.len, &res);
-	if (pattern_verify(r.base, r.len, r.seed, &mm)) {
-		char exp[16], act[48];
-
-		snprintf(exp, sizeof(exp), "0x%02x", mm.expected);
-		snprintf(act, sizeof(act), "0x%02x (%ld pages differ)", mm.actual, mm.pages);
-		report_evidence(test, "CPU read after migrating back", exp, act, mm.first_addr);
-	}
-	bad += report_check_zero(test, "pages_corrupted", mm.pages);
+	bad += report_check_zero(test, "pages_corrupted",
+				 oracle_pattern(test, "CPU read after migrating back", r.base, r.len,
+						r.seed));
 	thp_region_unmap(&r);
 	if (pipe_fds[0] >= 0) {
 		close(pipe_fds[0]);
@@ -272,21 +293,6 @@ static int worker(const char *test, struct window *w, enum dm_case c, size_t nr_
 	close(fd);
 	free(bounce);
 	return bad ? 1 : 0;
-}
-
-/* Waits for the worker with a time limit. Returns its wait status, or -1 after killing it. */
-static int wait_worker(pid_t pid)
-{
-	int status, waited;
-
-	for (waited = 0; waited < WORKER_TIMEOUT_S * 10; waited++) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return status;
-		usleep(100000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	return -1;
 }
 
 /* nr_anon_transparent_hugepages above baseline after settling (0 when back). */
@@ -332,14 +338,18 @@ static void run_case(struct __test_metadata *_metadata, FIXTURE_DATA(thp_device_
 			fflush(NULL);
 			_exit(status);
 		}
-		status = wait_worker(pid);
+		if (waitpid(pid, &status, 0) != pid)
+			status = -1;
 		if (status == -1 || !WIFEXITED(status)) {
 			printf("# %s: worker %s\n", self->f.test,
-			       status == -1 ? "timed out" : strsignal(WTERMSIG(status)));
+			       status == -1 ? "lost" : strsignal(WTERMSIG(status)));
 			broken++;
 		} else if (WEXITSTATUS(status) == KSFT_SKIP && it == 0) {
+			char why[sizeof(rep->why)];
+
+			snprintf(why, sizeof(why), "%s", rep->why);
 			munmap(rep, sizeof(*rep));
-			SKIP(return, "%s", rep->why);
+			SKIP(return, "%s", why);
 		} else if (WEXITSTATUS(status) == 3 || WEXITSTATUS(status) == KSFT_SKIP) {
 			ASSERT_EQ(0, WEXITSTATUS(status)) TH_LOG("worker: %s", rep->why);
 		} else {

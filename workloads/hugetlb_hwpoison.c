@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hugetlb_hwpoison: memory failure on one base page of a mapped hugetlb page, guarding seed
+ * 003 (try_to_unmap of hwpoisoned hugetlb folios, split out as try_to_unmap_hugetlb_one).
+ * MADV_HWPOISON (hard) or MADV_SOFT_OFFLINE (soft) on the first, a middle or the last page
+ * of a MAP_HUGETLB mapping, inside the injection window.
+ * Kernel paths: madvise_inject_error -> memory_failure -> try_memory_failure_hugetlb ->
+ * hwpoison_user_mappings -> try_to_unmap (hugetlb: hwpoison entry in the huge PTE) ->
+ * kill_procs; me_huge_page -> dissolve_free_hugetlb_folio. Soft: soft_offline_page ->
+ * soft_offline_in_use_page -> migrate_pages (hugetlb) -> page_handle_poison.
+ * Oracle, hard: when the page is poisoned the task gets SIGBUS BUS_MCEERR_AR with si_addr_lsb
+ * the huge page shift and si_addr inside the huge page, for the poisoned page and for any
+ * other page of the same huge page; madvise returning 0 means the page is poisoned. Soft:
+ * madvise returning 0 means the data moved to another huge page (new PFN, pattern intact, no
+ * signal) and the old page is poisoned. Both: after the worker exits, /proc/meminfo accounts
+ * for it (madvise 0: HugePages_Total and _Free one lower, HardwareCorrupted +4 kB; on failure
+ * whatever the page's own flags say happened). The page is unpoisoned through debugfs and the
+ * pool size written back, and both are checked, so the guest stays usable.
+ * It refuses to poison anything unless the kernel command line has splitfail.guest=1 or
+ * SPLITFAIL_ALLOW_HWPOISON=1 is set (SKIP with that reason). Runs in a worker process, which
+ * the kernel may kill when unmapping the poisoned page fails.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+
+#include "kselftest_harness.h"
+#include "workload.h"
+#include "hugetlb_pool.h"
+#include "hugetlb_poison.h"
+
+#ifndef MADV_HWPOISON
+#define MADV_HWPOISON 100
+#endif
+#ifndef MADV_SOFT_OFFLINE
+#define MADV_SOFT_OFFLINE 101
+#endif
+
+#define SETTLE_STEPS 20		/* meminfo read every 100 ms until two reads agree */
+
+/* What the worker tells the test process through shared memory. */
+struct hp_report {
+	int mapped;
+	uintptr_t base;			/* where the huge page was mapped */
+	uint64_t head_pfn, target_pfn, new_pfn;
+	long madv_ret;
+	int madv_err;
+	int poisoned;			/* kpageflags of target_pfn after madvise */
+	struct sigbus_seen early;	/* SIGBUS that arrived during madvise */
+	struct sigbus_seen late;	/* reading the target page afterwards */
+	struct sigbus_seen other;	/* reading another page of the same huge page */
+	long corrupt;			/* pages whose pattern changed (when still readable) */
+	char why[256];
+};
+
+FIXTURE(hugetlb_hwpoison) {
+	char test[256];
+	struct window w;
+	struct hugetlb_meminfo before;
+	long long saved_nr;		/* nr_hugepages read in setup, written back */
+	uint64_t poisoned_pfn;		/* still to unpoison, 0 when none */
+	size_t hsize;
+	int shift;
+};
+
+FIXTURE_VARIANT(hugetlb_hwpoison) {
+	int advice;
+	int pool_pages;			/* free huge pages the case needs */
+};
+
+FIXTURE_VARIANT_ADD(hugetlb_hwpoison, hard) { .advice = MADV_HWPOISON, .pool_pages = 1 };
+FIXTURE_VARIANT_ADD(hugetlb_hwpoison, soft) { .advice = MADV_SOFT_OFFLINE, .pool_pages = 2 };
+
+FIXTURE_SETUP(hugetlb_hwpoison)
+{
+	char why[256];
+	int ret;
+
+	SF_TEST_ID(self->test);
+	self->poisoned_pfn = 0;
+	self->saved_nr = -1;
+	if (hwpoison_allowed(why, sizeof(why)))
+		SKIP(return, "%s", why);
+	if (getuid() != 0)
+		SKIP(return, "needs root: MADV_HWPOISON, PFNs, debugfs unpoison");
+	if (access(HWPOISON_UNPOISON, W_OK))
+		SKIP(return, "no %s (debugfs not mounted or no CONFIG_HWPOISON_INJECT): the page "
+		     "could not be unpoisoned afterwards", HWPOISON_UNPOISON);
+	if (hugetlb_meminfo_read(&self->before))
+		SKIP(return, "no hugetlb in /proc/meminfo (CONFIG_HUGETLB_PAGE)");
+	if (self->before.hwcorrupt_kb < 0)
+		SKIP(return, "no HardwareCorrupted in /proc/meminfo (CONFIG_MEMORY_FAILURE)");
+	if (self->before.free < variant->pool_pages)
+		SKIP(return, "HugePages_Free=%lld, this case needs %d (nr_hugepages=%lld; the "
+		     "profile's [knobs] or the guest init reserve the pool)", self->before.free,
+		     variant->pool_pages, hugetlb_nr_hugepages());
+	self->hsize = (size_t)self->before.hpage_kb * 1024;
+	self->shift = hugetlb_page_shift(&self->before);
+	self->saved_nr = hugetlb_nr_hugepages();
+	ASSERT_LE(0, self->saved_nr);
+	ret = window_setup(&self->w, self->test, variant->advice == MADV_HWPOISON ?
+			   "madvise_hwpoison" : "madvise_soft_offline", why, sizeof(why));
+	if (ret == KSFT_SKIP)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, ret) TH_LOG("%s", why);
+	hugetlb_meminfo_print(self->test, "before", &self->before);
+}
+
+/* Unpoisons what is left and writes the pool size back. Returns problems found. */
+static long restore_pool(FIXTURE_DATA(hugetlb_hwpoison) *self, int checked)
+{
+	struct hugetlb_meminfo now, zero = { 0 };
+	long bad = 0;
+	int err;
+
+	if (self->poisoned_pfn) {
+		err = hwpoison_unpoison(self->poisoned_pfn);
+		printf("# %s: unpoison pfn 0x%llx: %s\n", self->test,
+		       (unsigned long long)self->poisoned_pfn, err ? strerror(-err) : "done");
+		if (checked)
+			bad += report_check_long(self->test, "pfn_hwpoison_after_unpoison", 0,
+						 pfn_hwpoisoned(self->poisoned_pfn));
+		self->poisoned_pfn = 0;
+	}
+	if (self->saved_nr >= 0 && hugetlb_nr_hugepages() != self->saved_nr)
+		hugetlb_set_nr_hugepages(self->saved_nr);
+	if (checked && !hugetlb_meminfo_read(&now)) {
+		hugetlb_meminfo_print(self->test, "restored", &now);
+		bad += hugetlb_meminfo_check(self->test, "restored", &self->before, &now, &zero);
+	}
+	return bad;
+}
+
+FIXTURE_TEARDOWN(hugetlb_hwpoison)
+{
+	restore_pool(self, 0);
+}
+
+/*
+ * The worker: maps and fills one huge page, poisons page idx in the window, then looks at
+ * what it can still read. Exits 0, 3 (could not run; why in rep), 4 (skip) or
+ * SIGBUS_EXIT_CODE (a SIGBUS where none was expected).
+ */
+static int worker(FIXTURE_DATA(hugetlb_hwpoison) *self, int advice, size_t idx,
+		  struct hp_report *rep)
+{
+	size_t other = idx ? 0 : self->hsize / PAGE_SIZE_4K - 1;
+	struct page_info pi;
+	char *p, *target;
+	int ret, err;
+
+	p = mmap(NULL, self->hsize, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+	if (p == MAP_FAILED) {
+		snprintf(rep->why, sizeof(rep->why), "mmap(MAP_HUGETLB): %s", strerror(errno));
+		return errno == ENOMEM ? KSFT_SKIP : 3;
+	}
+	target = p + idx * PAGE_SIZE_4K;
+	pattern_fill(p, self->hsize, splitfail_seed());
+	rep->base = (uintptr_t)p;
+	if (pagemap_read((uintptr_t)p, &pi) || !pi.pfn) {
+		snprintf(rep->why, sizeof(rep->why), "no PFN for the huge page in pagemap");
+		return 3;
+	}
+	rep->head_pfn = pi.pfn;
+	pagemap_read((uintptr_t)target, &pi);
+	rep->target_pfn = pi.pfn;
+	rep->mapped = 1;
+	if (sigbus_install()) {
+		snprintf(rep->why, sizeof(rep->why), "sigaction(SIGBUS): %s", strerror(errno));
+		return 3;
+	}
+	sigbus_async_begin();
+	window_arm(&self->w);
+	ret = madvise(target, PAGE_SIZE_4K, advice);
+	err = ret ? errno : 0;
+	window_disarm(&self->w, ret, err);
+	rep->early = sigbus_async_end();
+	rep->madv_ret = ret;
+	rep->madv_err = err;
+	rep->poisoned = pfn_hwpoisoned(rep->target_pfn);
+	if (advice == MADV_HWPOISON && rep->poisoned == 1) {
+		sigbus_read(target, &rep->late);
+		sigbus_read(p + other * PAGE_SIZE_4K, &rep->other);
+	} else {
+		/* still mapped (soft offline, or nothing poisoned): every byte must read back */
+		rep->corrupt = oracle_pattern(self->test, "after madvise", p, self->hsize,
+					      splitfail_seed());
+		if (!pagemap_read((uintptr_t)target, &pi))
+			rep->new_pfn = pi.pfn;
+	}
+	munmap(p, self->hsize);
+	return 0;
+}
+
+/* meminfo once two reads 100 ms apart agree (RCU-deferred frees, dissolving). */
+static void meminfo_settled(struct hugetlb_meminfo *m)
+{
+	struct hugetlb_meminfo prev;
+	int i;
+
+	hugetlb_meminfo_read(m);
+	for (i = 0; i < SETTLE_STEPS; i++) {
+		prev = *m;
+		usleep(100000);
+		hugetlb_meminfo_read(m);
+		if (!memcmp(&prev, m, sizeof(prev)))
+			break;
+	}
+}
+
+/* The hard-poison signal oracle. Returns broken promises. */
+static long check_hard(FIXTURE_DATA(hugetlb_hwpoison) *self, const struct hp_report *rep)
+{
+	long bad = 0;
+
+	if (rep->early.count)
+		bad += sigbus_check(self->test, "madvise_sigbus", &rep->early, self->shift,
+				    rep->base, self->hsize);
+	else
+		printf("# %s: no SIGBUS during madvise (memory_failure did not kill the task "
+		       "early)\n", self->test);
+	if (rep->poisoned != 1)
+		return bad + report_check_zero(self->test, "pages_corrupted", rep->corrupt);
+	bad += sigbus_check(self->test, "access", &rep->late, self->shift, rep->base,
+			    self->hsize);
+	bad += sigbus_check(self->test, "other_page_access", &rep->other, self->shift,
+			    rep->base, self->hsize);
+	return bad;
+}
+
+/* The soft-offline oracle. Returns broken promises. */
+static long check_soft(FIXTURE_DATA(hugetlb_hwpoison) *self, const struct hp_report *rep)
+{
+	long bad = report_check_zero(self->test, "pages_corrupted", rep->corrupt);
+
+	if (rep->madv_ret == 0) {
+		bad += report_check_long(self->test, "old_pfn_hwpoison", 1, rep->poisoned);
+		if (rep->new_pfn == rep->target_pfn) {
+			report_evidence(self->test, "PFN after soft offline", "a new PFN",
+					"the old one", rep->base);
+			bad++;
+		}
+	}
+	return bad;
+}
+
+static void run_case(struct __test_metadata *_metadata, FIXTURE_DATA(hugetlb_hwpoison) *self,
+		     const FIXTURE_VARIANT(hugetlb_hwpoison) *variant, size_t idx)
+{
+	struct hugetlb_meminfo after, want = { 0 };
+	struct hp_report *rep;
+	long broken = 0;
+	int status, poisoned, dissolved;
+	struct rate_meter m;
+	pid_t pid;
+
+	rep = mmap(NULL, sizeof(*rep), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, rep);
+	memset(rep, 0, sizeof(*rep));
+	rate_start(&m);
+	fflush(NULL);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		status = worker(self, variant->advice, idx, rep);
+		fflush(NULL);
+		_exit(status);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		status = -1;
+	if (rep->mapped && rep->target_pfn)
+		self->poisoned_pfn = rep->target_pfn;	/* unpoisoned by restore_pool */
+	if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == KSFT_SKIP) {
+		char why[sizeof(rep->why)];
+
+		snprintf(why, sizeof(why), "%s", rep->why);
+		munmap(rep, sizeof(*rep));
+		SKIP(return, "%s", why);
+	}
+	ASSERT_FALSE(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 3)
+		TH_LOG("worker: %s", rep->why);
+	printf("# %s: page %zu pfn 0x%llx (head 0x%llx): madvise ret=%ld errno=%s, poisoned=%d, "
+	       "new pfn 0x%llx\n", self->test, idx, (unsigned long long)rep->target_pfn,
+	       (unsigned long long)rep->head_pfn, rep->madv_ret,
+	       rep->madv_err ? strerrorname_np(rep->madv_err) : "0", rep->poisoned,
+	       (unsigned long long)rep->new_pfn);
+	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+		printf("# %s: worker %s %d\n", self->test,
+		       status == -1 ? "lost" : WIFEXITED(status) ? "exited" : "killed by",
+		       status == -1 ? 0 : WIFEXITED(status) ? WEXITSTATUS(status) :
+		       WTERMSIG(status));
+		/* a kill after a failed unmap is memory_failure's documented report */
+		if (!(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL &&
+		      self->w.mode != WINDOW_OFF))
+			broken++;
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		broken += variant->advice == MADV_HWPOISON ? check_hard(self, rep) :
+			  check_soft(self, rep);
+
+	/* accounting after the worker is gone, before unpoisoning */
+	meminfo_settled(&after);
+	hugetlb_meminfo_print(self->test, "after exit", &after);
+	poisoned = rep->target_pfn ? pfn_hwpoisoned(rep->target_pfn) : 0;
+	dissolved = poisoned == 1 && pfn_hugetlb(rep->head_pfn) == 0;
+	if (rep->madv_ret == 0 && WIFEXITED(status)) {
+		broken += report_check_long(self->test, "target_pfn_hwpoison", 1, poisoned);
+		want.total = want.free = -1;
+		want.hwcorrupt_kb = 4;
+	} else {
+		want.total = want.free = -dissolved;
+		want.hwcorrupt_kb = poisoned == 1 ? 4 : 0;
+	}
+	broken += hugetlb_meminfo_check(self->test, "after_exit", &self->before, &after, &want);
+	if (poisoned != 1)
+		self->poisoned_pfn = 0;
+	broken += restore_pool(self, 1);
+	rate_add_ops(&m, 1);
+	rate_report(&m, self->test);
+	munmap(rep, sizeof(*rep));
+	EXPECT_EQ(0, report_check_zero(self->test, "broken_promises", broken));
+}
+
+TEST_F(hugetlb_hwpoison, first_page) { run_case(_metadata, self, variant, 0); }
+TEST_F(hugetlb_hwpoison, middle_page)
+{
+	run_case(_metadata, self, variant, self->hsize / PAGE_SIZE_4K / 2);
+}
+TEST_F(hugetlb_hwpoison, last_page)
+{
+	run_case(_metadata, self, variant, self->hsize / PAGE_SIZE_4K - 1);
+}
+
+SPLITFAIL_MAIN("memory_failure", "try_memory_failure_hugetlb", "hwpoison_user_mappings",
+	       "try_to_unmap", "collect_procs", "kill_procs", "me_huge_page",
+	       "dissolve_free_hugetlb_folio", "soft_offline_page", "soft_offline_in_use_page",
+	       "migrate_pages");
