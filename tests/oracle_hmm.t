@@ -1,0 +1,57 @@
+#!/bin/bash
+# oracle_hmm.t: the seed 000 leak oracle reports FAIL with its evidence when handed a real
+# leaked-looking folio (tests/oracle_hmm.c): a THP unmapped while a pipe still holds one of
+# its pages must be reported held (anon, mapcount 0, not free) with its PFN; the same folio
+# after the pipe is closed, and a folio still mapped, must not. Also: without the HMM test
+# device the thp_device_migrate workload SKIPs every case with the reason (exit 4).
+B=${SPLITFAIL_BUILD:-$(cd "$(dirname "$0")/.." && pwd)/build}
+n=0
+fails=0
+ok() {	# ok <status> <description> [diagnostic]
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		fails=$((fails + 1))
+		[ -n "$3" ] && printf '%s\n' "$3" | sed 's/^/# /'
+	fi
+}
+has() {	# has <file> <extended regex>
+	grep -qE "$2" "$1"
+}
+
+echo "1..6"
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+if [ "$(id -u)" -ne 0 ]; then
+	for i in 1 2 3 4 5; do ok 0 "# SKIP needs root for /proc/kpageflags"; done
+else
+	"$B/tests/oracle_hmm" > "$out" 2>&1
+	ok $? "oracle_hmm: every case's verdict as asserted (exit 0)" "$(grep -E '^(not ok|#.*Expected)' "$out")"
+	line=$(grep -m1 '^# folio at pfn ' "$out")
+	pfn=$(sed -E 's/^# folio at pfn (0x[0-9a-f]+), .*/\1/' <<< "$line")
+	pages=$(sed -E 's/^# folio at pfn 0x[0-9a-f]+, ([0-9]+) pages.*/\1/' <<< "$line")
+	has "$out" "^# oracle.held: folio freed after munmap \(PFN\): expected freed \(buddy\) or reused, got held: anon, mapcount 0, kpageflags 0x[0-9a-f]+ \($pages PFNs\) at $pfn\$"
+	ok $? "folio held by a pipe after munmap: evidence names PFN $pfn, anon, mapcount 0, $pages PFNs"
+	has "$out" "^# splitfail: check test=oracle.held what=pfns_held_after_exit expected=0 actual=$pages result=FAIL"
+	ok $? "held folio: check line FAIL with all $pages PFNs"
+	has "$out" "^# splitfail: check test=oracle.freed what=pfns_held_after_exit expected=0 actual=0 result=ok" &&
+		! has "$out" "^# oracle.freed: .*expected"
+	ok $? "same folio after the pipe is closed: freed, no evidence"
+	has "$out" "^# oracle.mapped: folio still mapped: $pages PFNs from 0x[0-9a-f]+: freed=0 reused=$pages held=0" &&
+		! has "$out" "^# oracle.mapped: .*expected"
+	ok $? "mapped folio: in use, not reported as leaked"
+fi
+
+if [ -e /dev/hmm_dmirror0 ]; then
+	ok 0 "# SKIP this machine has /dev/hmm_dmirror0"
+else
+	"$B/workloads/thp_device_migrate" > "$out" 2>&1
+	rc=$?
+	skips=$(grep -cE '^ok [0-9]+ thp_device_migrate\..* # SKIP no /dev/hmm_dmirror0: kernel without CONFIG_TEST_HMM' "$out")
+	[ "$rc" -eq 4 ] && [ "$skips" -eq 8 ]
+	ok $? "thp_device_migrate without the HMM device: exit $rc (want 4), $skips of 8 cases SKIP with the reason"
+fi
+exit $((fails > 0))
