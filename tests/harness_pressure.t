@@ -98,7 +98,7 @@ ok $? "no memory controller: nothing created or changed"
 
 cg_tree "memory"
 sed -i 's/^stress_seconds = 60/stress_seconds = 1/' "$PROFILE"
-FAKE_MODE=slow sf --profile "$PROFILE" --case fake.head.munmap,fake.tail.remap
+FAKE_MODE=slow FAKE_SLEEP=3 sf --profile "$PROFILE" --case fake.head.munmap,fake.tail.remap
 rc=$?
 [ $rc -eq 0 ] && grep -q 'stress-ng pid [0-9]* had ended (exit 0), restarted' "$OUT/summary.json"
 ok $? "stress-ng that ended before a test case is restarted and the evidence says so" \
