@@ -315,6 +315,16 @@ out:
 	return ret;
 }
 
+/* "+<after - before>", or "n/a" when this kernel has no such counter. */
+static const char *counter_delta(long long before, long long after, char *buf, size_t len)
+{
+	if (before < 0 || after < 0)
+		snprintf(buf, len, "n/a");
+	else
+		snprintf(buf, len, "+%lld", after - before);
+	return buf;
+}
+
 static void run_pinned(struct __test_metadata *_metadata, FIXTURE_DATA(thp_pinned) *self,
 		       const FIXTURE_VARIANT(thp_pinned) *variant, enum pin_op op, enum layout l)
 {
@@ -323,7 +333,7 @@ static void run_pinned(struct __test_metadata *_metadata, FIXTURE_DATA(thp_pinne
 	size_t folio = variant->kind.folio_kb ? variant->kind.folio_kb << 10 : thp_pmd_size();
 	long long failed0 = vmstat_read("thp_split_page_failed");
 	long long size_failed0 = thp_size_stat(folio, "split_failed");
-	char why[256];
+	char why[256], d1[32], d2[32];
 	int ret;
 
 	ret = cycle_run(&self->f, &variant->kind, l, pinned_cycle, &c, why, sizeof(why));
@@ -334,11 +344,12 @@ static void run_pinned(struct __test_metadata *_metadata, FIXTURE_DATA(thp_pinne
 	if (c.skip)
 		SKIP(return, "%s", c.why);
 	ASSERT_EQ(0, ret) TH_LOG("%s: %s", why, c.why);
-	printf("# %s: split failures: thp_split_page_failed=+%lld split_failed[%zukB]=+%lld;"
+	printf("# %s: split failures: thp_split_page_failed=%s split_failed[%zukB]=%s;"
 	       " explicit errors: op=%ld io_uring=%ld pages_not_moved=%ld; moved=%ld"
 	       " resident_after_pageout=%ld\n", self->f.test,
-	       failed0 < 0 ? -1 : vmstat_read("thp_split_page_failed") - failed0, folio >> 10,
-	       size_failed0 < 0 ? -1 : thp_size_stat(folio, "split_failed") - size_failed0,
+	       counter_delta(failed0, vmstat_read("thp_split_page_failed"), d1, sizeof(d1)),
+	       folio >> 10,
+	       counter_delta(size_failed0, thp_size_stat(folio, "split_failed"), d2, sizeof(d2)),
 	       c.op_errors, c.io_errors, c.not_moved, c.moved, c.resident);
 	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_op_promise_broken", c.op_broken));
 	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_corrupted", c.corrupt));

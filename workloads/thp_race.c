@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 
@@ -36,7 +37,7 @@
 
 #define RACE_DEFAULT_SECONDS 1.0
 #define RACE_MAX_SECONDS 3000
-#define RACE_ROUND_SECONDS 0.05
+#define RACE_ROUND_SECONDS 0.1
 #define RACE_CHUNKS_PER_FOLIO 8
 #define RACE_MAX_SPAN_PAGES 8
 #define RACE_PMD_FOLIOS 2
@@ -315,8 +316,10 @@ static void *race_thread_main(void *arg)
 		t->first_errno = 0;
 		if (t->fail_fd >= 0 && pwrite(t->fail_fd, "1", 1, 0) != 1)
 			race_error(t, errno);
-		while (monotonic_seconds() < R->round_end)
+		while (monotonic_seconds() < R->round_end) {
 			race_op(t);
+			sched_yield();	/* let every kind run on few CPUs (TCG guests) */
+		}
 		if (t->fail_fd >= 0)
 			while (pwrite(t->fail_fd, "0", 1, 0) != 1)
 				;
