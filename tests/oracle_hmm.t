@@ -5,28 +5,15 @@
 # after the pipe is closed, and a folio still mapped, must not. Also: without the HMM test
 # device the thp_device_migrate workload SKIPs every case with the reason (exit 4).
 B=${SPLITFAIL_BUILD:-$(cd "$(dirname "$0")/.." && pwd)/build}
-n=0
-fails=0
-ok() {	# ok <status> <description> [diagnostic]
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		fails=$((fails + 1))
-		[ -n "$3" ] && printf '%s\n' "$3" | sed 's/^/# /'
-	fi
-}
-has() {	# has <file> <extended regex>
-	grep -qE "$2" "$1"
-}
+# shellcheck source=tests/oracle_hmm_tap.bash
+. "$(dirname "$0")/oracle_hmm_tap.bash"
 
 echo "1..6"
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
 if [ "$(id -u)" -ne 0 ]; then
-	for i in 1 2 3 4 5; do ok 0 "# SKIP needs root for /proc/kpageflags"; done
+	for _ in 1 2 3 4 5; do ok 0 "# SKIP needs root for /proc/kpageflags"; done
 else
 	"$B/tests/oracle_hmm" > "$out" 2>&1
 	ok $? "oracle_hmm: every case's verdict as asserted (exit 0)" "$(grep -E '^(not ok|#.*Expected)' "$out")"

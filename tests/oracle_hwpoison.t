@@ -7,21 +7,8 @@
 # hugetlb_hwpoison workload refuses to poison (every case SKIPs with the reason, exit 4) and
 # HardwareCorrupted does not move.
 B=${SPLITFAIL_BUILD:-$(cd "$(dirname "$0")/.." && pwd)/build}
-n=0
-fails=0
-ok() {	# ok <status> <description> [diagnostic]
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		fails=$((fails + 1))
-		[ -n "$3" ] && printf '%s\n' "$3" | sed 's/^/# /'
-	fi
-}
-has() {	# has <file> <extended regex>
-	grep -qE "$2" "$1"
-}
+# shellcheck source=tests/oracle_hmm_tap.bash
+. "$(dirname "$0")/oracle_hmm_tap.bash"
 
 echo "1..10"
 out=$(mktemp)
