@@ -32,6 +32,7 @@ static int pages_setup(struct pages *p)
 {
 	int i;
 
+	memset(p, 0, sizeof(*p));
 	p->base = mmap(NULL, NR_PAGES * PAGE_SIZE_4K, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p->base == MAP_FAILED)

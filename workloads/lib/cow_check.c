@@ -241,7 +241,7 @@ static long collect_child(const char *test, const struct cow_plan *p, int idx,
 long cow_run(const char *test, const struct cow_plan *p, struct window *w,
 	     struct cow_outcome *out)
 {
-	struct cow_child ch[COW_MAX_CHILDREN];
+	struct cow_child ch[COW_MAX_CHILDREN] = { { 0 } };
 	int got_w[COW_MAX_CHILDREN] = { 0 };
 	struct cow_report rep;
 	int i, n = p->nr_children;
