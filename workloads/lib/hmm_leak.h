@@ -61,8 +61,8 @@ struct pfn_leak_result {
  * Checks nr PFNs starting at first_pfn, draining LRU batches and waiting up to settle_ms for
  * held ones to go. Prints one evidence line for the first held PFN
  * ("# <test>: <what> (PFN): expected freed (buddy) or reused, got held: anon, mapcount 0,
- * kpageflags 0x.. (n PFNs) at 0x<pfn>") and one check line. Returns the number of held PFNs, or -errno when
- * kpageflags cannot be read (not root).
+ * kpageflags 0x.. (n PFNs) at 0x<pfn>") and one check line. Returns the number of held
+ * PFNs, or -errno when kpageflags cannot be read (not root).
  */
 long pfn_leak_check(const char *test, const char *what, uint64_t first_pfn, long nr,
 		    int settle_ms, struct pfn_leak_result *res);
