@@ -31,7 +31,7 @@ stress_pid() { sed -n 's/.*"stress_ng": {[^}]*"pid": \([0-9]*\).*/\1/p' "$OUT/su
 group_alive() { pgrep -g "$1" > /dev/null; }	# any process left in process group $1
 
 cg_tree "memory hugetlb"
-FAKE_MODE=ok sf --profile "$PROFILE" --case fake.head.munmap
+FAKE_MODE=slow sf --profile "$PROFILE" --case fake.head.munmap
 rc=$?
 ok $rc "normal end: exit 0" "$(cat "$SCRATCH/err")"
 spid=$(stress_pid)
