@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lifetime.h"
 #include "mthp.h"
 #include "oracle.h"
 #include "pagemap.h"
@@ -56,6 +57,7 @@ static void sf_exit_skip_if_all_skipped(void)
 		if (targets_requested(argc, argv, sf_targets)) \
 			return 0; \
 		targets_help(argc, argv); \
+		lifetime_tie_children(); \
 		sf_main_pid = getpid(); \
 		atexit(sf_exit_skip_if_all_skipped); \
 		return test_harness_run(argc, argv); \
