@@ -62,4 +62,14 @@ int pfn_hwpoisoned(uint64_t pfn);
 /* 1 when pfn belongs to a hugetlb folio (KPF_HUGE), 0 if not, -errno. */
 int pfn_hugetlb(uint64_t pfn);
 
+/*
+ * The poisoned pages of the huge page at head_pfn (nr base pages), up to max of them into
+ * pfns. While it is still a hugetlb folio kpageflags shows the folio's flag on every page, so
+ * a poisoned folio counts once, as target_pfn; once dissolved, each raw page flagged counts
+ * (memory_failure may flag the head instead of the target when it cannot record the raw
+ * page: HUGETLB_RAW_HWP_UNRELIABLE). Returns the count, or -errno.
+ */
+long hugetlb_poisoned_pfns(uint64_t head_pfn, long nr, uint64_t target_pfn, uint64_t *pfns,
+			   long max);
+
 #endif
