@@ -118,11 +118,14 @@ if [ "${BENCH_PERF:-1}" = 1 ] && command -v perf > /dev/null; then
 	if SPLITFAIL_ITERATIONS=$(( ITER / 2 )) perf record -q -F 2000 \
 		--call-graph dwarf,16384 -o "$WORK/perf.data" -- "$OURS" -r "$CASE" \
 		> /dev/null 2>&1; then
-		perf script -i "$WORK/perf.data" -F ip,sym 2> /dev/null | awk '
+		# a sample is a check when any frame of its call chain is one of these
+		checks='pattern_verify|oracle_|probe_|pagemap_|kpageflags|smaps_|maps_|vmstat_'
+		checks+='|thp_region_count|folio_is_thp|thp_available|read_selected'
+		perf script -i "$WORK/perf.data" -F ip,sym 2> /dev/null | awk -v checks="$checks" '
 		BEGIN { RS = ""; FS = "\n" }
 		{
 			c = "other"
-			if ($0 ~ /(pattern_verify|oracle_|probe_|pagemap_|kpageflags|smaps_|maps_|vmstat_|thp_region_count|folio_is_thp|thp_available|read_selected)/)
+			if ($0 ~ checks)
 				c = "checks (verify, pagemap/kpageflags/smaps/mincore probes)"
 			else if ($0 ~ /asm_exc_page_fault/)
 				c = "operation: THP fault-in (zeroing 2 MiB)"
@@ -137,8 +140,8 @@ if [ "${BENCH_PERF:-1}" = 1 ] && command -v perf > /dev/null; then
 				printf "bench: perf share %5.1f%%  %s\n", 100 * n[c] / total, c
 				if (c ~ /^checks/) chk += n[c]
 			}
-			printf "bench: checks take %.1f%% of our cycle: with them off the rate would be about %.2fx higher\n", \
-				100 * chk / total, total / (total - chk)
+			printf "bench: checks take %.1f%% of our cycle: with them off the rate " \
+				"would be about %.2fx higher\n", 100 * chk / total, total / (total - chk)
 		}' | sort -t' ' -k1,1 -s
 	else
 		say "perf record failed: no check-cost breakdown"
