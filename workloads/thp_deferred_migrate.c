@@ -69,11 +69,7 @@ FIXTURE_SETUP(thp_deferred_migrate)
 	int ret;
 
 	SF_TEST_ID(self->f.test);
-	ret = numa_require_two(why, sizeof(why));
-	if (ret == 1)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, ret) TH_LOG("%s", why);
-	ret = cycle_setup(&self->f, "migrate", why, sizeof(why));
+	ret = migrate_cycle_setup(&self->f, "migrate", why, sizeof(why));
 	if (ret == KSFT_SKIP)
 		SKIP(return, "%s", why);
 	ASSERT_EQ(0, ret) TH_LOG("%s", why);

@@ -44,11 +44,7 @@ FIXTURE_SETUP(thp_move_pages)
 	int ret;
 
 	SF_TEST_ID(self->f.test);
-	ret = numa_require_two(why, sizeof(why));
-	if (ret == 1)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, ret) TH_LOG("%s", why);
-	ret = cycle_setup(&self->f, "move_pages", why, sizeof(why));
+	ret = migrate_cycle_setup(&self->f, "move_pages", why, sizeof(why));
 	if (ret == KSFT_SKIP)
 		SKIP(return, "%s", why);
 	ASSERT_EQ(0, ret) TH_LOG("%s", why);

@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cycle.h"
 #include "migrate_check.h"
 #include "pagemap.h"
 #include "report.h"
@@ -67,6 +68,15 @@ int numa_require_two(char *why, size_t why_len)
 		return 1;
 	}
 	return 0;
+}
+
+int migrate_cycle_setup(struct cycle_fixture *f, const char *op, char *why, size_t why_len)
+{
+	int ret = numa_require_two(why, why_len);
+
+	if (ret)
+		return ret == 1 ? THP_REGION_SKIP : ret;
+	return cycle_setup(f, op, why, why_len);
 }
 
 int numa_other_node(int node)

@@ -29,6 +29,14 @@ int numa_memory_nodes(int *nodes, int max);
  */
 int numa_require_two(char *why, size_t why_len);
 
+struct cycle_fixture;
+
+/*
+ * cycle_setup() (cycle.h) for a migration workload: first requires two nodes with memory.
+ * Returns 0, 4 (KSFT_SKIP) or -errno, with the reason in why.
+ */
+int migrate_cycle_setup(struct cycle_fixture *f, const char *op, char *why, size_t why_len);
+
 /* A node with memory other than node (e.g. the one a region landed on), or -1. */
 int numa_other_node(int node);
 
