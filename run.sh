@@ -177,8 +177,8 @@ summary_line() {
 	flat=$(tr -d '\n' < "$1/summary.json")
 	counts=$(grep -o '"counts": *{[^}]*}' <<< "$flat" |
 		sed 's/"counts": *{//; s/[}" ]//g; s/:/=/g; s/,/ /g') || counts="no counts"
-	faults=$(grep -o '"faults_injected": *[0-9-]*' <<< "$flat" | head -n 1 |
-		sed 's/.*: *//') || faults='?'
+	# the first match is the top-level count (sed reads all: no SIGPIPE under pipefail)
+	faults=$(grep -o '"faults_injected": *[0-9-]*' <<< "$flat" | sed -n '1s/.*: *//p')
 	echo "$counts faults_injected=${faults:-?}"
 }
 
@@ -239,54 +239,81 @@ say "results: $RES (kernel $RELEASE, $KERNEL)"
 # shellcheck source=harness/runner/guest-death.sh
 . "$RUNNER/guest-death.sh"
 
+# Continuation guests run without --shard (the remaining cases are already this shard's).
+CONT_ARGS=()
+skip_next=0
+for a in "${HARNESS_ARGS[@]}"; do
+	if [ "$skip_next" = 1 ]; then skip_next=0; continue; fi
+	[ "$a" = --shard ] && { skip_next=1; continue; }
+	CONT_ARGS+=("$a")
+done
+
 boot=1
 out=$RES
-case_args=()
-final=$EXIT_GOOD
+args=("${HARNESS_ARGS[@]}")
+deaths=0
+bug=0
+error=0
+decided_before=0
+IDLE=$(( $(profile_value run timeout 120) + 60 ))
 while :; do
 	boot_args=(--kernel "$KERNEL" --results "$out" --memory "$MEMORY" --timeout "$TIMEOUT"
-		   --accel "$ACCEL")
+		   --accel "$ACCEL" --idle "$IDLE")
 	[ "$QUIET" = 1 ] && boot_args+=(--quiet)
 	rc=0
-	"$RUNNER/boot-guest.sh" "${boot_args[@]}" -- \
-		"$HARNESS" "${HARNESS_ARGS[@]}" "${case_args[@]}" --out "$out" || rc=$?
+	"$RUNNER/boot-guest.sh" "${boot_args[@]}" -- "$HARNESS" "${args[@]}" --out "$out" || rc=$?
 	case $rc in
-	0|1|2|3)
-		harness_exit "$rc" || final=$(( $? > final ? $? : final ))
-		break ;;
+	0) ;;
+	1) bug=1 ;;
+	2|3) error=$rc ;;
 	125)
 		# A kernel that booted once and not a second time still failed to boot.
+		[ "$bug" = 1 ] && die "$EXIT_BUG" "a bug was found; then the kernel did not boot again"
 		die "$EXIT_SKIP" "the kernel did not boot (console: $out/console.log)" ;;
-	100|101)
-		final=$EXIT_BUG
+	100|101|102)
+		deaths=$(( deaths + 1 ))
+		if [ "$rc" = 102 ]; then error=$EXIT_ERROR; else bug=1; fi
 		record_guest_death "$out" "$rc" "$PROFILE" "$KERNEL" "$HARNESS" \
-			"${HARNESS_ARGS[@]}" || true
-		if [ "$boot" -ge "$MAX_BOOTS" ]; then
-			say "giving up after $boot guest deaths"
-			break
-		fi
-		left=$RES/.runner/remaining
-		remaining_cases "$HARNESS" "$RES" "${HARNESS_ARGS[@]}" > "$left.tmp" || {
-			say "cannot tell which tests are left: not continuing"
-			break
-		}
-		mv "$left.tmp" "$left"
-		if [ ! -s "$left" ]; then
-			say "no tests left after the guest death"
-			break
-		fi
-		case_args=(--case "$(paste -sd, "$left")")
-		boot=$(( boot + 1 ))
-		out=$RES/boot-$boot
-		mkdir -p "$out"
-		say "booting a fresh guest ($boot) for the $(wc -l < "$left") test cases not yet run"
-		;;
+			"${HARNESS_ARGS[@]}" || true ;;
 	*)
 		say "guest run failed: boot-guest.sh exit $rc"
-		final=$EXIT_ERROR
+		error=$EXIT_ERROR
 		break ;;
 	esac
+	# A guest that ran to its end and follows no death is the last one.
+	[ "$deaths" = 0 ] && break
+	[ "$rc" = 2 ] && break
+	if [ "$deaths" -ge "$MAX_BOOTS" ]; then
+		say "giving up after $deaths guest deaths (SPLITFAIL_MAX_BOOTS)"
+		break
+	fi
+	left=$RES/.runner/remaining
+	remaining_cases "$HARNESS" "$RES" "${HARNESS_ARGS[@]}" > "$left" || {
+		say "cannot tell which tests are left: not continuing"
+		break
+	}
+	decided=$(wc -l < "$RES/.runner/decided")
+	if [ ! -s "$left" ]; then
+		[ "$boot" -gt 1 ] || say "no tests left after the guest death"
+		break
+	fi
+	if [ "$boot" -gt 1 ] && [ "$decided" -le "$decided_before" ]; then
+		say "the last guest decided nothing: not continuing"
+		error=$EXIT_ERROR
+		break
+	fi
+	decided_before=$decided
+	mapfile -t next < <(next_harness_args "$RES/.runner/listed" "$left")
+	args=("${CONT_ARGS[@]}" "${next[@]}")
+	boot=$(( boot + 1 ))
+	out=$RES/boot-$boot
+	mkdir -p "$out"
+	say "booting a fresh guest ($boot) for $(wc -l < "$left") test cases not yet run:" \
+		"${next[*]}"
 done
+final=$EXIT_GOOD
+[ "$error" != 0 ] && final=$error
+[ "$bug" = 1 ] && final=$EXIT_BUG
 
 # A prebuilt kernel without a .config beside it is checked from its /proc/config.gz: results from
 # a kernel that lacks the options (no fault injection: every injection run SKIP) mean nothing.

@@ -9,13 +9,14 @@
 # QEMU at once; a stall reported on the console ends SPLITFAIL_STALL_GRACE (120) seconds later,
 # any other hang at --timeout. How it ended goes to <results>/.guest/outcome.
 # Exit: the command's own exit code when it finished; 100 the guest died (panic/oops) while it
-# ran; 101 the guest hung (timeout); 125 the kernel did not boot to init; 3 runner error.
+# ran; 101 the guest hung (stall, or timeout with a console silent for --idle seconds); 102 the
+# time limit came while the console was still active; 125 no boot to init; 3 runner error.
 set -euo pipefail
 
 readonly ME=boot-guest
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 readonly ROOT
-readonly EXIT_DIED=100 EXIT_HANG=101 EXIT_NOBOOT=125 EXIT_RUNNER=3
+readonly EXIT_DIED=100 EXIT_HANG=101 EXIT_BUSY=102 EXIT_NOBOOT=125 EXIT_RUNNER=3
 KERNEL=
 RESULTS=
 MEMORY=1G
@@ -27,6 +28,7 @@ QUIET=0
 PROBE_ONLY=0
 PROBE_SECONDS=${SPLITFAIL_KVM_PROBE_SECONDS:-8}
 STALL_GRACE=${SPLITFAIL_STALL_GRACE:-120}
+IDLE=180
 readonly STALL_PATTERN='soft lockup - CPU|rcu: INFO: .*detected stalls|self-detected stall|'\
 'blocked for more than [0-9]+ seconds'
 QEMU=${SPLITFAIL_QEMU:-qemu-system-x86_64}
@@ -45,14 +47,17 @@ usage: $ME.sh --kernel BZIMAGE --results DIR [options] -- COMMAND [ARGS...]
   --append ARGS     extra kernel command line
   --quiet           do not stream the console to stderr
 COMMAND runs in the guest from $ROOT with DIR mounted writable at DIR.
-Exit: the command's code; $EXIT_DIED guest died; $EXIT_HANG guest hung; $EXIT_NOBOOT no boot;
+  --idle S          at the time limit, a console silent for S seconds means hung, else busy
+                    (default $IDLE)
+Exit: the command's code; $EXIT_DIED guest died; $EXIT_HANG guest hung; $EXIT_BUSY time limit
+reached while the console was still active; $EXIT_NOBOOT no boot;
 $EXIT_RUNNER runner error.
 EOF
 }
 
 while [ $# -gt 0 ]; do
 	case $1 in
-	--kernel|--results|--memory|--timeout|--accel|--console|--append)
+	--kernel|--results|--memory|--timeout|--accel|--console|--append|--idle)
 		[ $# -ge 2 ] || { usage >&2; exit 2; } ;;
 	esac
 	case $1 in
@@ -63,6 +68,7 @@ while [ $# -gt 0 ]; do
 	--accel) ACCEL=$2; shift 2 ;;
 	--console) CONSOLE=$2; shift 2 ;;
 	--append) EXTRA_APPEND=$2; shift 2 ;;
+	--idle) IDLE=$2; shift 2 ;;
 	--quiet) QUIET=1; shift ;;
 	--probe) PROBE_ONLY=1; shift ;;
 	-h|--help) usage; exit 0 ;;
@@ -223,7 +229,15 @@ if [ "$stalled" = 1 ]; then
 	exit "$EXIT_HANG"
 fi
 if [ "$qemu_rc" = 124 ] || [ "$qemu_rc" = 137 ]; then
-	outcome hang
+	# A guest still writing to its console was slow, not hung: the limit was too short.
+	quiet_for=$(( $(date +%s) - $(stat -c %Y "$CONSOLE") ))
+	if [ "$quiet_for" -lt "$IDLE" ]; then
+		outcome "busy quiet_for=$quiet_for"
+		say "guest reached the ${TIMEOUT}s time limit while still active (console written" \
+			"${quiet_for}s before): not a hang; raise [vm] timeout"
+		exit "$EXIT_BUSY"
+	fi
+	outcome "hang quiet_for=$quiet_for"
 	say "guest hung: killed after the ${TIMEOUT}s time limit"
 	exit "$EXIT_HANG"
 fi

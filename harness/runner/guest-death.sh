@@ -18,19 +18,25 @@ decided_names() {
 	sed -n 's/^\(not \)\{0,1\}ok [0-9]* - \([^ ]*\).*/\2/p' "$1/tap.txt" 2>/dev/null
 }
 
+# console_text: console lines as text (the harness's progress line rewrites itself with \r and
+# ESC[K on a terminal) without the line-ending \r.
+console_text() { sed -e 's/\x1b\[K//g' -e 's/\r$//' | tr '\r' '\n'; }
+
 # console_excerpt CONSOLE KIND: the lines that show how the guest died (died) or what it was
 # doing when it stopped (hang), at most 60.
 console_excerpt() {
 	local console=$1 kind=$2 first job
-	job=$(grep -n -m1 '^splitfail-guest: running:' "$console" | cut -d: -f1)
-	first=$(tail -n +"${job:-1}" "$console" | grep -nE "$DEATH_PATTERN" |
+	console_text < "$console" > "$console.text"
+	job=$(grep -n -m1 '^splitfail-guest: running:' "$console.text" | cut -d: -f1)
+	first=$(tail -n +"${job:-1}" "$console.text" | grep -nE "$DEATH_PATTERN" |
 		grep -v 'splitfail-guest:' | head -n 1 | cut -d: -f1)
 	[ -n "$first" ] && first=$(( first + ${job:-1} - 1 ))
 	if [ "$kind" = died ] && [ -n "$first" ]; then
-		sed -n "${first},\$p" "$console" | head -n 60
+		sed -n "${first},\$p" "$console.text" | head -n 60
 	else
-		tail -n 40 "$console"
-	fi | tr -d '\r'
+		tail -n 40 "$console.text"
+	fi
+	rm -f "$console.text"
 }
 
 # listed_cases HARNESS ARGS...: "<workload>:<case>" in run order, shard applied like the harness.
@@ -87,51 +93,57 @@ json_string() {
 			{ printf "%s", $0 } END { printf "\"" }'
 }
 
-# record_guest_death OUT RC PROFILE KERNEL HARNESS ARGS...: FAIL for the running test in
-# OUT/tap.txt and OUT/summary.json, OUT/guest-death.txt for people. RC 100 died, 101 hung.
+# record_guest_death OUT RC PROFILE KERNEL HARNESS ARGS...: a verdict for the running test in
+# OUT/tap.txt and OUT/summary.json, OUT/guest-death.txt for people. RC 100 died (FAIL), 101 hung
+# (FAIL), 102 the whole-guest time limit came while it was still busy (ERROR: not a kernel bug).
 record_guest_death() {
-	local out=$1 rc=$2 profile=$3 kernel=$4 harness=$5 kind=died found name how
-	local excerpt evidence repro n
+	local out=$1 rc=$2 profile=$3 kernel=$4 harness=$5 kind=died verdict=FAIL found name how
+	local excerpt evidence repro n count=fail
 	shift 5
-	[ "$rc" = 101 ] && kind=hung
+	case $rc in
+	101) kind=hung ;;
+	102) kind="reached its time limit while still active" verdict=ERROR count=error ;;
+	esac
 	found=$(running_test "$out" "$harness" "$@")
 	name=${found%% (*}
 	how=${found#"$name"}
-	excerpt=$(console_excerpt "$out/console.log" "$([ "$kind" = hung ] && echo hang || echo died)")
+	excerpt=$(console_excerpt "$out/console.log" "$([ "$kind" = died ] && echo died || echo hang)")
 	evidence="guest $kind while $name was running$how; console ($out/console.log):"
 	evidence+=$'\n'"$excerpt"
 	repro="./run.sh --kernel $kernel --profile $profile --only ${name%%:*} -- --case ${name#*:}"
 	{
-		echo "FAIL $name: guest $kind$how"
+		echo "$verdict $name: guest $kind$how"
 		echo "reproduce: $repro"
 		echo "--- console excerpt ---"
 		echo "$excerpt"
 	} > "$out/guest-death.txt"
 	n=$(decided_names "$out" | wc -l)
 	{
-		echo "not ok $(( n + 1 )) - $name # FAIL"
+		echo "not ok $(( n + 1 )) - $name # $verdict"
 		printf '%s\n' "$evidence" | sed 's/^/#   evidence: /'
 		echo "#   reproduce: $repro"
 	} >> "$out/tap.txt"
 	if command -v jq >/dev/null && [ -s "$out/summary.json" ]; then
-		jq --arg name "$name" --arg ev "$evidence" --arg repro "$repro" --arg kind "$kind" '
-			.counts.fail += 1 | .guest_deaths = ((.guest_deaths // 0) + 1) |
-			.tests += [{name: $name, verdict: "FAIL", strategy: "guest", faults_injected: 0,
+		jq --arg name "$name" --arg ev "$evidence" --arg repro "$repro" --arg kind "$kind" \
+			--arg verdict "$verdict" --arg count "$count" '
+			.counts[$count] += 1 | .guest_deaths = ((.guest_deaths // 0) + 1) |
+			.tests += [{name: $name, verdict: $verdict, strategy: "guest", faults_injected: 0,
 				    evidence: $ev, reproduce: $repro, vmstat_delta: {},
 				    guest: $kind}]' \
 			"$out/summary.json" > "$out/summary.json.tmp" &&
 			mv "$out/summary.json.tmp" "$out/summary.json"
 	else
-		echo "{\"name\": \"$name\", \"verdict\": \"FAIL\", \"evidence\":" \
+		echo "{\"name\": \"$name\", \"verdict\": \"$verdict\", \"evidence\":" \
 			"$(json_string "$evidence")}" > "$out/guest-death.json"
 		echo "run.sh: no jq (or no summary.json): the death is in $out/guest-death.json" >&2
 	fi
-	echo "run.sh: FAIL $name: guest $kind$how" >&2
+	echo "run.sh: $verdict $name: guest $kind$how" >&2
 	printf '%s\n' "$excerpt" | head -n 20 | sed 's/^/  | /' >&2
 	DEAD_CASE=$name
 }
 
-# remaining_cases HARNESS RES ARGS...: the listed cases no boot decided and none died in.
+# remaining_cases HARNESS RES ARGS...: the listed "<workload>:<case>" no boot decided and none
+# died in, in run order.
 remaining_cases() {
 	local harness=$1 res=$2 d
 	shift 2
@@ -144,7 +156,31 @@ remaining_cases() {
 		done | while read -r n; do case_of "$n"; done
 		[ -n "${DEAD_CASE:-}" ] && case_of "$DEAD_CASE"
 	} | sort -u > "$res/.runner/decided"
-	grep -vxF -f "$res/.runner/decided" "$res/.runner/listed" | cut -d: -f2- || true
+	grep -vxF -f "$res/.runner/decided" "$res/.runner/listed" || true
+}
+
+# next_harness_args LISTED REMAINING: the harness options (one per line) for the next guest.
+# Workloads with every case left go whole (--only a,b); a workload with some cases left goes
+# alone with --case, at most CASE_LIST_MAX characters of it (the harness's limit is 1024): the
+# next guest takes the rest.
+readonly CASE_LIST_MAX=1000
+next_harness_args() {
+	local listed=$1 remaining=$2 w partial='' whole='' cases=''
+	for w in $(cut -d: -f1 "$remaining" | awk '!seen[$0]++'); do
+		if [ "$(grep -c "^$w:" "$listed")" = "$(grep -c "^$w:" "$remaining")" ]; then
+			whole+=${whole:+,}$w
+		elif [ -z "$partial" ]; then
+			partial=$w
+		fi
+	done
+	if [ -n "$partial" ]; then
+		cases=$(grep "^$partial:" "$remaining" | cut -d: -f2- |
+			awk -v max="$CASE_LIST_MAX" '{ if (length(l) + length($0) + 1 > max) exit
+						       l = l (l == "" ? "" : ",") $0 } END { print l }')
+		printf '%s\n' --only "$partial" --case "$cases"
+	else
+		printf '%s\n' --only "$whole"
+	fi
 }
 
 # merge_boot_results RES N: fold boot-2..N's tap.txt, summary.json and logs into RES's.
