@@ -43,17 +43,17 @@ long oracle_unmapped(const char *test, const void *p, size_t len)
 
 	vmas = maps_count_overlapping(start, end);
 	/* without a VMA every access faults: look page by page only when maps shows one */
-	probe_batch_begin();
-	for (a = start; vmas && a < end; a += PAGE_SIZE_4K) {
-		int mapped = probe_mapped((const void *)a) || probe_readable((const void *)a);
-
-		if (mapped) {
-			if (!bad)
-				first = a;
-			bad++;
+	if (vmas) {
+		probe_batch_begin();
+		for (a = start; a < end; a += PAGE_SIZE_4K) {
+			if (probe_mapped((const void *)a) || probe_readable((const void *)a)) {
+				if (!bad)
+					first = a;
+				bad++;
+			}
 		}
+		probe_batch_end();
 	}
-	probe_batch_end();
 	if (bad) {
 		const char *perm = "?";
 
@@ -78,8 +78,11 @@ long oracle_prot_either(const char *test, void *p, size_t len, int prot_a, int p
 	int first_prot = 0;
 	long bad = 0;
 	char expected[64], label[96];
-	int all_mapped = probe_range_mapped(p, len);
+	int all_mapped;
 
+	if (!len)
+		return 0;
+	all_mapped = probe_range_mapped(p, len);
 	probe_batch_begin();
 	for (a = start; a < end; a += PAGE_SIZE_4K) {
 		int prot = probe_prot_mapped((void *)a, all_mapped);

@@ -66,9 +66,14 @@ int sysfs_read_selected(const char *path, char *out, size_t len)
 
 int thp_available(size_t folio_size, char *why, size_t why_len)
 {
+	/* cached per process: each test case is a process, its knobs set before its first map */
+	static size_t usable_size;
+	static pid_t usable_pid;
 	char global[32], per_size[32], path[128];
 	size_t pmd = thp_pmd_size();
 
+	if (folio_size == usable_size && getpid() == usable_pid)
+		return 0;
 	if (!pmd || sysfs_read_selected(THP_SYSFS "/enabled", global, sizeof(global))) {
 		snprintf(why, why_len, "THP not available: no %s/enabled", THP_SYSFS);
 		return THP_REGION_SKIP;
@@ -88,6 +93,8 @@ int thp_available(size_t folio_size, char *why, size_t why_len)
 			 folio_size / 1024, per_size, global);
 		return THP_REGION_SKIP;
 	}
+	usable_size = folio_size;
+	usable_pid = getpid();
 	return 0;
 }
 
