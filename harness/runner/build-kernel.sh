@@ -152,6 +152,11 @@ if [ -s "$OUT/bzImage" ]; then
 fi
 
 mkdir -p "$OUT" "$OBJ"
+exec 7>"$OBJ.lock"
+if ! flock -n 7; then
+	say "another build is using $OBJ; waiting for it"
+	flock 7
+fi
 LOG=$OUT/build.log
 : > "$LOG"
 MAKE=(make -C "$SRC" O="$OBJ" ARCH=x86_64)
