@@ -27,7 +27,11 @@ cg_tree() {	# a fresh fake tree with cgroup2 at /sys/fs/cgroup offering CONTROLL
 	CG=$TREE/sys/fs/cgroup
 }
 
-stress_pid() { sed -n 's/.*"stress_ng": {[^}]*"pid": \([0-9]*\).*/\1/p' "$OUT/summary.json"; }
+stress_pid() {	# stress-ng's pid from summary.json; fails while there is none
+	local p
+	p=$(sed -n 's/.*"stress_ng": {[^}]*"pid": \([0-9]*\).*/\1/p' "$OUT/summary.json" 2>/dev/null)
+	[ -n "$p" ] && echo "$p"
+}
 group_alive() { pgrep -g "$1" > /dev/null; }	# any process left in process group $1
 
 cg_tree "memory hugetlb"
@@ -96,12 +100,19 @@ ok $? "no memory controller in cgroup v2: noted in summary.json, the run goes on
 [ "$(cat "$CG/cgroup.subtree_control")" = hugetlb ] && [ -z "$(find "$CG" -mindepth 1 -type d)" ]
 ok $? "no memory controller: nothing created or changed"
 
+# stress-ng killed (by its pid) before the second of two 3 s cases starts: that one restarts it
 cg_tree "memory"
-sed -i 's/^stress_seconds = 60/stress_seconds = 1/' "$PROFILE"
-FAKE_MODE=slow FAKE_SLEEP=3 sf --profile "$PROFILE" --case fake.head.munmap,fake.tail.remap
+FAKE_MODE=slow FAKE_SLEEP=3 sf_bg --profile "$PROFILE" --case fake.head.munmap,fake.tail.remap
+HPID=$!
+wait_for 10 stress_pid > /dev/null
+spid=$(stress_pid)
+[ -n "$spid" ] && kill -KILL "$spid"
+wait $HPID
 rc=$?
-[ $rc -eq 0 ] && grep -q 'stress-ng pid [0-9]* had ended (exit 0), restarted' "$OUT/summary.json"
+[ $rc -eq 0 ] && grep -q "stress-ng pid $spid had ended (signal 9), restarted" "$OUT/summary.json"
 ok $? "stress-ng that ended before a test case is restarted and the evidence says so" \
 	"$(grep evidence "$OUT/summary.json")"
+[ -n "$spid" ] && ! group_alive "$spid" && ! group_alive "$(stress_pid)"
+ok $? "both the ended and the restarted stress-ng are gone at the end"
 
 finish
