@@ -314,6 +314,9 @@ static int restore_pgroup(const struct knob *k)
 	}
 	kill(-pgid, SIGKILL);
 	waitpid(pgid, &status, 0);
+	/* the group's other members (stress-ng workers) may take a moment to free their memory */
+	for (int i = 0; i < 100 && !kill(-pgid, 0); i++)
+		sf_sleep_ms(50);
 	return 0;
 }
 

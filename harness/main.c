@@ -144,7 +144,19 @@ static int pressure_condition(const struct options *o, FILE *json)
 	return pressure_start(o, o->root, o->out_dir, json);
 }
 
-/* The profile's [knobs] and [pressure], recorded in summary.json. Returns 0 or -errno. */
+static int kmemleak_condition(const struct options *o, FILE *json)
+{
+	char note[SF_PATH_MAX + 128];
+	int off = kmemleak_setup(o->root, note, sizeof(note));
+
+	fprintf(stderr, "splitfail: %s\n", note);
+	fprintf(json, "{\"enabled\": %s, \"note\": ", off ? "false" : "true");
+	json_escape(json, note);
+	fputc('}', json);
+	return 0;
+}
+
+/* The profile's [knobs], [pressure], kmemleak, recorded in summary.json. 0 or -errno. */
 static int apply_conditions(const struct options *o)
 {
 	int ret = 0;
@@ -153,6 +165,8 @@ static int apply_conditions(const struct options *o)
 		ret = record_condition("knobs", o, knobs_condition);
 	if (!ret && (o->pp.stress_ng[0] || o->pp.memcg_max))
 		ret = record_condition("pressure", o, pressure_condition);
+	if (!ret && o->kmemleak)
+		ret = record_condition("kmemleak", o, kmemleak_condition);
 	return ret;
 }
 

@@ -38,6 +38,7 @@ void profile_defaults(struct options *o)
 		.growth_runs = 3,
 	};
 	o->pp.stress_seconds = 3600;
+	o->kmemleak_age_ms = 5000;	/* kmemleak's MSECS_MIN_AGE */
 }
 
 /* Parse an integer within [min, max]; 0 or -EINVAL. */
@@ -111,6 +112,7 @@ static const struct key_rule rules[] = {
 	INT_KEY("leak", "anon_pages", 0, LLONG_MAX, lp.anon_pages),
 	INT_KEY("leak", "growth_runs", 1, 1000, lp.growth_runs),
 	BOOL_KEY("leak", "kmemleak", kmemleak),
+	INT_KEY("leak", "kmemleak_age_ms", 0, 600000, kmemleak_age_ms),
 	STR_KEY("pressure", "stress_ng", pp.stress_ng),
 	INT_KEY("pressure", "stress_seconds", 1, 86400, pp.stress_seconds),
 	{ "pressure", "memcg_max", 0, 0, 4, offsetof(struct options, pp.memcg_max),

@@ -94,6 +94,7 @@ struct options {
 	struct fault_params fp;
 	struct leak_params lp;
 	int kmemleak;			/* [leak] kmemleak = yes */
+	int kmemleak_age_ms;		/* [leak] kmemleak_age_ms: wait after a run before the scan */
 	struct knob_setting knobs[SF_MAX_KNOBS];
 	int n_knobs;
 	struct pressure_params pp;
@@ -234,6 +235,12 @@ struct leak_state {
 int leak_check(const char *root, const struct vmstat *before, const struct leak_params *lp,
 	       struct leak_state *ls, struct vmstat *settled, char *ev, size_t evlen);
 
+/* kmemleak.c */
+int kmemleak_setup(const char *root, char *note, size_t len);
+int kmemleak_parse(const char *report, const char *comm, char *ev, size_t len, int *others);
+int kmemleak_check(const char *comm, double ended, int age_ms, const char *report_path,
+		   char *ev, size_t len);
+
 /* verdict.c */
 struct judge_in {
 	struct run_obs ro;
@@ -242,6 +249,8 @@ struct judge_in {
 	int leak;			/* leak_check() result: 1 = leak */
 	char leak_ev[1024];
 	char kmsg_hits[2048];
+	int kmemleak;			/* objects the workload leaked, or -errno (scan failed) */
+	char kmemleak_ev[1600];
 	long long taint_before, taint_after;
 	char harness_error[256];
 };

@@ -135,6 +135,7 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 	char inject[32], log_path[SF_PATH_MAX * 2], pressure[512];
 	long long times_before[SF_MAX_ATTRS];
 	struct result res;
+	double ended;
 	int ret;
 
 	memset(&in, 0, sizeof(in));
@@ -164,12 +165,18 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 	if (ret)
 		snprintf(in.harness_error, sizeof(in.harness_error), "cannot run %s: %s",
 			 c->path, strerror(-ret));
+	ended = sf_now();
 	if (*s->stop)
 		return -EINTR;
 	if (in.injecting)
 		in.faults_injected = fault_times_consumed(s->fe, times_before);
 	in.leak = leak_check(s->root, &before, &s->o->lp, leak_for(s, c->workload), &settled,
 			     in.leak_ev, sizeof(in.leak_ev));
+	if (s->o->kmemleak) {
+		snprintf(log_path, sizeof(log_path), "%s/%s.kmemleak", s->log_dir, res.name);
+		in.kmemleak = kmemleak_check(c->workload, ended, s->o->kmemleak_age_ms, log_path,
+					     in.kmemleak_ev, sizeof(in.kmemleak_ev));
+	}
 	kmsg_collect(kmsg_all, sizeof(kmsg_all), in.kmsg_hits, sizeof(in.kmsg_hits));
 	results_kmsg(res.name, kmsg_all);
 	in.taint_after = taint_read(s->root);

@@ -29,7 +29,7 @@ profile_case "2: unknown key 'nope' in section [run]" "[run]\nnope = 1\n"
 profile_case "1: key 'seed' outside any [section]" "seed = 1\n"
 profile_case "2: unknown strategy 'fast'" "[run]\nstrategies = off, fast\n"
 profile_case "2: malformed section header" "[run]\n[fault\n"
-for p in smoke nightly strict; do
+for p in smoke nightly strict pressure; do
 	"$SF" --profile "$TOP/configs/$p.ini" --workload-dir "$WDIR" --list > /dev/null 2>&1
 	ok $? "profile: configs/$p.ini parses"
 done

@@ -211,6 +211,46 @@ static void test_lines(void)
 	      "2 windows, 1 consumed, 1 unknown, ENOMEM, munmap,mprotect", ro.win.ops);
 }
 
+/* A kmemleak report as the kernel prints it (mm/kmemleak.c print_unreferenced). */
+static const char kmemleak_report[] =
+	"unreferenced object 0xffff8880068b6e40 (size 64):\n"
+	"  comm \"thp_numa_balanc\", pid 312, jiffies 4294894513\n"
+	"  hex dump (first 32 bytes):\n"
+	"    00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00  ................\n"
+	"  backtrace (crc 5d1e5b2a):\n"
+	"    [<ffffffff8130c8a5>] kmem_cache_alloc_noprof+0x2a5/0x340\n"
+	"    [<ffffffff812a3c17>] vm_area_dup+0x27/0xd0\n"
+	"unreferenced object 0xffff888006a01200 (size 128):\n"
+	"  comm \"kworker/1:2\", pid 40, jiffies 4294894600\n"
+	"  backtrace (crc 1e2f3a4b):\n"
+	"    [<ffffffff8130c8a5>] __kmalloc_noprof+0x1c5/0x3a0\n";
+
+static void test_kmemleak(void)
+{
+	char ev[2048], got[64];
+	struct judge_in in;
+	int others, n;
+
+	n = kmemleak_parse(kmemleak_report, "thp_numa_balance", ev, sizeof(ev), &others);
+	snprintf(got, sizeof(got), "%d mine, %d others", n, others);
+	check(n == 1 && others == 1 && strstr(ev, "vm_area_dup+0x27") && !strstr(ev, "kworker"),
+	      "kmemleak: the workload's object (comm cut to 15 characters) is its own, with backtrace",
+	      "1 mine, 1 others", got);
+	n = kmemleak_parse(kmemleak_report, "thp_munmap", ev, sizeof(ev), &others);
+	snprintf(got, sizeof(got), "%d mine, %d others", n, others);
+	check(n == 0 && others == 2, "kmemleak: another workload's report is not this one's",
+	      "0 mine, 2 others", got);
+	memset(&in, 0, sizeof(in));
+	in.ro.exited = 1;
+	in.kmemleak = 1;
+	snprintf(in.kmemleak_ev, sizeof(in.kmemleak_ev), "unreferenced object 0xffff8880068b6e40");
+	judge_case("judge: a kmemleak object of the workload is FAIL", &in, V_FAIL,
+		   "actual 1; first: unreferenced object 0xffff8880068b6e40");
+	in.kmemleak = -5;
+	judge_case("judge: a failed kmemleak scan is a note, not a verdict", &in, V_PASS,
+		   "kmemleak scan failed");
+}
+
 int main(void)
 {
 	printf("TAP version 13\n");
@@ -218,6 +258,7 @@ int main(void)
 	test_leak();
 	test_listing();
 	test_lines();
+	test_kmemleak();
 	printf("1..%d\n", n_test);
 	return n_failed ? 1 : 0;
 }

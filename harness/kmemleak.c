@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmemleak.c - a kmemleak scan after each run where the kernel has kmemleak
+ * (/sys/kernel/debug/kmemleak, CONFIG_DEBUG_KMEMLEAK) and the profile asks for it
+ * ([leak] kmemleak = yes): unreferenced objects allocated by the workload's own task are a
+ * leak (FAIL, with the kmemleak report of the first ones: address, size, comm, backtrace).
+ *
+ * Facts from Documentation/dev-tools/kmemleak.rst and mm/kmemleak.c: writing "scan" scans
+ * memory now, reading the file lists the objects reported since the last "clear", and
+ * "clear" stops listing those; an object is only reported once it is older than 5 s
+ * (MSECS_MIN_AGE), so the scan waits until that long after the workload ended
+ * ([leak] kmemleak_age_ms). kmemleak has false positives (pointers it cannot see) and a scan
+ * is slow under TCG: it is a profile option (nightly), objects of other tasks are only
+ * noted, and the whole report stays in the run's log folder.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "splitfail.h"
+
+#define KMEMLEAK_READ_MAX	(256 * 1024)
+
+static char km_path[SF_PATH_MAX];
+static int km_ready;
+
+static int km_cmd(const char *cmd)
+{
+	/* O_APPEND: a fake tree's regular file keeps what a test put there */
+	int fd = open(km_path, O_WRONLY | O_APPEND | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, cmd, strlen(cmd)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/*
+ * Finds kmemleak and clears what earlier activity left (scan, then clear). Returns 0, or 1
+ * with the reason in note when there is no usable kmemleak.
+ */
+int kmemleak_setup(const char *root, char *note, size_t len)
+{
+	int ret;
+
+	km_ready = 0;
+	sf_path(km_path, sizeof(km_path), root, "/sys/kernel/debug/kmemleak");
+	if (access(km_path, R_OK | W_OK)) {
+		snprintf(note, len, "no kmemleak (%s: %s)", km_path, strerror(errno));
+		return 1;
+	}
+	ret = km_cmd("scan\n");
+	if (!ret)
+		ret = km_cmd("clear\n");
+	if (ret) {
+		snprintf(note, len, "kmemleak refuses commands (%s: %s; disabled at boot?)", km_path,
+			 strerror(-ret));
+		return 1;
+	}
+	km_ready = 1;
+	snprintf(note, len, "kmemleak scan after every run (%s)", km_path);
+	return 0;
+}
+
+/*
+ * Counts the report's objects whose comm is comm (15 characters at most, as the kernel
+ * keeps it), copying the first of them into ev; others counts the rest. Pure, for tests.
+ */
+int kmemleak_parse(const char *report, const char *comm, char *ev, size_t len, int *others)
+{
+	char want[64];
+	const char *p = report;
+	int mine = 0;
+
+	snprintf(want, sizeof(want), "comm \"%.15s\"", comm);
+	*others = 0;
+	ev[0] = '\0';
+	while ((p = strstr(p, "unreferenced object "))) {
+		const char *next = strstr(p + 1, "unreferenced object ");
+		size_t blen = next ? (size_t)(next - p) : strlen(p);
+		const char *c = strstr(p, "comm \"");
+
+		if (c && (!next || c < next) && !strncmp(c, want, strlen(want))) {
+			if (!mine++)
+				sf_appendf(ev, len, "%.*s", (int)(blen > 1500 ? 1500 : blen), p);
+		} else {
+			(*others)++;
+		}
+		p += blen;
+	}
+	return mine;
+}
+
+static void save_report(const char *path, const char *report, size_t n)
+{
+	FILE *f = fopen(path, "we");
+
+	if (!f || fwrite(report, 1, n, f) != n)
+		fprintf(stderr, "splitfail: cannot write %s: %s\n", path, strerror(errno));
+	if (f)
+		fclose(f);
+}
+
+/*
+ * After a run whose workload ended at ended (sf_now()): wait out the minimum age, scan,
+ * judge and clear. Returns the objects the workload's task leaked (evidence in ev), 0, or
+ * -errno when the scan failed. The whole report goes to report_path.
+ */
+int kmemleak_check(const char *comm, double ended, int age_ms, const char *report_path,
+		   char *ev, size_t len)
+{
+	static char report[KMEMLEAK_READ_MAX];
+	double wait = ended + age_ms / 1000.0 - sf_now();
+	int mine, others, ret;
+	ssize_t n;
+
+	ev[0] = '\0';
+	if (!km_ready)
+		return 0;
+	if (wait > 0)
+		sf_sleep_ms((int)(wait * 1000) + 1);
+	ret = km_cmd("scan\n");
+	if (ret)
+		return ret;
+	n = sf_read_file(km_path, report, sizeof(report));
+	if (n < 0)
+		return (int)n;
+	km_cmd("clear\n");
+	if (!n)
+		return 0;
+	save_report(report_path, report, (size_t)n);
+	mine = kmemleak_parse(report, comm, ev, len, &others);
+	if (!mine && others)
+		snprintf(ev, len, "kmemleak: %d unreferenced object(s) of other tasks, not judged (%s); ",
+			 others, report_path);
+	return mine;
+}
