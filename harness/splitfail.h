@@ -275,7 +275,7 @@ int results_open(const char *dir, const char *kernel, const char *profile,
 int results_add(const struct result *r);
 int results_kmsg(const char *name, const char *text);
 int results_extra(const char *key, const char *json);
-int results_note(const char *text);
+int results_start(const char *name);
 int results_finish(void);
 void results_close(void);
 int results_count(int verdict);

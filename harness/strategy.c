@@ -160,6 +160,7 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 	vmstat_read(s->root, &before);
 	in.taint_before = taint_read(s->root);
 	snprintf(log_path, sizeof(log_path), "%s/%s.log", s->log_dir, res.name);
+	results_start(res.name);
 	ret = in.harness_error[0] ? 0 : run_case(c, inject, s->o->seed, s->o->timeout_s,
 						  log_path, s->stop, &in.ro);
 	if (ret)

@@ -83,6 +83,13 @@ grep -q '"reproduce": ".*--case fake.head.munmap --seed 7 .*--strategy sweep .*-
 	"$OUT/summary.json"
 ok $? "reproduce: the recorded command names case, seed, strategy and fail-nth"
 
+# the runner's start line: written before each run, named like its result line
+new_tree
+FAKE_MODE=hang sf --strategy off --timeout 2 --case fake.head.munmap,fake.tail.remap
+[ "$(grep -A1 '^# splitfail: start test=' "$OUT/tap.txt" | grep -v '^#   ' | paste -sd'|')" = \
+  "# splitfail: start test=fake_thp:fake.head.munmap|not ok 1 - fake_thp:fake.head.munmap # FAIL|--|# splitfail: start test=fake_thp:fake.tail.remap|not ok 2 - fake_thp:fake.tail.remap # FAIL" ]
+ok $? "tap.txt: '# splitfail: start test=<name>' precedes each run's result" "$(cat "$OUT/tap.txt")"
+
 new_tree
 echo 1 > "$TREE/proc/sys/kernel/tainted"
 FAKE_MODE=ok sf --case fake.head.munmap
@@ -92,7 +99,7 @@ ok $? "taint: bits set before the run are not blamed on it"
 new_tree
 FAKE_MODE=ok FAKE_POINTS=2 sf --strategy sweep --case fake.head.munmap
 rc=$?
-names=$(grep -o 'fake.head.munmap@nth=[0-9]*' "$OUT/tap.txt" | paste -sd' ')
+names=$(grep '^ok' "$OUT/tap.txt" | grep -o 'fake.head.munmap@nth=[0-9]*' | paste -sd' ')
 [ $rc -eq 0 ] && [ "$names" = "fake.head.munmap@nth=1 fake.head.munmap@nth=2 fake.head.munmap@nth=3" ]
 ok $? "sweep: stops at the first unconsumed N (got: $names)"
 python3 -c 'import json,sys; d = json.load(open(sys.argv[1]))
@@ -100,7 +107,7 @@ assert [t["consumed"] for t in d["tests"]] == [1, 1, 0], d["tests"]' "$OUT/summa
 ok $? "sweep: consumed per N is 1, 1, 0 in summary.json"
 new_tree
 FAKE_MODE=ok FAKE_POINTS=100 sf --strategy sweep --sweep-cap 5 --case fake.head.munmap
-[ "$(grep -c '@nth=' "$OUT/tap.txt")" -eq 5 ] && grep -q 'sweep cap 5 reached' "$SCRATCH/err"
+[ "$(grep -c '^ok .*@nth=' "$OUT/tap.txt")" -eq 5 ] && grep -q 'sweep cap 5 reached' "$SCRATCH/err"
 ok $? "sweep: stops at the cap and says so"
 
 # a kernel without fault injection: baseline runs count, injection runs SKIP with the reason
