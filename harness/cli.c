@@ -54,7 +54,9 @@ void cli_usage(FILE *f)
 	fprintf(f,
 		"usage: splitfail [options]\n"
 		"Runs the THP split workloads under fault injection and judges them.\n\n"
-		"  --profile NAME|FILE   profile (configs/NAME.ini); options below override it\n"
+		"  --profile NAME|FILE   profile (configs/NAME.ini); options below override it.\n"
+		"                        Its [knobs] (sysctl/sysfs values), [pressure] (stress-ng,\n"
+		"                        memcg memory.max) and [leak] kmemleak apply to the run\n"
 		"  --list                list workloads and test cases, then exit\n"
 		"  --only a,b            workloads to run (default: all)\n"
 		"  --case C,D            test cases to run (FIXTURE[.VARIANT].TEST)\n"
