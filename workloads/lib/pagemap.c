@@ -45,6 +45,24 @@ struct pm_scan_request {
 #define PM_SCAN_IOCTL		_IOWR('f', 16, struct pm_scan_request)
 #define PM_SCAN_PAGE_IS_HUGE	(1ULL << 6)
 
+/*
+ * This process's /proc/self/pagemap, opened once per process: a forked child must not read
+ * through its parent's descriptor, which still shows the parent.
+ */
+static int self_pagemap_fd(void)
+{
+	static int fd = -1;
+	static pid_t owner;
+
+	if (fd >= 0 && owner == getpid())
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	owner = getpid();
+	return fd < 0 ? -errno : fd;
+}
+
 static int pread_u64(const char *path, uint64_t index, uint64_t *out)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -94,10 +112,10 @@ static long pagemap_count(uintptr_t start, size_t len, int swapped, uintptr_t *f
 	uintptr_t addr = start & ~(PAGE_SIZE_4K - 1);
 	uintptr_t end = start + len;
 	long count = 0;
-	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	int fd = self_pagemap_fd();
 
 	if (fd < 0)
-		return -errno;
+		return fd;
 	while (addr < end) {
 		size_t want = (end - addr + PAGE_SIZE_4K - 1) / PAGE_SIZE_4K;
 		ssize_t n;
@@ -119,7 +137,6 @@ static long pagemap_count(uintptr_t start, size_t len, int swapped, uintptr_t *f
 			}
 		}
 	}
-	close(fd);
 	return count;
 }
 
@@ -139,11 +156,11 @@ long long pagemap_pmd_mapped_bytes(uintptr_t start, size_t len)
 	struct pm_scan_request req;
 	uintptr_t end = start + len;
 	long long bytes = 0;
-	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	int fd = self_pagemap_fd();
 	int i, n;
 
 	if (fd < 0)
-		return -errno;
+		return fd;
 	while (start < end) {
 		memset(&req, 0, sizeof(req));
 		req.size = sizeof(req);
@@ -164,7 +181,6 @@ long long pagemap_pmd_mapped_bytes(uintptr_t start, size_t len)
 			break;
 		start = req.walk_end;
 	}
-	close(fd);
 	return bytes;
 }
 

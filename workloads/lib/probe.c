@@ -81,6 +81,18 @@ int probe_range_mapped(const void *p, size_t len)
 	return 1;
 }
 
+int probe_range_hole(const void *p, size_t len)
+{
+	void *got = mmap((void *)p, len, PROT_NONE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+
+	if (got == MAP_FAILED)
+		return errno == EEXIST ? 0 : -errno;
+	munmap(got, len);
+	/* a kernel without MAP_FIXED_NOREPLACE places the mapping elsewhere: cannot tell */
+	return got == p ? 1 : -EOPNOTSUPP;
+}
+
 int probe_mapped(const void *addr)
 {
 	uintptr_t page = (uintptr_t)addr & ~(PAGE_SIZE_4K - 1);

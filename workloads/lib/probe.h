@@ -16,6 +16,13 @@ int probe_mapped(const void *addr);
 int probe_range_mapped(const void *p, size_t len);
 
 /*
+ * 1 if no VMA overlaps any page of [p, p + len), 0 if one does, -errno when it cannot tell.
+ * Asks the kernel directly: mmap(MAP_FIXED_NOREPLACE) of the range succeeds only over a hole
+ * (the probe mapping is removed at once), cheaper than reading /proc/self/maps.
+ */
+int probe_range_hole(const void *p, size_t len);
+
+/*
  * Brackets many probes: the signal handlers are installed once instead of per probe.
  * Nests; every begin needs its end.
  */
