@@ -3,7 +3,8 @@
  * pressure.c - the memory pressure a profile asks for in [pressure], around every run:
  *  - stress_ng = ARGS: stress-ng in the background for the whole harness run, in its own
  *    process group, bounded by --timeout (stress_seconds unless ARGS give one), restarted
- *    before a test case when it has ended, its output in <out>/stress-ng.log;
+ *    before a test case when it reached that timeout (any other end is a harness error for
+ *    the runs that follow), its output in <out>/stress-ng.log, run from <out>;
  *  - memcg_max = SIZE: a cgroup v2 child of the unified hierarchy's root (cgroup2 mounted
  *    under the state folder when nothing has it mounted) with memory.max = SIZE; the memory
  *    controller is enabled in the root's cgroup.subtree_control; each workload moves itself
@@ -33,12 +34,14 @@ static struct {
 	const struct options *o;
 	const char *root;
 	char log[SF_PATH_MAX];
+	char out_dir[SF_PATH_MAX];
 	pid_t stress_pid;
 	int stress_starts;
 	char cgroup[SF_PATH_MAX];	/* the workloads' cgroup folder, "" = none */
 	char procs[SF_PATH_MAX + 16];
 	long long events_before[4];
 	char memcg_note[512];		/* why there is no cgroup */
+	char stress_failed[SF_PATH_MAX + 64];	/* how stress-ng failed, "" while it did not */
 } pr;
 
 static const char *const event_names[4] = { "max", "high", "oom", "oom_kill" };
@@ -183,6 +186,9 @@ static int stress_start(void)
 		signal(SIGHUP, SIG_DFL);
 		dup2(fd, 1);
 		dup2(fd, 2);
+		/* stress-ng wants a writable temp-path, '.' by default: the results folder */
+		if (chdir(pr.out_dir))
+			fprintf(stderr, "splitfail: cd %s: %s\n", pr.out_dir, strerror(errno));
 		execvp(argv[0], argv);
 		fprintf(stderr, "splitfail: exec stress-ng: %s\n", strerror(errno));
 		_exit(127);
@@ -222,6 +228,7 @@ int pressure_start(const struct options *o, const char *root, const char *out_di
 	}
 	if (o->pp.stress_ng[0]) {
 		snprintf(pr.log, sizeof(pr.log), "%s/stress-ng.log", out_dir);
+		snprintf(pr.out_dir, sizeof(pr.out_dir), "%s", out_dir);
 		ret = stress_start();
 		if (ret) {
 			fprintf(stderr, "splitfail: cannot start stress-ng: %s\n", strerror(-ret));
@@ -256,8 +263,9 @@ static void read_events(long long *v)
 }
 
 /*
- * Before a run: stress-ng restarted if it has ended (said in note), memory.events read.
- * Returns 0 or -errno.
+ * Before a run: stress-ng restarted when it ended at its --timeout (exit 0; said in note),
+ * memory.events read. Returns 0, or -errno with the reason in note when stress-ng failed
+ * (exit status not 0: the run cannot have the pressure the profile asks for).
  */
 int pressure_before_run(char *note, size_t len)
 {
@@ -265,13 +273,24 @@ int pressure_before_run(char *note, size_t len)
 
 	note[0] = '\0';
 	if (pr.stress_pid > 0 && waitpid(pr.stress_pid, &status, WNOHANG) == pr.stress_pid) {
-		sf_appendf(note, len, "stress-ng pid %d had ended (%s %d), restarted; ",
-			   (int)pr.stress_pid, WIFEXITED(status) ? "exit" : "signal",
-			   WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
 		kill(-pr.stress_pid, SIGKILL);
-		if (stress_start())
-			return -errno;
+		if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+			snprintf(pr.stress_failed, sizeof(pr.stress_failed),
+				 "stress-ng pid %d failed (%s %d; see %s)", (int)pr.stress_pid,
+				 WIFEXITED(status) ? "exit" : "signal",
+				 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), pr.log);
+			pr.stress_pid = 0;
+		} else {
+			sf_appendf(note, len, "stress-ng pid %d ended (exit 0, its --timeout), restarted; ",
+				   (int)pr.stress_pid);
+		}
 	}
+	if (pr.stress_failed[0]) {
+		snprintf(note, len, "%s", pr.stress_failed);
+		return -EIO;
+	}
+	if (note[0] && stress_start())
+		return -errno;
 	read_events(pr.events_before);
 	return 0;
 }

@@ -153,9 +153,10 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 			    r->end))
 		snprintf(in.harness_error, sizeof(in.harness_error),
 			 "could not configure the fault attributes (see stderr)");
-	if (pressure_before_run(pressure, sizeof(pressure)))
-		snprintf(in.harness_error, sizeof(in.harness_error),
-			 "could not restart stress-ng: %s", strerror(errno));
+	if (pressure_before_run(pressure, sizeof(pressure))) {
+		snprintf(in.harness_error, sizeof(in.harness_error), "[pressure] %s", pressure);
+		pressure[0] = '\0';
+	}
 	fault_times_read(s->fe, times_before);
 	vmstat_read(s->root, &before);
 	in.taint_before = taint_read(s->root);

@@ -1,7 +1,8 @@
 #!/bin/bash
 # harness_pressure.t: [pressure] of a profile. A real stress-ng runs in its own process group
 # for the whole run and is gone after a normal end, SIGTERM, and (through the journal) after
-# a SIGKILLed harness and a new start; it is restarted when it ended before a test case.
+# a SIGKILLed harness and a new start; it is restarted when it ended at its --timeout (exit
+# 0) before a test case, and a stress-ng that failed makes the following runs ERROR.
 # The memory cgroup (fake cgroup2 tree): created with memory.max, the workload's pid in its
 # cgroup.procs while it runs, removed afterwards, and the memory controller the harness
 # enabled in the root's subtree_control disabled again; a cgroup v2 without the memory
@@ -100,7 +101,25 @@ ok $? "no memory controller in cgroup v2: noted in summary.json, the run goes on
 [ "$(cat "$CG/cgroup.subtree_control")" = hugetlb ] && [ -z "$(find "$CG" -mindepth 1 -type d)" ]
 ok $? "no memory controller: nothing created or changed"
 
-# stress-ng killed (by its pid) before the second of two 3 s cases starts: that one restarts it
+# stress-ng ending on its own (SIGTERM by its pid: it exits 0 as at its --timeout) before the
+# second of two 3 s cases starts: that case restarts it
+cg_tree "memory"
+FAKE_MODE=slow FAKE_SLEEP=3 sf_bg --profile "$PROFILE" --case fake.head.munmap,fake.tail.remap
+HPID=$!
+wait_for 10 stress_pid > /dev/null
+spid=$(stress_pid)
+sleep 1
+[ -n "$spid" ] && kill -TERM "$spid"
+wait $HPID
+rc=$?
+[ $rc -eq 0 ] && grep -q "stress-ng pid $spid ended (exit 0, its --timeout), restarted" \
+	"$OUT/summary.json"
+ok $? "stress-ng that ended at its timeout is restarted and the evidence says so (got $rc)" \
+	"$(grep evidence "$OUT/summary.json")"
+[ -n "$spid" ] && ! group_alive "$spid" && ! group_alive "$(stress_pid)"
+ok $? "both the ended and the restarted stress-ng are gone at the end"
+
+# stress-ng failing (SIGKILL by its pid): the runs after it are ERROR, exit 3
 cg_tree "memory"
 FAKE_MODE=slow FAKE_SLEEP=3 sf_bg --profile "$PROFILE" --case fake.head.munmap,fake.tail.remap
 HPID=$!
@@ -109,10 +128,10 @@ spid=$(stress_pid)
 [ -n "$spid" ] && kill -KILL "$spid"
 wait $HPID
 rc=$?
-[ $rc -eq 0 ] && grep -q "stress-ng pid $spid had ended (signal 9), restarted" "$OUT/summary.json"
-ok $? "stress-ng that ended before a test case is restarted and the evidence says so" \
-	"$(grep evidence "$OUT/summary.json")"
-[ -n "$spid" ] && ! group_alive "$spid" && ! group_alive "$(stress_pid)"
-ok $? "both the ended and the restarted stress-ng are gone at the end"
+[ $rc -eq 3 ] && grep -q '^not ok 2 - fake_thp:fake.tail.remap # ERROR' "$OUT/tap.txt" &&
+	grep -q "evidence: harness error: \\[pressure\\] stress-ng pid $spid failed (signal 9; see .*stress-ng.log)" \
+		"$OUT/tap.txt"
+ok $? "stress-ng that failed makes the following runs ERROR, exit 3 (got $rc)" \
+	"$(cat "$OUT/tap.txt")"
 
 finish
