@@ -33,6 +33,12 @@ result_is() {
 	has "result: pin $1 returned $2"
 }
 
+# in_first_page: evidence names an address in the first page of $first. Two seeds' patterns can
+# agree on a byte by chance, so the first differing byte need not be the page's first byte.
+in_first_page() {
+	grep -q -- "at ${first%???}[0-9a-f]\{3\}\$" "$out" && echo 1 || echo 0
+}
+
 no_evidence() {
 	grep -q 'expected .*, got' "$out" && echo 0 || echo 1
 }
@@ -57,7 +63,7 @@ tap fixed_replaced "$((rc == 0 && $(result_is fixed_replaced_stale "$pages") &&
 	$(result_is fixed_replaced_lost "$pages") &&
 	$(has "kernel view vs userspace ($pages of $pages pages differ): expected") &&
 	$(has "READ_FIXED data vs userspace ($pages of $pages pages differ): expected") &&
-	$(grep -c "got 0x[0-9a-f]* at $first\$" "$out") == 2))" \
+	$(grep -c "got 0x[0-9a-f]* at ${first%???}[0-9a-f]\{3\}\$" "$out") == 2))" \
 	"fixed buffer with replaced pages: $pages pages stale and $pages lost from $first"
 
 run fixed_unmapped_changed
@@ -79,13 +85,13 @@ tap fixed_correct "$((rc == 0 && $(result_is fixed_correct_stale 0) &&
 run pipe_replaced
 tap pipe_replaced "$((rc == 0 && $(result_is pipe_replaced_stale "$pages") &&
 	$(has "pipe vs userspace ($pages of $pages pages differ): expected") &&
-	$(has "at $first") && ! $(has "pipe vs data at vmsplice")))" \
+	$(in_first_page) && ! $(has "pipe vs data at vmsplice")))" \
 	"vmsplice'd range with replaced pages: $pages pages differ from userspace at $first"
 
 run pipe_changed
 tap pipe_changed "$((rc == 0 && $(result_is pipe_changed_stale "$pages") &&
 	$(has "pipe vs data at vmsplice ($pages of 512 pages differ): expected") &&
-	$(has "at $first") && ! $(has "pipe vs userspace")))" \
+	$(in_first_page) && ! $(has "pipe vs userspace")))" \
 	"vmsplice'd range written afterwards: $pages pages differ from the spliced data at $first"
 
 run pipe_correct
