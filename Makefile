@@ -48,7 +48,7 @@ DEPS_MISSING := $(strip $(foreach f,$(DEP_FILES),$(if $(wildcard $(f)),,$(f))) \
 	$(foreach c,$(DEP_CMDS),$(if $(shell command -v $(c) 2>/dev/null),,$(c))) \
 	$(if $(KDIR)$(KSRC_TAR),,linux-source))
 
-.PHONY: all check bench deps deps-if-missing clean lint kselftest-headers
+.PHONY: all check bench deps deps-if-missing vm-deps-if-missing clean lint kselftest-headers
 .DEFAULT_GOAL := all
 # Keep objects: they are intermediate files of the pattern chain.
 .SECONDARY:
@@ -118,8 +118,20 @@ $(OTHER_TESTS): $(O)/tests/%: $(O)/obj/tests/%.o $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(call libs_for,tests/$*.c $(LIB_SRCS) $(LIB_HDRS)) $(LDLIBS)
 
+# tests/guest.t builds and boots a fault-injection kernel: make check needs the runner's set too.
+VM_DEP_CMDS := qemu-system-x86_64 flex bison bc cpio jq
+VM_DEPS_MISSING := $(strip $(foreach c,$(VM_DEP_CMDS),$(if $(shell command -v $(c) 2>/dev/null),,$(c))) \
+	$(if $(wildcard /usr/include/libelf.h),,libelf-dev) \
+	$(if $(wildcard /usr/include/openssl/ssl.h),,libssl-dev))
+
+vm-deps-if-missing:
+ifneq ($(VM_DEPS_MISSING),)
+	@echo "splitfail: missing for the guest tests: $(VM_DEPS_MISSING); running harness/runner/deps.sh vm"
+	harness/runner/deps.sh vm
+endif
+
 # prove's summary is the last line; the scripts find the binaries through SPLITFAIL_BUILD.
-check: all
+check: all vm-deps-if-missing
 ifneq ($(TAP_SCRIPTS),)
 	SPLITFAIL_BUILD=$(abspath $(O)) prove -v $(TAP_SCRIPTS)
 else

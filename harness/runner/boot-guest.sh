@@ -156,7 +156,9 @@ fi
 NINEP=trans=virtio,version=9p2000.L,msize=262144
 APPEND="console=ttyS0 loglevel=5 oops=panic panic=-1 root=/dev/root rootfstype=9p"
 APPEND+=" rootflags=$NINEP,cache=loose ro init=$ROOT/harness/runner/guest-init.sh"
-APPEND+=" splitfail.guest=1 splitfail.results=$RESULTS $EXTRA_APPEND"
+# no_timer_check: a TCG guest on a loaded host can fail the IO-APIC timer check and panic at boot
+APPEND+=" no_timer_check splitfail.guest=1 splitfail.top=$ROOT splitfail.results=$RESULTS"
+APPEND+=" $EXTRA_APPEND"
 QEMU_ARGS=("${ACCEL_ARGS[@]}" -smp "2,sockets=2,cores=1,threads=1" -m "$(( MEM_MIB * 2 ))M"
 	-object "memory-backend-ram,id=m0,size=${MEM_MIB}M"
 	-object "memory-backend-ram,id=m1,size=${MEM_MIB}M"
@@ -164,6 +166,8 @@ QEMU_ARGS=("${ACCEL_ARGS[@]}" -smp "2,sockets=2,cores=1,threads=1" -m "$(( MEM_M
 	-nodefaults -display none -no-reboot -serial "file:$CONSOLE"
 	-fsdev "local,id=root,path=/,security_model=none,readonly=on,multidevs=remap"
 	-device "virtio-9p-pci,fsdev=root,mount_tag=/dev/root"
+	-fsdev "local,id=top,path=$ROOT,security_model=none,readonly=on,multidevs=remap"
+	-device "virtio-9p-pci,fsdev=top,mount_tag=splitfail-top"
 	-fsdev "local,id=res,path=$RESULTS,security_model=none,multidevs=remap"
 	-device "virtio-9p-pci,fsdev=res,mount_tag=splitfail-results"
 	-kernel "$KERNEL" -append "$APPEND")

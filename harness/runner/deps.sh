@@ -9,7 +9,7 @@ set -euo pipefail
 
 BUILD_PKGS=(build-essential pkg-config liburing-dev libnuma-dev libhugetlbfs-dev stress-ng
 	    xz-utils perl util-linux)
-VM_PKGS=(qemu-system-x86 flex bison bc libelf-dev libssl-dev cpio xz-utils)
+VM_PKGS=(qemu-system-x86 flex bison bc libelf-dev libssl-dev cpio xz-utils jq)
 LINT_PKGS=(clang-tidy cppcheck)
 
 apt_updated=0

@@ -54,6 +54,17 @@ mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null || log "no cgroup2"
 mount -t hugetlbfs hugetlbfs /dev/hugepages 2>/dev/null || log "no hugetlbfs"
 log "init started on $(uname -r), $(nproc) CPUs"
 
+# A clone under /tmp, /run or /dev/shm is hidden by the guest's own tmpfs mounts above: mount the
+# clone's own read-only export back at its path so the harness and workloads are found.
+TOP=$(cmdline_value splitfail.top) || TOP=
+case $TOP in
+/tmp/*|/run/*|/dev/shm/*)
+	mkdir -p "$TOP" &&
+		mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,ro splitfail-top "$TOP" ||
+		log "cannot mount the clone's export at $TOP"
+	;;
+esac
+
 RESULTS=$(cmdline_value splitfail.results) || { log "no splitfail.results= on cmdline"; power_off; }
 mkdir -p "$RESULTS" 2>/dev/null	# a results folder under /tmp or /run is on the guest's tmpfs
 if ! mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 splitfail-results "$RESULTS"; then
