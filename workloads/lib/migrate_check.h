@@ -57,6 +57,7 @@ struct move_check {
 	long claims_moved;	/* status target, page elsewhere or gone: broken promise */
 	long bad_status;	/* status no errno, a wrong node, or UNSET after a 0 return */
 	long not_present;	/* status target but pagemap shows the page not present */
+	long swapped_since;	/* status target, page swapped out since: cannot be checked */
 };
 
 /*
