@@ -27,6 +27,7 @@ SEED=
 ACCEL=${SPLITFAIL_ACCEL:-auto}
 QUIET=0
 EXTRA=()
+WRAP=()
 
 say() { echo "run.sh: $*" >&2; }
 die() { local rc=$1; shift; say "$*"; exit "$rc"; }
@@ -34,6 +35,7 @@ die() { local rc=$1; shift; say "$*"; exit "$rc"; }
 usage() {
 	cat <<EOF
 usage: ./run.sh [options] [-- harness options]
+       ./run.sh [options] --wrap CMD [ARGS...]
 Runs the splitfail suite and prints the verdict summary. Without --host/--vm it uses the
 running kernel when it has fault injection, else a QEMU guest with the default kernel
 (newest linux-source-* package, built once and cached in ${XDG_CACHE_HOME:-~/.cache}/splitfail).
@@ -48,6 +50,8 @@ running kernel when it has fault injection, else a QEMU guest with the default k
   --seed N            pattern seed
   --accel A           guest accelerator: auto (probe KVM), kvm or tcg
   --quiet             do not stream the guest console
+  --wrap CMD ARGS...  run CMD (absolute, or relative to this clone) as the only test case,
+                      fault injection armed for all of it; the rest of the line is its own
   -h, --help          this text
 Exit: 0 good, 1 bug found, 125 kernel could not be configured/built/booted (git bisect skips
 it), 2 usage error, 3 runner or harness error.
@@ -71,6 +75,11 @@ while [ $# -gt 0 ]; do
 	--accel) need_value "$@"; ACCEL=$2; shift 2 ;;
 	--quiet) QUIET=1; shift ;;
 	-h|--help) usage; exit 0 ;;
+	--wrap)
+		[ $# -ge 2 ] || { usage >&2; die "$EXIT_USAGE" "--wrap needs a command"; }
+		shift
+		WRAP=("$@")
+		break ;;
 	--) shift; EXTRA=("$@"); break ;;
 	*) usage >&2; die "$EXIT_USAGE" "unknown option '$1'" ;;
 	esac
@@ -99,6 +108,11 @@ esac
 PROFILE_PATH=$(cd "$(dirname "$PROFILE_PATH")" && pwd -P)/$(basename "$PROFILE_PATH")
 # From here on every path is absolute; the harness and profiles work relative to the clone.
 cd "$ROOT"
+# The guest sees the host's / at the same paths: a wrapped command is taken from the clone.
+if [ ${#WRAP[@]} -gt 0 ]; then
+	case ${WRAP[0]} in /*) ;; *) WRAP[0]=$ROOT/${WRAP[0]} ;; esac
+	[ -x "${WRAP[0]}" ] || die "$EXIT_USAGE" "--wrap ${WRAP[0]} is not an executable file"
+fi
 
 # profile_value SECTION KEY DEFAULT: a value of the INI profile (docs/protocol.md).
 profile_value() {
@@ -114,12 +128,14 @@ profile_value() {
 	echo "${v:-$3}"
 }
 
-# The harness options every run gets, on the host and in the guest.
+# The harness options every run gets, on the host and in the guest. They come last on the
+# harness's command line: --wrap takes the rest of it as the wrapped command.
 HARNESS_ARGS=(--profile "$PROFILE_PATH")
 [ -n "$ONLY" ] && HARNESS_ARGS+=(--only "$ONLY")
 [ -n "$SHARD" ] && HARNESS_ARGS+=(--shard "$SHARD")
 [ -n "$SEED" ] && HARNESS_ARGS+=(--seed "$SEED")
 HARNESS_ARGS+=("${EXTRA[@]}")
+[ ${#WRAP[@]} -gt 0 ] && HARNESS_ARGS+=(--wrap -- "${WRAP[@]}")
 
 host_has_fault_injection() {
 	[ -e /proc/self/make-it-fail ] && return 0
@@ -150,7 +166,7 @@ make -C "$ROOT" -s -j2 >&2 || die "$EXIT_ERROR" "building splitfail failed (make
 [ -x "$HARNESS" ] || die "$EXIT_ERROR" "make did not produce $HARNESS"
 
 if [ "$LIST" = 1 ]; then
-	exec "$HARNESS" "${HARNESS_ARGS[@]}" --list
+	exec "$HARNESS" --list "${HARNESS_ARGS[@]}"
 fi
 
 # --- results folder ---
@@ -196,7 +212,7 @@ if [ "$MODE" = host ]; then
 	RES=$(new_results_dir "$(uname -r)")
 	say "results: $RES"
 	rc=0
-	"$HARNESS" "${HARNESS_ARGS[@]}" --out "$RES" || rc=$?
+	"$HARNESS" --out "$RES" "${HARNESS_ARGS[@]}" || rc=$?
 	say "verdicts: $(summary_line "$RES")"
 	harness_exit "$rc" || exit $?
 	exit 0
@@ -261,7 +277,7 @@ while :; do
 		   --accel "$ACCEL" --idle "$IDLE")
 	[ "$QUIET" = 1 ] && boot_args+=(--quiet)
 	rc=0
-	"$RUNNER/boot-guest.sh" "${boot_args[@]}" -- "$HARNESS" "${args[@]}" --out "$out" || rc=$?
+	"$RUNNER/boot-guest.sh" "${boot_args[@]}" -- "$HARNESS" --out "$out" "${args[@]}" || rc=$?
 	case $rc in
 	0) ;;
 	1) bug=1 ;;
@@ -304,7 +320,7 @@ while :; do
 	fi
 	decided_before=$decided
 	mapfile -t next < <(next_harness_args "$RES/.runner/listed" "$left")
-	args=("${CONT_ARGS[@]}" "${next[@]}")
+	args=("${next[@]}" "${CONT_ARGS[@]}")
 	boot=$(( boot + 1 ))
 	out=$RES/boot-$boot
 	mkdir -p "$out"

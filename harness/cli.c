@@ -79,6 +79,8 @@ void cli_usage(FILE *f)
 		"  --max-cases N         injection runs for the first N cases of each workload\n"
 		"  --strict              SILENT-SKIP fails the run\n"
 		"  --no-progress         no progress line on a terminal\n"
+		"  --wrap [--] CMD ARGS  run CMD (the rest of the line) as the only test case,\n"
+		"                        injection armed for the whole program (docs/runner.md)\n"
 		"  -h, --help            this text\n\n"
 		"Exit: 0 no bug found, 1 FAIL (or SILENT-SKIP under --strict), 2 usage error,\n"
 		"3 harness error. See docs/protocol.md.\n");
@@ -230,6 +232,9 @@ int cli_parse(int argc, char **argv, struct options *o)
 	int c, idx;
 
 	profile_defaults(o);
+	argc = wrap_split_argv(argc, argv, o);
+	if (argc < 0)
+		return -EINVAL;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", long_opts, &idx)) != -1) {

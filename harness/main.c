@@ -255,7 +255,10 @@ int main(int argc, char **argv)
 		snprintf(o.state_dir, sizeof(o.state_dir), "%s/run/splitfail", o.root);
 	if (check_targets(&o))
 		return SF_EXIT_USAGE;
-	if (workloads_list(o.workload_dir, o.only, &cases, &n, err, sizeof(err))) {
+	if (o.wrap_argv) {
+		if (wrap_case(&o, &cases, &n))
+			return SF_EXIT_USAGE;
+	} else if (workloads_list(o.workload_dir, o.only, &cases, &n, err, sizeof(err))) {
 		fprintf(stderr, "splitfail: %s\n", err);
 		return o.only[0] ? SF_EXIT_USAGE : SF_EXIT_HARNESS;
 	}

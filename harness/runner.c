@@ -144,7 +144,12 @@ static void child_exec(const struct wl_case *c, const char *inject, unsigned lon
 	setenv("SPLITFAIL_SEED", seed_s, 1);
 	setenv("SPLITFAIL_INJECT", inject, 1);
 	setenv("SPLITFAIL_ITERATIONS", "1", 1);
-	execl(c->path, c->path, "-r", c->name, (char *)NULL);
+	if (c->argv) {
+		wrap_child_prepare(inject);
+		execv(c->path, c->argv);
+	} else {
+		execl(c->path, c->path, "-r", c->name, (char *)NULL);
+	}
 	fprintf(stderr, "splitfail: exec %s: %s\n", c->path, strerror(errno));
 	_exit(127);
 }
@@ -165,12 +170,12 @@ static void feed(char *acc, size_t *acc_len, size_t cap, const char *data, size_
 }
 
 int run_case(const struct wl_case *c, const char *inject, unsigned long long seed, int timeout_s,
-	     const char *log_path, volatile int *stop, struct run_obs *ro)
+	     const char *root, const char *log_path, volatile int *stop, struct run_obs *ro)
 {
 	char buf[4096], acc[4096], sample[512];
 	size_t acc_len = 0;
 	double start = sf_now(), next_sample = 0;
-	int pfd[2], status = 0, log_fd, open_pipe = 1;
+	int pfd[2], status = 0, log_fd, open_pipe = 1, armed = 0;
 	pid_t pid;
 
 	memset(ro, 0, sizeof(*ro));
@@ -193,6 +198,8 @@ int run_case(const struct wl_case *c, const char *inject, unsigned long long see
 	}
 	setpgid(pid, pid);
 	close(pfd[1]);
+	if (c->argv)
+		armed = wrap_arm(pid, inject, root, ro->arm_error, sizeof(ro->arm_error)) > 0;
 	for (;;) {
 		struct pollfd p = { pfd[0], POLLIN, 0 };
 		pid_t w;
@@ -248,7 +255,7 @@ int run_case(const struct wl_case *c, const char *inject, unsigned long long see
 	if (WIFEXITED(status)) {
 		ro->exited = 1;
 		ro->exit_code = WEXITSTATUS(status);
-		ro->exec_failed = ro->exit_code == 127;
+		ro->exec_failed = ro->exit_code == 127 && !armed;	/* armed: exec worked */
 	} else if (WIFSIGNALED(status)) {
 		ro->signaled = 1;
 		ro->sig = WTERMSIG(status);

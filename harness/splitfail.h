@@ -98,6 +98,8 @@ struct options {
 	struct knob_setting knobs[SF_MAX_KNOBS];
 	int n_knobs;
 	struct pressure_params pp;
+	char **wrap_argv;		/* --wrap CMD ARGS..., NULL-terminated; NULL = workloads */
+	int wrap_argc;
 };
 
 /* cli.c */
@@ -193,12 +195,22 @@ struct wl_case {
 	char path[SF_PATH_MAX];
 	char name[SF_NAME_MAX];		/* FIXTURE.VARIANT.TEST */
 	int index_in_workload;
+	char **argv;			/* a wrapped command (wrap.c), NULL for a workload */
 };
 int workloads_list(const char *dir, const char *only, struct wl_case **cases, int *n,
 		   char *err, size_t errlen);
 int workload_parse_listing(const char *text, const char *workload, const char *path,
 			   struct wl_case **cases, int *n);
 int workload_targets(const char *path, char names[][SF_NAME_MAX], int max);
+
+/* wrap.c: --wrap CMD, any program as one test case with injection armed for all of it */
+int wrap_split_argv(int argc, char **argv, struct options *o);
+int wrap_case(const struct options *o, struct wl_case **cases, int *n);
+const char *wrap_comm(const struct wl_case *c);
+void wrap_quote_argv(char *const *argv, char *out, size_t len);
+void wrap_child_prepare(const char *inject);
+int wrap_arm(pid_t pid, const char *inject, const char *root, char *err, size_t len);
+void wrap_log_tail(const char *log_path, char *out, size_t len);
 
 /* runner.c: run one test case of a workload */
 struct window_obs {
@@ -221,9 +233,10 @@ struct run_obs {
 	char hang[SF_EVIDENCE_MAX];
 	char smaps[512];
 	char rate[256];
+	char arm_error[256];		/* a wrapped program could not be armed */
 };
 int run_case(const struct wl_case *c, const char *inject, unsigned long long seed, int timeout_s,
-	     const char *log_path, volatile int *stop, struct run_obs *ro);
+	     const char *root, const char *log_path, volatile int *stop, struct run_obs *ro);
 void run_parse_line(const char *line, struct run_obs *ro);
 
 /* leak.c */
@@ -253,6 +266,8 @@ struct judge_in {
 	char kmemleak_ev[1600];
 	long long taint_before, taint_after;
 	char harness_error[256];
+	int wrapped;			/* a --wrap program: any exit status is its own */
+	char tail[768];			/* its last output lines, for the evidence */
 };
 int judge(const struct judge_in *in, char *evidence, size_t len);
 const char *verdict_name(int v);

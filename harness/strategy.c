@@ -65,15 +65,18 @@ static void make_reproduce(struct suite *s, const struct wl_case *c, const struc
 	const struct options *o = s->o;
 	const struct fault_params *fp = &o->fp;
 
-	snprintf(out, len, "%s --only %s --case %s --seed %llu --timeout %d --workload-dir %s",
-		 s->self, c->workload, c->name, o->seed, o->timeout_s, o->workload_dir);
+	if (c->argv)
+		snprintf(out, len, "%s --seed %llu --timeout %d", s->self, o->seed, o->timeout_s);
+	else
+		snprintf(out, len, "%s --only %s --case %s --seed %llu --timeout %d --workload-dir %s",
+			 s->self, c->workload, c->name, o->seed, o->timeout_s, o->workload_dir);
 	if (o->root[0])
 		sf_appendf(out, len, " --root %s", o->root);
 	if (o->n_knobs || o->pp.stress_ng[0] || o->pp.memcg_max || o->kmemleak)
 		sf_appendf(out, len, " --profile %s", o->profile_path);	/* the run's conditions */
 	if (r->strategy == STRAT_OFF) {
 		sf_appendf(out, len, " --strategy off");
-		return;
+		goto wrapped;
 	}
 	sf_appendf(out, len, " --strategy %s --attrs %s", strategy_name(r->strategy), o->attrs);
 	if (r->target)
@@ -90,6 +93,11 @@ static void make_reproduce(struct suite *s, const struct wl_case *c, const struc
 	if (fp->ignore_gfp_highmem >= 0)
 		sf_appendf(out, len, " --ignore-gfp-highmem %s",
 			   fp->ignore_gfp_highmem ? "Y" : "N");
+wrapped:
+	if (c->argv) {
+		sf_appendf(out, len, " --wrap --");
+		wrap_quote_argv(c->argv, out, len);
+	}
 }
 
 static struct leak_state *leak_for(struct suite *s, const char *workload)
@@ -163,10 +171,15 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 	snprintf(log_path, sizeof(log_path), "%s/%s.log", s->log_dir, res.name);
 	results_start(res.name);
 	ret = in.harness_error[0] ? 0 : run_case(c, inject, s->o->seed, s->o->timeout_s,
-						  log_path, s->stop, &in.ro);
+						  s->root, log_path, s->stop, &in.ro);
 	if (ret)
 		snprintf(in.harness_error, sizeof(in.harness_error), "cannot run %s: %s",
 			 c->path, strerror(-ret));
+	else if (in.ro.arm_error[0])
+		snprintf(in.harness_error, sizeof(in.harness_error), "%s", in.ro.arm_error);
+	in.wrapped = c->argv != NULL;
+	if (in.wrapped)
+		wrap_log_tail(log_path, in.tail, sizeof(in.tail));
 	ended = sf_now();
 	if (*s->stop)
 		return -EINTR;
@@ -176,7 +189,7 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 			     in.leak_ev, sizeof(in.leak_ev));
 	if (s->o->kmemleak) {
 		snprintf(log_path, sizeof(log_path), "%s/%s.kmemleak", s->log_dir, res.name);
-		in.kmemleak = kmemleak_check(c->workload, ended, s->o->kmemleak_age_ms, log_path,
+		in.kmemleak = kmemleak_check(wrap_comm(c), ended, s->o->kmemleak_age_ms, log_path,
 					     in.kmemleak_ev, sizeof(in.kmemleak_ev));
 	}
 	kmsg_collect(kmsg_all, sizeof(kmsg_all), in.kmsg_hits, sizeof(in.kmsg_hits));
@@ -187,7 +200,7 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 	if (pressure[0])
 		sf_appendf(res.evidence, sizeof(res.evidence), "pressure: %s", pressure);
 	res.faults_injected = in.faults_injected;
-	res.consumed = r->nth ? in.ro.win.consumed > 0 : in.faults_injected > 0;
+	res.consumed = r->nth && !c->argv ? in.ro.win.consumed > 0 : in.faults_injected > 0;
 	res.seconds = in.ro.seconds;
 	snprintf(res.window, sizeof(res.window),
 		 "inject=%s windows=%d consumed=%d unknown=%d ret=%d errno=%s", inject,
@@ -200,7 +213,8 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 		return ret;
 	if (in.ro.exited && in.ro.exit_code == 4)
 		return 0;	/* a skipped case has no window to sweep further */
-	return r->nth ? in.ro.win.consumed > 0 : in.faults_injected > 0;
+	/* a wrapped program has no window: its fail-nth fired when `times` dropped */
+	return r->nth && !c->argv ? in.ro.win.consumed > 0 : in.faults_injected > 0;
 }
 
 static int sweep(struct suite *s, const struct wl_case *c, struct run_spec *r, int rep)
@@ -239,6 +253,8 @@ static int targets_of(struct suite *s, const struct wl_case *c, char names[][SF_
 	for (slot = 0; slot < used; slot++)
 		if (!strcmp(cache_wl[slot], c->workload))
 			break;
+	if (c->argv)
+		return 0;	/* a wrapped program does not answer --targets */
 	if (slot == used) {
 		slot = used < TARGETS_CACHE ? used++ : TARGETS_CACHE - 1;
 		snprintf(cache_wl[slot], SF_NAME_MAX, "%s", c->workload);
@@ -257,7 +273,9 @@ static int targeted(struct suite *s, const struct wl_case *c, struct run_spec *r
 		return record_skip(s, c, r, rep,
 				   "kernel has no stack filter (FAULT_INJECTION_STACKTRACE_FILTER)");
 	if (!n)
-		return record_skip(s, c, r, rep, "workload names no kernel functions (--targets)");
+		return record_skip(s, c, r, rep, c->argv ?
+				   "a wrapped program names no kernel functions: give --target" :
+				   "workload names no kernel functions (--targets)");
 	sf_path(path, sizeof(path), s->root, "/proc/kallsyms");
 	for (int i = 0; i < n && ret >= 0; i++) {
 		r->target = names[i];

@@ -8,6 +8,9 @@
  * Order matters: a kernel splat or a hang outranks what the workload printed; an
  * explicit error (ENOMEM...) from a window that consumed a fault is the workload's call:
  * it exits 0 when its state checks passed, and the harness only records ret/errno.
+ * A wrapped program (--wrap) has no window: exit 0 passes, 4 skips, a signal fails, and
+ * another exit fails unless faults were injected into it, when it is taken as the
+ * program's reaction to the failed allocation (the kernel-side checks still judge the run).
  */
 #include <signal.h>
 #include <string.h>
@@ -31,6 +34,29 @@ static void window_note(const struct judge_in *in, char *ev, size_t len)
 	sf_appendf(ev, len, "window: op=%s windows=%d consumed=%d%s ret=%d errno=%s; ",
 		   w->ops, w->windows, w->consumed, w->unknown ? " (some consumed=?)" : "",
 		   w->last_ret, w->last_errno[0] ? w->last_errno : "0");
+}
+
+/* The exit status of a wrapped program (see the header); the output tail as evidence. */
+static void wrapped_exit(const struct judge_in *in, char *ev, size_t len, int *v)
+{
+	const struct run_obs *ro = &in->ro;
+
+	if (ro->exited && ro->exit_code != 0 && ro->exit_code != 4) {
+		if (in->injecting && in->faults_injected > 0) {
+			sf_appendf(ev, len, "note: wrapped program exit %d after %lld injected fault(s): taken as its reaction to the failures, not a bug; ",
+				   ro->exit_code, in->faults_injected);
+		} else {
+			sf_appendf(ev, len, "wrapped program exit: expected 0 (or 4 = skip), actual %d with %lld injected fault(s); ",
+				   ro->exit_code, in->faults_injected);
+			*v = V_FAIL;
+		}
+	}
+	if (ro->signaled && in->faults_injected > 0)
+		sf_appendf(ev, len, "the signal came after %lld injected fault(s) (a stack that could not grow is also a SIGSEGV); ",
+			   in->faults_injected);
+	if (*v != V_PASS || ro->signaled || ro->timed_out ||
+	    (ro->exited && ro->exit_code != 0 && ro->exit_code != 4))
+		sf_appendf(ev, len, "output tail: %s; ", in->tail[0] ? in->tail : "(none)");
 }
 
 int judge(const struct judge_in *in, char *ev, size_t len)
@@ -79,7 +105,9 @@ int judge(const struct judge_in *in, char *ev, size_t len)
 			   in->kmemleak, in->kmemleak_ev);
 		v = V_FAIL;
 	}
-	if (ro->exited && ro->exit_code == 1) {
+	if (in->wrapped) {
+		wrapped_exit(in, ev, len, &v);
+	} else if (ro->exited && ro->exit_code == 1) {
 		sf_appendf(ev, len, "workload check failed: expected exit 0, actual 1; %s",
 			   ro->fail_lines);
 		v = V_FAIL;
@@ -104,7 +132,10 @@ int judge(const struct judge_in *in, char *ev, size_t len)
 		window_note(in, ev, len);
 		return V_SILENT_SKIP;
 	}
-	if (in->injecting && !ro->win.windows)
+	if (in->injecting && in->wrapped)
+		sf_appendf(ev, len, "injection armed for the whole program: %lld fault(s) injected; ",
+			   in->faults_injected);
+	else if (in->injecting && !ro->win.windows)
 		sf_appendf(ev, len, "note: no injection window reported; ");
 	if (in->leak_ev[0])
 		sf_appendf(ev, len, "%s", in->leak_ev);

@@ -35,6 +35,34 @@ static void judge_case(const char *what, struct judge_in *in, int want, const ch
 		printf("#   evidence: %s\n", ev);
 }
 
+/* A --wrap program: its exit status under injection is judged by the faults it got. */
+static void test_judge_wrapped(void)
+{
+	struct judge_in in;
+
+	memset(&in, 0, sizeof(in));
+	in.wrapped = 1;
+	in.ro.exited = 1;
+	in.ro.exit_code = 1;
+	snprintf(in.tail, sizeof(in.tail), "mmap: Cannot allocate memory");
+	judge_case("judge wrap: exit 1 without faults is FAIL quoting its output", &in, V_FAIL,
+		   "output tail: mmap: Cannot allocate memory");
+	in.injecting = 1;
+	judge_case("judge wrap: exit 1 with injection armed but no fault is FAIL", &in, V_FAIL,
+		   "actual 1 with 0 injected fault(s)");
+	in.faults_injected = 3;
+	judge_case("judge wrap: exit 1 after 3 injected faults is PASS with a note", &in, V_PASS,
+		   "exit 1 after 3 injected fault(s): taken as its reaction");
+	snprintf(in.kmsg_hits, sizeof(in.kmsg_hits), "BUG: Bad page state\n");
+	judge_case("judge wrap: a kernel-log bug still FAILs it", &in, V_FAIL, "Bad page state");
+	in.kmsg_hits[0] = '\0';
+	in.ro.exited = 0;
+	in.ro.signaled = 1;
+	in.ro.sig = 11;
+	judge_case("judge wrap: a signal is FAIL naming the faults", &in, V_FAIL,
+		   "after 3 injected fault(s)");
+}
+
 static void test_judge(void)
 {
 	struct judge_in in;
@@ -255,6 +283,7 @@ int main(void)
 {
 	printf("TAP version 13\n");
 	test_judge();
+	test_judge_wrapped();
 	test_leak();
 	test_listing();
 	test_lines();

@@ -47,7 +47,7 @@ listed_cases() {
 		[ "$prev" = --shard ] && shard=$a
 		prev=$a
 	done
-	"$harness" "$@" --list 2>/dev/null | awk -v shard="$shard" '
+	"$harness" --list "$@" 2>/dev/null | awk -v shard="$shard" '
 		/^[^ :]+:[^ ]+$/ {
 			if (shard != "") { split(shard, s, "/"); if (idx++ % s[2] != s[1]) next }
 			print
