@@ -78,7 +78,10 @@ static void make_reproduce(struct suite *s, const struct wl_case *c, const struc
 		sf_appendf(out, len, " --strategy off");
 		goto wrapped;
 	}
-	sf_appendf(out, len, " --strategy %s --attrs %s", strategy_name(r->strategy), o->attrs);
+	sf_appendf(out, len, " --strategy %s --attrs ", strategy_name(r->strategy));
+	for (const char *a = o->attrs; *a; a++)	/* a profile's "x, y" is one shell word */
+		if (*a != ' ')
+			sf_appendf(out, len, "%c", *a);
 	if (r->target)
 		sf_appendf(out, len, " --target %s", r->target);
 	if (r->nth)

@@ -39,6 +39,10 @@ wrap_case 3 '^not ok 1 - wrap:true:run@random # ERROR$' \
 wrap_case 3 '^not ok 1 - wrap:true:run@nth=1 # ERROR$' \
 	'evidence: harness error: cannot arm the wrapped program: write 1 to .*/proc/[0-9]+/fail-nth' \
 	"sweep: fail-nth of the program itself" --strategy sweep --wrap /bin/true
+printf '[fault]\nattrs = failslab, fail_page_alloc\n' > "$SCRATCH/attrs.ini"
+wrap_case 3 'reproduce: .* --strategy random --attrs failslab,fail_page_alloc ' '^1\.\.1$' \
+	"a profile's 'a, b' attrs are one word in the reproduce line" --profile "$SCRATCH/attrs.ini" \
+	--strategy random --wrap /bin/true
 wrap_case 0 '^ok 1 - wrap:true:run@targeted # SKIP a wrapped program names no kernel functions' \
 	'^1\.\.1$' \
 	"targeted without --target" --strategy targeted --wrap /bin/true
