@@ -87,6 +87,22 @@ TEST(claims_moved_page_that_is_gone)
 	EXPECT_EQ(NR_PAGES - 1, res.moved);
 }
 
+/* Under MOVE_CHECK_UNSTABLE (thp_race) a contradicted claim is unverifiable, a bad status is not. */
+TEST(unstable_claims_unverifiable_bad_status_still_counted)
+{
+	struct move_check res;
+	struct pages p;
+
+	ASSERT_EQ(0, pages_setup(&p));
+	fill_status(&p, p.other);
+	p.status[1] = -4000;
+	EXPECT_EQ(1, move_check_status_flags("oracle.unstable", p.addr, p.status, NR_PAGES,
+					     p.other, 0, MOVE_CHECK_UNSTABLE, &res));
+	EXPECT_EQ(0, res.claims_moved);
+	EXPECT_EQ(NR_PAGES - 1, res.unverifiable);
+	EXPECT_EQ(1, res.bad_status);
+}
+
 TEST(status_that_is_no_errno)
 {
 	struct move_check res;

@@ -203,6 +203,16 @@ static void op_mprotect(struct race_thread *t, char *a, size_t len)
 	}
 }
 
+static int race_has_kind(const struct race *R, enum race_kind kind)
+{
+	int i;
+
+	for (i = 0; i < R->nthreads; i++)
+		if (R->threads[i].kind == kind)
+			return 1;
+	return 0;
+}
+
 static void op_move(struct race_thread *t, char *a, size_t len)
 {
 	void *pages[RACE_MAX_SPAN_PAGES];
@@ -220,7 +230,10 @@ static void op_move(struct race_thread *t, char *a, size_t len)
 	ret = move_pages_to(pages, nr, target, status, MPOL_MF_MOVE_FLAG);
 	if (ret < 0)
 		race_error(t, errno);
-	ret = move_check_status(t->race->test, pages, status, nr, target, ret, &mc);
+	/* A racing pageout (and the swap-in of whole folios after it) moves pages on its own. */
+	ret = move_check_status_flags(t->race->test, pages, status, nr, target, ret,
+				      race_has_kind(t->race, RACE_PAGEOUT) ? MOVE_CHECK_UNSTABLE : 0,
+				      &mc);
 	if (ret > 0)
 		t->broken += ret;
 }

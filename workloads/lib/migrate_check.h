@@ -58,6 +58,7 @@ struct move_check {
 	long bad_status;	/* status no errno, a wrong node, or UNSET after a 0 return */
 	long not_present;	/* status target but pagemap shows the page not present */
 	long swapped_since;	/* status target, page swapped out since: cannot be checked */
+	long unverifiable;	/* MOVE_CHECK_UNSTABLE: claim contradicted by a state others change */
 };
 
 /*
@@ -69,6 +70,18 @@ struct move_check {
  */
 long move_check_status(const char *test, void *const *pages, const int *status, long nr,
 		       int target, long ret, struct move_check *res);
+
+/*
+ * MOVE_CHECK_UNSTABLE: other threads page out, swap in and split the same folios while the
+ * call runs (thp_race), so where a page is now says nothing about where move_pages put it: a
+ * claim contradicted by the page's current node or presence is counted as unverifiable, not as
+ * broken. Statuses that are no node and no errno still count. The data itself is judged by the
+ * caller's pattern check.
+ */
+#define MOVE_CHECK_UNSTABLE 1u
+
+long move_check_status_flags(const char *test, void *const *pages, const int *status, long nr,
+			     int target, long ret, unsigned int flags, struct move_check *res);
 
 /*
  * After an operation that returned success (mbind with MPOL_MF_MOVE | MPOL_MF_STRICT,
