@@ -86,7 +86,7 @@ int lru_drain_all_cpus(void)
 /* One pass over the PFNs. Returns 0 or -errno; fills the counts. */
 static int pfn_pass(uint64_t first_pfn, long nr, struct pfn_leak_result *res)
 {
-	uint64_t flags, count;
+	uint64_t flags = 0, count = 0;
 	long i;
 	int err;
 

@@ -81,7 +81,7 @@ int migrate_cycle_setup(struct cycle_fixture *f, const char *op, char *why, size
 
 int numa_other_node(int node)
 {
-	int nodes[NUMA_MAX_NODES];
+	int nodes[NUMA_MAX_NODES] = { 0 };
 	int i, n = numa_memory_nodes(nodes, NUMA_MAX_NODES);
 
 	for (i = 0; i < n; i++)
