@@ -5,8 +5,8 @@
 # after the pipe is closed, and a folio still mapped, must not. Also: without the HMM test
 # device the thp_device_migrate workload SKIPs every case with the reason (exit 4).
 B=${SPLITFAIL_BUILD:-$(cd "$(dirname "$0")/.." && pwd)/build}
-# shellcheck source=tests/oracle_hmm_tap.bash
-. "$(dirname "$0")/oracle_hmm_tap.bash"
+# shellcheck source=tests/tap_helpers.bash
+. "$(dirname "$0")/tap_helpers.bash"
 
 echo "1..6"
 out=$(mktemp)

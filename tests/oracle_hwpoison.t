@@ -7,8 +7,8 @@
 # hugetlb_hwpoison workload refuses to poison (every case SKIPs with the reason, exit 4) and
 # HardwareCorrupted does not move.
 B=${SPLITFAIL_BUILD:-$(cd "$(dirname "$0")/.." && pwd)/build}
-# shellcheck source=tests/oracle_hmm_tap.bash
-. "$(dirname "$0")/oracle_hmm_tap.bash"
+# shellcheck source=tests/tap_helpers.bash
+. "$(dirname "$0")/tap_helpers.bash"
 
 echo "1..10"
 out=$(mktemp)

@@ -6,21 +6,8 @@
 # changed data. Each C case asserts the oracle's counts; this script also checks that the
 # evidence line names the address, the claimed and the actual value.
 B=${SPLITFAIL_BUILD:-$(cd "$(dirname "$0")/.." && pwd)/build}
-n=0
-fails=0
-ok() {	# ok <status> <description> [diagnostic]
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		fails=$((fails + 1))
-		[ -n "$3" ] && printf '%s\n' "$3" | sed 's/^/# /'
-	fi
-}
-has() {	# has <file> <extended regex>
-	grep -qE "$2" "$1"
-}
+# shellcheck source=tests/tap_helpers.bash
+. "$(dirname "$0")/tap_helpers.bash"
 
 echo "1..12"
 out=$(mktemp)

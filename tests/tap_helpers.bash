@@ -1,5 +1,6 @@
 #!/bin/bash
-# oracle_hmm_tap.bash: the TAP helpers tests/oracle_hmm.t and tests/oracle_hwpoison.t share:
+# tap_helpers.bash: the TAP helpers the oracle scripts (oracle_hmm.t, oracle_hwpoison.t,
+# oracles_migrate.t) share:
 # ok <status> <description> [diagnostic] prints one numbered TAP line (counting failures in
 # $fails); has <file> <regex> greps a program's output.
 n=0
