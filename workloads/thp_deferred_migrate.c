@@ -43,13 +43,7 @@ enum migrate_kind {
 	BY_MBIND,
 };
 
-FIXTURE(thp_deferred_migrate) {
-	struct cycle_fixture f;
-};
-
-FIXTURE_VARIANT(thp_deferred_migrate) {
-	struct thp_kind kind;
-};
+SF_CYCLE_FIXTURE(thp_deferred_migrate, migrate_cycle_setup, "migrate");
 
 FIXTURE_VARIANT_ADD(thp_deferred_migrate, pmd) {
 	.kind = { .nr_folios = NR_FOLIOS },
@@ -62,23 +56,6 @@ FIXTURE_VARIANT_ADD(thp_deferred_migrate, pte_mapped) {
 FIXTURE_VARIANT_ADD(thp_deferred_migrate, mthp_64k) {
 	.kind = { .folio_kb = 64, .nr_folios = NR_FOLIOS },
 };
-
-FIXTURE_SETUP(thp_deferred_migrate)
-{
-	char why[256];
-	int ret;
-
-	SF_TEST_ID(self->f.test);
-	ret = migrate_cycle_setup(&self->f, "migrate", why, sizeof(why));
-	if (ret == KSFT_SKIP)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, ret) TH_LOG("%s", why);
-}
-
-FIXTURE_TEARDOWN(thp_deferred_migrate)
-{
-	cycle_teardown(&self->f);
-}
 
 /* The test case's plan and what its cycles found. */
 struct deferred_ctx {

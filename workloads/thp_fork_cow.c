@@ -25,32 +25,9 @@
 
 #define SEVERAL_CHILDREN 4
 
-FIXTURE(thp_fork_cow) {
-	struct cycle_fixture f;
-};
-
-FIXTURE_VARIANT(thp_fork_cow) {
-	struct thp_kind kind;
-};
+SF_CYCLE_FIXTURE(thp_fork_cow, cycle_setup, "fork");
 
 SF_THP_KIND_VARIANTS(thp_fork_cow);
-
-FIXTURE_SETUP(thp_fork_cow)
-{
-	char why[256];
-	int ret;
-
-	SF_TEST_ID(self->f.test);
-	ret = cycle_setup(&self->f, "fork", why, sizeof(why));
-	if (ret == KSFT_SKIP)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, ret) TH_LOG("%s", why);
-}
-
-FIXTURE_TEARDOWN(thp_fork_cow)
-{
-	cycle_teardown(&self->f);
-}
 
 /* The test case's plan and what its cycles found. */
 struct fork_ctx {

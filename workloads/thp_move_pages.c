@@ -28,32 +28,9 @@
 #define MPOL_MF_MOVE_FLAG (1 << 1)	/* MPOL_MF_MOVE, include/uapi/linux/mempolicy.h */
 #define SCATTER_STRIDE 37		/* pages between two scattered pages */
 
-FIXTURE(thp_move_pages) {
-	struct cycle_fixture f;
-};
-
-FIXTURE_VARIANT(thp_move_pages) {
-	struct thp_kind kind;
-};
+SF_CYCLE_FIXTURE(thp_move_pages, migrate_cycle_setup, "move_pages");
 
 SF_THP_KIND_VARIANTS(thp_move_pages);
-
-FIXTURE_SETUP(thp_move_pages)
-{
-	char why[256];
-	int ret;
-
-	SF_TEST_ID(self->f.test);
-	ret = migrate_cycle_setup(&self->f, "move_pages", why, sizeof(why));
-	if (ret == KSFT_SKIP)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, ret) TH_LOG("%s", why);
-}
-
-FIXTURE_TEARDOWN(thp_move_pages)
-{
-	cycle_teardown(&self->f);
-}
 
 /* What one test case's cycles found, reported once at its end. */
 struct move_ctx {

@@ -18,32 +18,9 @@
 #include "layout.h"
 #include "workload.h"
 
-FIXTURE(thp_mprotect) {
-	struct cycle_fixture f;
-};
-
-FIXTURE_VARIANT(thp_mprotect) {
-	struct thp_kind kind;
-};
+SF_CYCLE_FIXTURE(thp_mprotect, cycle_setup, "mprotect");
 
 SF_THP_KIND_VARIANTS(thp_mprotect);
-
-FIXTURE_SETUP(thp_mprotect)
-{
-	char why[256];
-	int ret;
-
-	SF_TEST_ID(self->f.test);
-	ret = cycle_setup(&self->f, "mprotect", why, sizeof(why));
-	if (ret == KSFT_SKIP)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, ret) TH_LOG("%s", why);
-}
-
-FIXTURE_TEARDOWN(thp_mprotect)
-{
-	cycle_teardown(&self->f);
-}
 
 /* What one test case's cycles found, reported once at its end. */
 struct mprotect_ctx {

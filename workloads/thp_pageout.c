@@ -23,36 +23,17 @@
 #define MADV_PAGEOUT 21
 #endif
 
-FIXTURE(thp_pageout) {
-	struct cycle_fixture f;
-};
+/* MADV_PAGEOUT of anonymous memory needs somewhere to put it: SKIP without swap. */
+static int pageout_cycle_setup(struct cycle_fixture *f, const char *op, char *why, size_t why_len)
+{
+	if (swap_free_kb(why, why_len) <= 0)
+		return KSFT_SKIP;
+	return cycle_setup(f, op, why, why_len);
+}
 
-FIXTURE_VARIANT(thp_pageout) {
-	struct thp_kind kind;
-};
+SF_CYCLE_FIXTURE(thp_pageout, pageout_cycle_setup, "madvise_pageout");
 
 SF_THP_KIND_VARIANTS(thp_pageout);
-
-FIXTURE_SETUP(thp_pageout)
-{
-	char why[256];
-	long long free_kb;
-	int ret;
-
-	SF_TEST_ID(self->f.test);
-	free_kb = swap_free_kb(why, sizeof(why));
-	if (free_kb <= 0)
-		SKIP(return, "%s", why);
-	ret = cycle_setup(&self->f, "madvise_pageout", why, sizeof(why));
-	if (ret == KSFT_SKIP)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, ret) TH_LOG("%s", why);
-}
-
-FIXTURE_TEARDOWN(thp_pageout)
-{
-	cycle_teardown(&self->f);
-}
 
 /* What one test case's cycles found, reported once at its end. */
 struct pageout_ctx {

@@ -37,6 +37,34 @@
 		 _metadata->name); \
 } while (0)
 
+/*
+ * SF_CYCLE_FIXTURE(name, setup, op): the fixture every cycle workload has: a cycle_fixture, a
+ * variant carrying the THP kind, a setup that calls setup(&self->f, op, why, len) (cycle_setup
+ * or a wrapper with the same signature that checks more first) and SKIPs with its reason on
+ * KSFT_SKIP, and a teardown. Variants are added after it (SF_THP_KIND_VARIANTS or by hand).
+ */
+#define SF_CYCLE_FIXTURE(name, setup, op) \
+FIXTURE(name) { \
+	struct cycle_fixture f; \
+}; \
+FIXTURE_VARIANT(name) { \
+	struct thp_kind kind; \
+}; \
+FIXTURE_SETUP(name) \
+{ \
+	char why[256]; \
+	int ret; \
+	SF_TEST_ID(self->f.test); \
+	ret = setup(&self->f, (op), why, sizeof(why)); \
+	if (ret == KSFT_SKIP) \
+		SKIP(return, "%s", why); \
+	ASSERT_EQ(0, ret) TH_LOG("%s", why); \
+} \
+FIXTURE_TEARDOWN(name) \
+{ \
+	cycle_teardown(&self->f); \
+}
+
 static pid_t sf_main_pid;
 
 static void sf_exit_skip_if_all_skipped(void)
