@@ -197,9 +197,11 @@ int run_case(const struct wl_case *c, const char *inject, unsigned long long see
 		child_exec(c, inject, seed, dup(pfd[1]));
 	}
 	setpgid(pid, pid);
+	ro->pid = pid;
 	close(pfd[1]);
 	if (c->argv)
-		armed = wrap_arm(pid, inject, root, ro->arm_error, sizeof(ro->arm_error)) > 0;
+		armed = wrap_arm(pid, inject, root, ro->arm_error, sizeof(ro->arm_error),
+				 ro->arm_note, sizeof(ro->arm_note)) > 0;
 	for (;;) {
 		struct pollfd p = { pfd[0], POLLIN, 0 };
 		pid_t w;

@@ -209,8 +209,18 @@ int wrap_case(const struct options *o, struct wl_case **cases, int *n);
 const char *wrap_comm(const struct wl_case *c);
 void wrap_quote_argv(char *const *argv, char *out, size_t len);
 void wrap_child_prepare(const char *inject);
-int wrap_arm(pid_t pid, const char *inject, const char *root, char *err, size_t len);
+int wrap_arm(pid_t pid, const char *inject, const char *root, char *err, size_t len,
+	     char *note, size_t note_len);
 void wrap_log_tail(const char *log_path, char *out, size_t len);
+
+/* wrap_entry.c: stop an exec-stopped tracee at its entry point, past the dynamic loader */
+unsigned long wrap_entry_address(pid_t pid);
+int wrap_run_to_entry(pid_t pid, char *err, size_t len);
+
+/* wrap_signal.c: a wrapped program's signal under injection: its reaction, or a finding */
+int wrap_signal_is_reaction(int sig, long long faults, const char *segv_line, char *why,
+			    size_t len);
+void wrap_segv_line(const char *kmsg, int pid, char *out, size_t len);
 
 /* runner.c: run one test case of a workload */
 struct window_obs {
@@ -234,6 +244,8 @@ struct run_obs {
 	char smaps[512];
 	char rate[256];
 	char arm_error[256];		/* a wrapped program could not be armed */
+	char arm_note[128];		/* where a wrapped program was armed */
+	int pid;			/* the program's pid (its kernel-log lines name it) */
 };
 int run_case(const struct wl_case *c, const char *inject, unsigned long long seed, int timeout_s,
 	     const char *root, const char *log_path, volatile int *stop, struct run_obs *ro);
@@ -268,6 +280,7 @@ struct judge_in {
 	char harness_error[256];
 	int wrapped;			/* a --wrap program: any exit status is its own */
 	char tail[768];			/* its last output lines, for the evidence */
+	char segv_line[256];		/* the kernel's "segfault at" line for it, if any */
 };
 int judge(const struct judge_in *in, char *evidence, size_t len);
 const char *verdict_name(int v);

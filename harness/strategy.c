@@ -197,6 +197,8 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 	}
 	kmsg_collect(kmsg_all, sizeof(kmsg_all), in.kmsg_hits, sizeof(in.kmsg_hits));
 	results_kmsg(res.name, kmsg_all);
+	if (in.wrapped && in.ro.signaled)
+		wrap_segv_line(kmsg_all, in.ro.pid, in.segv_line, sizeof(in.segv_line));
 	in.taint_after = taint_read(s->root);
 	res.verdict = judge(&in, res.evidence, sizeof(res.evidence));
 	pressure_after_run(pressure, sizeof(pressure));

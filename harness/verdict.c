@@ -8,8 +8,9 @@
  * Order matters: a kernel splat or a hang outranks what the workload printed; an
  * explicit error (ENOMEM...) from a window that consumed a fault is the workload's call:
  * it exits 0 when its state checks passed, and the harness only records ret/errno.
- * A wrapped program (--wrap) has no window: exit 0 passes, 4 skips, a signal fails, and
- * another exit fails unless faults were injected into it, when it is taken as the
+ * A wrapped program (--wrap) has no window: exit 0 passes, 4 skips, a signal fails unless
+ * wrap_signal.c explains it by the injected faults (abort, NULL dereference, stack growth),
+ * and another exit fails unless faults were injected into it, when it is taken as the
  * program's reaction to the failed allocation (the kernel-side checks still judge the run).
  */
 #include <signal.h>
@@ -51,8 +52,8 @@ static void wrapped_exit(const struct judge_in *in, char *ev, size_t len, int *v
 			*v = V_FAIL;
 		}
 	}
-	if (ro->signaled && in->faults_injected > 0)
-		sf_appendf(ev, len, "the signal came after %lld injected fault(s) (a stack that could not grow is also a SIGSEGV); ",
+	if (ro->signaled && in->faults_injected > 0 && *v != V_PASS)
+		sf_appendf(ev, len, "the signal came after %lld injected fault(s), and neither an abort, a NULL dereference nor a stack that could not grow explains it; ",
 			   in->faults_injected);
 	if (*v != V_PASS || ro->signaled || ro->timed_out ||
 	    (ro->exited && ro->exit_code != 0 && ro->exit_code != 4))
@@ -63,6 +64,7 @@ int judge(const struct judge_in *in, char *ev, size_t len)
 {
 	const struct run_obs *ro = &in->ro;
 	long long new_taint = 0;
+	char why[256];
 	int v;
 
 	ev[0] = '\0';
@@ -81,9 +83,16 @@ int judge(const struct judge_in *in, char *ev, size_t len)
 		sf_appendf(ev, len, "hang: expected exit within the time limit, actual still running after %.1f s; killed. %s; ",
 			   ro->seconds, ro->hang[0] ? ro->hang : "no stack recorded");
 		v = V_FAIL;
+	} else if (ro->signaled && in->wrapped && in->injecting &&
+		   wrap_signal_is_reaction(ro->sig, in->faults_injected, in->segv_line, why,
+					   sizeof(why))) {
+		sf_appendf(ev, len, "note: wrapped program killed by signal %d (%s): %s; taken as its reaction to the failures, not a bug; ",
+			   ro->sig, strsignal(ro->sig), why);
 	} else if (ro->signaled) {
 		sf_appendf(ev, len, "unexpected signal: expected exit status, actual killed by signal %d (%s); ",
 			   ro->sig, strsignal(ro->sig));
+		if (in->segv_line[0])
+			sf_appendf(ev, len, "kernel: %s; ", in->segv_line);
 		v = V_FAIL;
 	}
 	if (in->kmsg_hits[0]) {
@@ -133,7 +142,8 @@ int judge(const struct judge_in *in, char *ev, size_t len)
 		return V_SILENT_SKIP;
 	}
 	if (in->injecting && in->wrapped)
-		sf_appendf(ev, len, "injection armed for the whole program: %lld fault(s) injected; ",
+		sf_appendf(ev, len, "injection armed %s: %lld fault(s) injected; ",
+			   in->ro.arm_note[0] ? in->ro.arm_note : "for the whole program",
 			   in->faults_injected);
 	else if (in->injecting && !ro->win.windows)
 		sf_appendf(ev, len, "note: no injection window reported; ");

@@ -4,11 +4,13 @@
  * as the single test case `wrap:<basename>:run`, with the harness's probes and checks.
  *
  * A wrapped program does not speak the window protocol, so injection is armed for the whole
- * program: the child asks to be traced (PTRACE_TRACEME) and execs; the exec stops it, and
- * the harness writes 1 to /proc/PID/make-it-fail (random, targeted) or N to
- * /proc/PID/fail-nth (sweep) before letting it go. Arming after the exec keeps the faults
- * off execve() itself. make-it-fail is inherited by the program's children; fail-nth is
- * the main thread's only. Consumption comes from the attributes' `times` counters.
+ * program: the child asks to be traced (PTRACE_TRACEME) and execs; the exec stops it, the
+ * harness runs it to its entry point (wrap_entry.c: past the dynamic loader, whose start-up
+ * crashes on ENOMEM), writes 1 to /proc/PID/make-it-fail (random, targeted) or N to
+ * /proc/PID/fail-nth (sweep: the program's own Nth allocation) and lets it go. execve() and
+ * ld.so are never failed. make-it-fail is inherited by the program's children (their own
+ * exec and loader included); fail-nth is the main thread's only. Consumption comes from the
+ * attributes' `times` counters. How a signal under injection is judged: wrap_signal.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -136,7 +138,8 @@ void wrap_child_prepare(const char *inject)
  * no exec), -errno with err filled (the child is then killed: a run without the injection
  * it was meant to have means nothing).
  */
-int wrap_arm(pid_t pid, const char *inject, const char *root, char *err, size_t len)
+int wrap_arm(pid_t pid, const char *inject, const char *root, char *err, size_t len,
+	     char *note, size_t note_len)
 {
 	char path[SF_PATH_MAX], rel[64], val[32];
 	const char *file = "make-it-fail";
@@ -154,6 +157,22 @@ int wrap_arm(pid_t pid, const char *inject, const char *root, char *err, size_t 
 	while (waitpid(pid, &status, WUNTRACED) < 0)
 		if (errno != EINTR)
 			return -errno;
+	/* Past the dynamic loader first (wrap_entry.c); elsewhere than x86_64, armed here. */
+	ret = wrap_run_to_entry(pid, err, len);
+	if (ret == 0)
+		return 0;	/* ended before its entry point: the caller reaps it */
+	if (ret < 0 && ret != -EOPNOTSUPP) {
+		char why[160];
+
+		snprintf(why, sizeof(why), "%s", err);
+		snprintf(err, len, "cannot arm the wrapped program: %s", why);
+		kill(pid, SIGKILL);
+		return ret;
+	}
+	snprintf(note, note_len, "%s", ret > 0 ? "at the program's entry point, after the dynamic loader" :
+		 "at the exec (the dynamic loader included: no entry-point stop on this architecture)");
+	err[0] = '\0';
+	ret = 0;
 	snprintf(val, sizeof(val), "1");
 	if (!strncmp(inject, "nth:", 4)) {
 		file = "fail-nth";

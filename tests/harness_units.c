@@ -5,6 +5,7 @@
  * workload_parse_listing() on a kselftest `-l` listing with long names, and
  * run_parse_line() on protocol lines. Prints TAP; run by tests/harness_units.t.
  */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -58,9 +59,53 @@ static void test_judge_wrapped(void)
 	in.kmsg_hits[0] = '\0';
 	in.ro.exited = 0;
 	in.ro.signaled = 1;
-	in.ro.sig = 11;
-	judge_case("judge wrap: a signal is FAIL naming the faults", &in, V_FAIL,
-		   "after 3 injected fault(s)");
+	in.ro.sig = SIGSEGV;
+	judge_case("judge wrap: a SIGSEGV the kernel did not report is FAIL naming the faults",
+		   &in, V_FAIL, "after 3 injected fault(s), and neither");
+	snprintf(in.segv_line, sizeof(in.segv_line),
+		 "true[151]: segfault at 0 ip 00007fb0cffbd190 sp 00007ffd89e4e690 error 4 in ld-linux-x86-64.so.2[18190,7fb0cffa6000+26000]");
+	judge_case("judge wrap: a NULL dereference after injected faults is PASS with a note",
+		   &in, V_PASS, "a NULL dereference (segfault at 0, ip 0x7fb0cffbd190)");
+	snprintf(in.segv_line, sizeof(in.segv_line),
+		 "t[7]: segfault at 7ffd89e4d688 ip 0000000000401136 sp 00007ffd89e4e690 error 6");
+	judge_case("judge wrap: a fault just below sp after injected faults is a stack that could not grow",
+		   &in, V_PASS, "a stack that could not grow (segfault at 0x7ffd89e4d688");
+	snprintf(in.segv_line, sizeof(in.segv_line),
+		 "t[7]: segfault at 7f1234560000 ip 0000000000401136 sp 00007ffd89e4e690 error 6");
+	judge_case("judge wrap: a wild SIGSEGV after injected faults is FAIL quoting the kernel line",
+		   &in, V_FAIL, "kernel: t[7]: segfault at 7f1234560000");
+	in.ro.sig = SIGBUS;
+	judge_case("judge wrap: SIGBUS after injected faults is FAIL", &in, V_FAIL,
+		   "killed by signal 7");
+	in.ro.sig = SIGABRT;
+	judge_case("judge wrap: SIGABRT after injected faults is the program's own abort: PASS",
+		   &in, V_PASS, "the program aborted itself after 3 injected fault(s)");
+	in.faults_injected = 0;
+	judge_case("judge wrap: SIGABRT without an injected fault is FAIL", &in, V_FAIL,
+		   "killed by signal 6");
+	in.faults_injected = 3;
+	in.ro.sig = SIGSEGV;
+	snprintf(in.segv_line, sizeof(in.segv_line), "true[151]: segfault at 0 ip 1 sp 2 error 4");
+	in.injecting = 0;
+	judge_case("judge wrap: a NULL dereference without injection is FAIL", &in, V_FAIL,
+		   "killed by signal 11");
+}
+
+/* The kernel's segfault line picked out of a kernel-log excerpt by the program's pid. */
+static void test_wrap_segv_line(void)
+{
+	const char *kmsg = "FAULT_INJECTION: forcing a failure.\n"
+			   "true[1151]: segfault at 8 ip 1 sp 2 error 4\n"
+			   "true[151]: segfault at 0 ip 00007fb0 sp 00007ffd error 4 in ld.so\n"
+			   "Code: d2 75 ef\n";
+	char line[256];
+
+	wrap_segv_line(kmsg, 151, line, sizeof(line));
+	check(!strcmp(line, "true[151]: segfault at 0 ip 00007fb0 sp 00007ffd error 4 in ld.so"),
+	      "wrap_segv_line: the line of pid 151, not of pid 1151",
+	      "true[151]: segfault at 0 ip 00007fb0 sp 00007ffd error 4 in ld.so", line);
+	wrap_segv_line(kmsg, 152, line, sizeof(line));
+	check(!line[0], "wrap_segv_line: no line for another pid", "(empty)", line);
 }
 
 static void test_judge(void)
@@ -284,6 +329,7 @@ int main(void)
 	printf("TAP version 13\n");
 	test_judge();
 	test_judge_wrapped();
+	test_wrap_segv_line();
 	test_leak();
 	test_listing();
 	test_lines();
