@@ -259,12 +259,13 @@ static int restore_subtree(const struct knob *k)
 
 /*
  * 'D': remove the folder, waiting up to 2 s while it is busy (a killed process leaving a
- * cgroup). In a fake tree (unit tests) the interface files the harness wrote are regular
- * files: remove those first.
+ * cgroup). In a fake tree (unit tests) the interface files the harness wrote (and the
+ * counters a test put there) are regular files: remove those first.
  */
 static int restore_rmdir(const struct knob *k)
 {
-	static const char *const written[] = { "cgroup.procs", "memory.max" };
+	static const char *const written[] = { "cgroup.procs", "memory.max", "memory.high",
+					       "memory.events", "memory.current" };
 	char p[SF_PATH_MAX + 32];
 
 	for (int tries = 0; tries < 40; tries++) {

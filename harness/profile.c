@@ -82,6 +82,8 @@ struct key_rule {
 			    sizeof(((struct options *)0)->f) }
 #define STR_KEY(s, k, f) { s, k, 0, 0, 2, offsetof(struct options, f), \
 			   sizeof(((struct options *)0)->f) }
+#define SIZE_KEY(s, k, f) { s, k, 0, 0, 4, offsetof(struct options, f), \
+			    sizeof(((struct options *)0)->f) }
 
 static const struct key_rule rules[] = {
 	{ "run", "strategies", 0, 0, 3, 0, 0 },
@@ -115,8 +117,9 @@ static const struct key_rule rules[] = {
 	INT_KEY("leak", "kmemleak_age_ms", 0, 600000, kmemleak_age_ms),
 	STR_KEY("pressure", "stress_ng", pp.stress_ng),
 	INT_KEY("pressure", "stress_seconds", 1, 86400, pp.stress_seconds),
-	{ "pressure", "memcg_max", 0, 0, 4, offsetof(struct options, pp.memcg_max),
-	  sizeof(((struct options *)0)->pp.memcg_max) },
+	SIZE_KEY("pressure", "memcg_max", pp.memcg_max),
+	SIZE_KEY("pressure", "memcg_high", pp.memcg_high),
+	SIZE_KEY("pressure", "memcg_fill", pp.memcg_fill),
 };
 
 /* "256M", "1G", "4096", "512k": bytes; 0 or -EINVAL. */
@@ -322,6 +325,10 @@ int profile_load(const char *path, struct options *o, char *err, size_t errlen)
 			goto bad;
 	}
 	fclose(f);
+	if (pressure_check(&o->pp, msg, sizeof(msg))) {
+		snprintf(err, errlen, "%s: %s", path, msg);
+		return -EINVAL;
+	}
 	return 0;
 bad:
 	snprintf(err, errlen, "%s:%d: %s", path, lineno, msg);

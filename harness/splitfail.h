@@ -66,6 +66,8 @@ struct pressure_params {
 	char stress_ng[512];		/* stress-ng arguments, "" = none */
 	int stress_seconds;		/* --timeout given to stress-ng when ARGS have none */
 	long long memcg_max;		/* bytes for memory.max, 0 = no cgroup */
+	long long memcg_high;		/* bytes for memory.high, 0 = left at max */
+	long long memcg_fill;		/* memory.current the filler tops up to, 0 = none */
 };
 
 struct options {
@@ -134,6 +136,19 @@ int pressure_start(const struct options *o, const char *root, const char *out_di
 int pressure_before_run(char *note, size_t len);
 void pressure_after_run(char *note, size_t len);
 int pressure_child_enter(void);
+int pressure_check(const struct pressure_params *pp, char *err, size_t len);
+
+/* memcg_fill.c: the filler that keeps the workloads' memory cgroup near its limit */
+struct memcg_fill {
+	pid_t pid;			/* 0 = not running */
+	int sock;			/* top-up requests and answers */
+	long long target;		/* memory.current it fills the cgroup to */
+};
+int memcg_fill_start(struct memcg_fill *f, const char *root, const char *cgroup,
+		     long long target, long long limit);
+int memcg_fill_wait(struct memcg_fill *f);
+int memcg_fill_topup(struct memcg_fill *f);
+void memcg_fill_status(struct memcg_fill *f, char *out, size_t len);
 
 /* knobs.c: save, set, restore, journal, lock */
 int knobs_init(const char *state_dir);

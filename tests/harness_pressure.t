@@ -7,6 +7,13 @@
 # cgroup.procs while it runs, removed afterwards, and the memory controller the harness
 # enabled in the root's subtree_control disabled again; a cgroup v2 without the memory
 # controller is a note in summary.json and the runs go on. Fake /proc,/sys tree (--root).
+# The memcg filler (memcg_fill): a process of its own group in the cgroup holding the memory
+# (no memory.current in the fake tree: exactly memcg_fill bytes), gone after a normal end and
+# after a SIGKILLed harness (dies with it; the next start's journal names it); not started
+# without swap (noted); a filler that dies makes the following runs ERROR. Each run's evidence
+# says "pressed" when memory.events max moved during it and "NOT pressed" when not, and
+# summary.json's pressure.memcg_runs counts them. Sizes that contradict each other are a
+# usage error.
 . "$(dirname "$0")/fixtures/lib.sh"
 
 PROFILE=$SCRATCH/pressure.ini
@@ -133,5 +140,117 @@ rc=$?
 		"$OUT/tap.txt"
 ok $? "stress-ng that failed makes the following runs ERROR, exit 3 (got $rc)" \
 	"$(cat "$OUT/tap.txt")"
+
+
+FILL_PROFILE=$SCRATCH/fill.ini
+cat > "$FILL_PROFILE" <<INI
+[run]
+strategies = off
+[pressure]
+memcg_max = 64M
+memcg_fill = 8M
+INI
+swaps() { printf 'Filename\tType\tSize\tUsed\tPriority\n/dev/zram0 partition 524284 0 100\n' \
+	> "$TREE/proc/swaps"; }
+fill_pid() { pgrep -x sf-memcg-fill -P "$1"; }	# the filler child of harness $1
+rss_kb() { awk '/^RssAnon:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
+alive() {	# a process that is not gone and not a zombie waiting for its new parent
+	local st
+	st=$(sed 's/.*) //' "/proc/$1/stat" 2> /dev/null | cut -d' ' -f1)
+	[ -n "$st" ] && [ "$st" != Z ]
+}
+
+cg_tree "memory"
+swaps
+hang_bg --profile "$FILL_PROFILE" --case fake.head.munmap --timeout 60
+fpid=$(fill_pid $HPID)
+rss=$(rss_kb "$fpid")
+[ -n "$fpid" ] && [ "$(ps -o pgid= -p "$fpid" | tr -d ' ')" = "$fpid" ] &&
+	[ "${rss:-0}" -ge 8192 ] && [ "${rss:-0}" -lt 16384 ]
+ok $? "filler: its own process group, holding memcg_fill = 8M (RssAnon $rss kB)"
+grep -q '"filler": {"target": 8388608, "pid": '"$fpid"'}' "$OUT/summary.json"
+ok $? "filler: summary.json names its target and pid" "$(grep pressure "$OUT/summary.json")"
+kill -TERM $HPID
+wait $HPID
+sleep 0.2
+[ -n "$fpid" ] && ! alive "$fpid" && [ -z "$(find "$CG" -mindepth 1 -type d)" ]
+ok $? "filler: SIGTERM ends it and removes the cgroup" "$(cat "$SCRATCH/err")"
+
+cg_tree "memory"
+swaps
+hang_bg --profile "$FILL_PROFILE" --case fake.head.munmap --timeout 60
+fpid=$(fill_pid $HPID)
+kill9_harness
+sleep 0.3
+[ -n "$fpid" ] && ! alive "$fpid" &&
+	grep -q "^P $(printf '%s' "$fpid" | od -An -tx1 | tr -d ' \n') " "$TREE/run/splitfail/journal"
+ok $? "filler: dies with a SIGKILLed harness (pid $fpid), left in the journal" \
+	"$(cat "$TREE/run/splitfail/journal" 2> /dev/null)"
+FAKE_MODE=ok sf --strategy off --case fake.head.munmap
+rc=$?
+[ $rc -eq 0 ] && grep -q "kill-process-group $fpid <- sf-memcg-fill" "$SCRATCH/err" &&
+	[ -z "$(find "$CG" -mindepth 1 -type d)" ]
+ok $? "filler: the next start names it and removes the cgroup (got $rc)" "$(cat "$SCRATCH/err")"
+
+cg_tree "memory"
+FAKE_MODE=ok sf --profile "$FILL_PROFILE" --case fake.head.munmap
+rc=$?
+[ $rc -eq 0 ] && grep -q '"filler": {"target": 8388608, "applied": false, "reason": "no swap active' \
+	"$OUT/summary.json" && grep -q '"verdict": "PASS"' "$OUT/summary.json"
+ok $? "filler: no swap, no filler (noted), the run goes on (got $rc)" \
+	"$(grep pressure "$OUT/summary.json"; cat "$SCRATCH/err")"
+
+# a filler killed (as the OOM killer would) during the first of two cases: the second is ERROR
+cg_tree "memory"
+swaps
+FAKE_MODE=slow FAKE_SLEEP=2 sf_bg --profile "$FILL_PROFILE" --case fake.head.munmap,fake.tail.remap
+HPID=$!
+wait_for 10 fill_pid $HPID > /dev/null
+fpid=$(fill_pid $HPID)
+[ -n "$fpid" ] && kill -KILL "$fpid"
+wait $HPID
+rc=$?
+[ $rc -eq 3 ] && grep -q '^not ok 2 - fake_thp:fake.tail.remap # ERROR' "$OUT/tap.txt" &&
+	grep -q "harness error: \\[pressure\\] memcg filler pid $fpid failed (signal 9; " "$OUT/tap.txt"
+ok $? "filler killed: the following runs ERROR naming it, exit 3 (got $rc)" "$(cat "$OUT/tap.txt")"
+
+# pressed or not: the harness runs under a pid known in advance (exec), so the test can give
+# its cgroup a memory.events; a wrapped program raises max as a charge hitting the limit would
+press_run() {	# press_run WRAPPED-COMMAND...: one run in a cgroup whose memory.events starts at 0
+	sh -c 'cg=$1/splitfail-$$; shift; mkdir -p "$cg" &&
+		printf "low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n" > "$cg/memory.events" &&
+		echo 266000000 > "$cg/memory.current" && exec "$@"' sh "$CG" \
+		"$SF" --root "$TREE" --workload-dir "$WDIR" --out "$OUT" --no-progress \
+		--profile "$FILL_PROFILE" --strategy off --wrap -- "$@" > "$SCRATCH/out" 2> "$SCRATCH/err"
+}
+cg_tree "memory"
+swaps
+press_run sh -c 'f=$(echo "$FAKE_ROOT"/sys/fs/cgroup/splitfail-*/memory.events);
+	printf "low 0\nhigh 2\nmax 5\noom 0\noom_kill 0\n" > "$f"'
+rc=$?
+[ $rc -eq 0 ] && grep -q 'usage at start=266000000 events: max+5 high+2 oom+0 oom_kill+0, pressed; ' \
+	"$OUT/summary.json" &&
+	grep -q '"memcg_runs": {"pressed": 1, "not_pressed": 0, "unmeasured": 0, "events": {"max": 5, "high": 2, "oom": 0, "oom_kill": 0}}' \
+		"$OUT/summary.json"
+ok $? "a run whose charges reached memory.max: 'pressed' in its evidence and counted (got $rc)" \
+	"$(cat "$OUT/summary.json" "$SCRATCH/err")"
+[ -z "$(find "$CG" -mindepth 1 -type d)" ]
+ok $? "pressed run: the cgroup (with the counters the test put there) is removed"
+cg_tree "memory"
+swaps
+press_run /bin/true
+rc=$?
+[ $rc -eq 0 ] && grep -q 'events: max+0 high+0 oom+0 oom_kill+0, NOT pressed (memory.max never reached); ' \
+	"$OUT/summary.json" &&
+	grep -q '"memcg_runs": {"pressed": 0, "not_pressed": 1, "unmeasured": 0,' "$OUT/summary.json"
+ok $? "a run that never reached memory.max: 'NOT pressed' in its evidence and counted (got $rc)" \
+	"$(cat "$OUT/summary.json" "$SCRATCH/err")"
+
+profile_case ' [pressure] memcg_fill (67108864) must be below memcg_max (67108864)' \
+	'[pressure]\nmemcg_max = 64M\nmemcg_fill = 64M\n'
+profile_case ' [pressure] memcg_fill (66060288) must be below memcg_high (65011712)' \
+	'[pressure]\nmemcg_max = 64M\nmemcg_high = 62M\nmemcg_fill = 63M\n'
+profile_case ' [pressure] memcg_high and memcg_fill need memcg_max' \
+	'[pressure]\nmemcg_fill = 8M\n'
 
 finish
