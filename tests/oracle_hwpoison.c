@@ -6,7 +6,8 @@
  * BUS_ADRERR, si_addr_lsb 0) and siginfos broken one field at a time (BUS_MCEERR_AO instead
  * of _AR, the base page shift 12 instead of the huge page shift, an address outside the huge
  * page, no signal at all); the meminfo oracle gets a poisoned huge page that the counters do
- * not account for; the guard must refuse the host (no splitfail.guest=1) unless
+ * not account for, a file's poisoned folio still counted free, a dissolved one still in the
+ * pool's total and changes with nothing poisoned (hugetlb_poison_expected()); the guard must refuse the host (no splitfail.guest=1) unless
  * SPLITFAIL_ALLOW_HWPOISON=1. Correct states must pass. tests/oracle_hwpoison.t checks the
  * evidence lines this prints.
  */
@@ -111,6 +112,29 @@ TEST(poison_not_accounted)
 	after.hwcorrupt_kb = 4;
 	EXPECT_EQ(0, hugetlb_meminfo_check("oracle.accounted", "after_exit", &before, &after,
 					   &want));
+}
+
+TEST(file_folio_poisoned_but_counted_free)
+{
+	struct hugetlb_meminfo before = { .total = 16, .free = 16, .hwcorrupt_kb = 0 };
+	struct hugetlb_meminfo after = { .total = 16, .free = 16, .hwcorrupt_kb = 4 };
+	struct hugetlb_meminfo want;
+
+	/* still a hugetlb folio, poisoned: it must not be counted free (it cannot be used) */
+	hugetlb_poison_expected(1, 0, &want);
+	EXPECT_EQ(1, hugetlb_meminfo_check("oracle.poisoned_free", "after_exit", &before,
+					   &after, &want));
+	after.free = 15;
+	EXPECT_EQ(0, hugetlb_meminfo_check("oracle.poisoned_held", "after_exit", &before,
+					   &after, &want));
+	/* dissolved, but the pool's total did not drop */
+	hugetlb_poison_expected(1, 1, &want);
+	EXPECT_EQ(1, hugetlb_meminfo_check("oracle.dissolved_uncounted", "after_exit", &before,
+					   &after, &want));
+	/* nothing poisoned: nothing may change */
+	hugetlb_poison_expected(0, 0, &want);
+	EXPECT_EQ(2, hugetlb_meminfo_check("oracle.unpoisoned_changed", "after_exit", &before,
+					   &after, &want));
 }
 
 TEST(real_meminfo_unchanged_passes)

@@ -3,7 +3,7 @@
 # The root filesystem is the host's / shared read-only over 9p; the run's results folder is a
 # second, writable 9p export mounted at the same absolute path as on the host, so every path the
 # harness records is valid on both sides. This script mounts the pseudo filesystems, sets up zram
-# swap and a small hugetlb pool, dumps the fault attributes, runs the job boot-guest.sh wrote
+# swap, dumps the fault attributes, runs the job boot-guest.sh wrote
 # (<results>/.guest/job.sh), dumps the attributes again and powers the guest off. It must never
 # exit: PID 1 exiting panics the kernel. Markers in <results>/.guest/ tell the host how far it got.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -74,16 +74,15 @@ fi
 GUEST=$RESULTS/.guest
 date -u '+%FT%TZ' > "$GUEST/started"
 
-# Swap on zram (MADV_PAGEOUT needs somewhere to put pages) and a small hugetlb pool.
+# Swap on zram (MADV_PAGEOUT needs somewhere to put pages). The hugetlb pool is the profile's
+# [knobs] /proc/sys/vm/nr_hugepages: the harness sets it and restores it.
 ZRAM_SIZE=$(cmdline_value splitfail.zram) || ZRAM_SIZE=512M
-HUGETLB_PAGES=$(cmdline_value splitfail.hugetlb) || HUGETLB_PAGES=16
 if [ -e /sys/block/zram0/disksize ] && echo "$ZRAM_SIZE" > /sys/block/zram0/disksize &&
    mkswap /dev/zram0 >/dev/null && swapon /dev/zram0; then
 	log "swap on zram0 ($ZRAM_SIZE)"
 else
 	log "zram swap could not be set up"
 fi
-echo "$HUGETLB_PAGES" > /proc/sys/vm/nr_hugepages 2>/dev/null
 log "hugetlb pool: $(cat /proc/sys/vm/nr_hugepages 2>/dev/null) pages," \
     "nodes: $(find /sys/devices/system/node -maxdepth 1 -name 'node[0-9]*' | wc -l)," \
     "fault attributes: $(cd /sys/kernel/debug && echo fail*)"

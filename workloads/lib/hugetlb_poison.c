@@ -183,8 +183,7 @@ int pfn_hugetlb(uint64_t pfn)
 	return pfn_flag(pfn, KPF_HUGE);
 }
 
-long hugetlb_poisoned_pfns(uint64_t head_pfn, long nr, uint64_t target_pfn, uint64_t *pfns,
-			   long max)
+long hugetlb_poisoned_pfns(uint64_t head_pfn, long nr, uint64_t *pfns, long max)
 {
 	long i, count = 0;
 	int ret = pfn_hugetlb(head_pfn);
@@ -194,7 +193,7 @@ long hugetlb_poisoned_pfns(uint64_t head_pfn, long nr, uint64_t target_pfn, uint
 	if (ret) {
 		ret = pfn_hwpoisoned(head_pfn);
 		if (ret > 0 && max > 0)
-			pfns[0] = target_pfn;
+			pfns[0] = head_pfn;
 		return ret;
 	}
 	for (i = 0; i < nr; i++) {

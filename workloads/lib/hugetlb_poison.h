@@ -65,11 +65,12 @@ int pfn_hugetlb(uint64_t pfn);
 /*
  * The poisoned pages of the huge page at head_pfn (nr base pages), up to max of them into
  * pfns. While it is still a hugetlb folio kpageflags shows the folio's flag on every page, so
- * a poisoned folio counts once, as target_pfn; once dissolved, each raw page flagged counts
+ * a poisoned folio counts once, as head_pfn: the PFN unpoison_memory() takes for it (it
+ * tests PageHWPoison of the page it is given, and the folio's flag is on the head; it then
+ * frees the folio's raw-page records); once dissolved, each raw page flagged counts
  * (memory_failure may flag the head instead of the target when it cannot record the raw
  * page: HUGETLB_RAW_HWP_UNRELIABLE). Returns the count, or -errno.
  */
-long hugetlb_poisoned_pfns(uint64_t head_pfn, long nr, uint64_t target_pfn, uint64_t *pfns,
-			   long max);
+long hugetlb_poisoned_pfns(uint64_t head_pfn, long nr, uint64_t *pfns, long max);
 
 #endif

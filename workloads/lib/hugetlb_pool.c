@@ -71,6 +71,16 @@ long hugetlb_meminfo_check(const char *test, const char *stage,
 	return bad;
 }
 
+void hugetlb_poison_expected(long poisoned, int dissolved, struct hugetlb_meminfo *want)
+{
+	memset(want, 0, sizeof(*want));
+	if (poisoned <= 0)
+		return;
+	want->total = dissolved ? -1 : 0;
+	want->free = -1;
+	want->hwcorrupt_kb = 4LL * poisoned;
+}
+
 int hugetlb_page_shift(const struct hugetlb_meminfo *m)
 {
 	long long bytes = m->hpage_kb * 1024;

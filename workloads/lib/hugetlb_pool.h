@@ -33,6 +33,15 @@ long hugetlb_meminfo_check(const char *test, const char *stage,
 			   const struct hugetlb_meminfo *after,
 			   const struct hugetlb_meminfo *want);
 
+/*
+ * The meminfo deltas a memory failure on one mapped huge page must leave once its user is
+ * gone, from what the page flags say happened: poisoned base pages (HardwareCorrupted +4 kB
+ * each) and whether the huge page was dissolved (Total and Free one lower) or is still a
+ * poisoned hugetlb folio (Total unchanged, Free one lower: memory_failure's reference pins
+ * it, e.g. a hugetlbfs file's folio kept by me_huge_page). Nothing poisoned: no change.
+ */
+void hugetlb_poison_expected(long poisoned, int dissolved, struct hugetlb_meminfo *want);
+
 /* Huge page shift from Hugepagesize (21 for 2 MiB), or -1. */
 int hugetlb_page_shift(const struct hugetlb_meminfo *m);
 
