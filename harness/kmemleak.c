@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmemleak.c - a kmemleak scan after each run where the kernel has kmemleak
- * (/sys/kernel/debug/kmemleak, CONFIG_DEBUG_KMEMLEAK) and the profile asks for it
- * ([leak] kmemleak = yes): unreferenced objects allocated by the workload's own task are a
+ * kmemleak.c - a kmemleak scan after a test case's runs (kmemleak_batch.c) where the kernel
+ * has kmemleak (/sys/kernel/debug/kmemleak, CONFIG_DEBUG_KMEMLEAK) and the profile asks for
+ * it ([leak] kmemleak = yes): unreferenced objects allocated by the workload's own task are a
  * leak (FAIL, with the kmemleak report of the first ones: address, size, comm, backtrace).
  *
  * Facts from Documentation/dev-tools/kmemleak.rst and mm/kmemleak.c: writing "scan" scans
@@ -61,8 +61,14 @@ int kmemleak_setup(const char *root, char *note, size_t len)
 		return 1;
 	}
 	km_ready = 1;
-	snprintf(note, len, "kmemleak scan after every run (%s)", km_path);
+	snprintf(note, len, "kmemleak scan after each test case's runs (%s)", km_path);
 	return 0;
+}
+
+/* Did kmemleak_setup() find kmemleak? (Nothing is scanned or judged without it.) */
+int kmemleak_available(void)
+{
+	return km_ready;
 }
 
 /*
@@ -105,7 +111,7 @@ static void save_report(const char *path, const char *report, size_t n)
 }
 
 /*
- * After a run whose workload ended at ended (sf_now()): wait out the minimum age, scan,
+ * After runs whose last workload ended at ended (sf_now()): wait out the minimum age, scan,
  * judge and clear. Returns the objects the workload's task leaked (evidence in ev), 0, or
  * -errno when the scan failed. The whole report goes to report_path.
  */

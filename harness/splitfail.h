@@ -280,6 +280,7 @@ int kmemleak_setup(const char *root, char *note, size_t len);
 int kmemleak_parse(const char *report, const char *comm, char *ev, size_t len, int *others);
 int kmemleak_check(const char *comm, double ended, int age_ms, const char *report_path,
 		   char *ev, size_t len);
+int kmemleak_available(void);
 
 /* verdict.c */
 struct judge_in {
@@ -289,8 +290,6 @@ struct judge_in {
 	int leak;			/* leak_check() result: 1 = leak */
 	char leak_ev[1024];
 	char kmsg_hits[2048];
-	int kmemleak;			/* objects the workload leaked, or -errno (scan failed) */
-	char kmemleak_ev[1600];
 	long long taint_before, taint_after;
 	char harness_error[256];
 	int wrapped;			/* a --wrap program: any exit status is its own */
@@ -337,5 +336,12 @@ struct suite {
 	int total, done;
 };
 int suite_run_case(struct suite *s, const struct wl_case *c, int case_rank, int rep);
+
+/* kmemleak_batch.c: one kmemleak scan per case, each object tied to its run by pid */
+void kmemleak_batch_note(const char *name, const char *reproduce, int pid, double ended);
+int kmemleak_batch_full(void);
+int kmemleak_owner_run(const int *pids, int n, int pid);
+int kmemleak_batch_close(const char *label, const char *comm, int age_ms,
+			 const char *report_path, struct result *res);
 
 #endif /* SPLITFAIL_H */

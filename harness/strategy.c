@@ -190,11 +190,8 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 		in.faults_injected = fault_times_consumed(s->fe, times_before);
 	in.leak = leak_check(s->root, &before, &s->o->lp, leak_for(s, c->workload), &settled,
 			     in.leak_ev, sizeof(in.leak_ev));
-	if (s->o->kmemleak) {
-		snprintf(log_path, sizeof(log_path), "%s/%s.kmemleak", s->log_dir, res.name);
-		in.kmemleak = kmemleak_check(wrap_comm(c), ended, s->o->kmemleak_age_ms, log_path,
-					     in.kmemleak_ev, sizeof(in.kmemleak_ev));
-	}
+	if (s->o->kmemleak)	/* scanned once after the case's runs (kmemleak_batch.c) */
+		kmemleak_batch_note(res.name, res.reproduce, in.ro.pid, ended);
 	kmsg_collect(kmsg_all, sizeof(kmsg_all), in.kmsg_hits, sizeof(in.kmsg_hits));
 	results_kmsg(res.name, kmsg_all);
 	if (in.wrapped && in.ro.signaled)
@@ -298,10 +295,26 @@ static int targeted(struct suite *s, const struct wl_case *c, struct run_spec *r
 	return ret < 0 ? ret : 0;
 }
 
+/* The kmemleak verdict of the case's runs so far, as one more result (kmemleak_batch.c). */
+static int kmemleak_verdict(struct suite *s, const struct wl_case *c, int rep)
+{
+	char label[SF_NAME_MAX * 2], path[SF_PATH_MAX * 2];
+	static struct result res;
+
+	snprintf(label, sizeof(label), "%s:%s", c->workload, c->name);
+	if (rep)
+		sf_appendf(label, sizeof(label), "#%d", rep + 1);
+	snprintf(path, sizeof(path), "%s/%s@kmemleak.kmemleak", s->log_dir, label);
+	if (!kmemleak_batch_close(label, wrap_comm(c), s->o->kmemleak_age_ms, path, &res))
+		return 0;
+	progress(s, res.name, res.verdict);
+	return results_add(&res);
+}
+
 /* All strategies for one case; case_rank limits injection runs (max_cases). */
 int suite_run_case(struct suite *s, const struct wl_case *c, int case_rank, int rep)
 {
-	int ret = 0;
+	int ret = 0, km;
 
 	for (int st = 0; st < STRAT_COUNT && ret >= 0 && !*s->stop; st++) {
 		struct run_spec r = { .strategy = st };
@@ -328,6 +341,11 @@ int suite_run_case(struct suite *s, const struct wl_case *c, int case_rank, int 
 			ret = targeted(s, c, &r, rep);
 			break;
 		}
+		if (kmemleak_batch_full() && ret >= 0)
+			ret = kmemleak_verdict(s, c, rep);
 	}
-	return ret < 0 ? ret : 0;
+	if (*s->stop)
+		return ret < 0 ? ret : 0;
+	km = kmemleak_verdict(s, c, rep);
+	return ret < 0 ? ret : km;
 }

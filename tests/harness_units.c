@@ -301,7 +301,6 @@ static const char kmemleak_report[] =
 static void test_kmemleak(void)
 {
 	char ev[2048], got[64];
-	struct judge_in in;
 	int others, n;
 
 	n = kmemleak_parse(kmemleak_report, "thp_numa_balance", ev, sizeof(ev), &others);
@@ -313,15 +312,28 @@ static void test_kmemleak(void)
 	snprintf(got, sizeof(got), "%d mine, %d others", n, others);
 	check(n == 0 && others == 2, "kmemleak: another workload's report is not this one's",
 	      "0 mine, 2 others", got);
-	memset(&in, 0, sizeof(in));
-	in.ro.exited = 1;
-	in.kmemleak = 1;
-	snprintf(in.kmemleak_ev, sizeof(in.kmemleak_ev), "unreferenced object 0xffff8880068b6e40");
-	judge_case("judge: a kmemleak object of the workload is FAIL", &in, V_FAIL,
-		   "actual 1; first: unreferenced object 0xffff8880068b6e40");
-	in.kmemleak = -5;
-	judge_case("judge: a failed kmemleak scan is a note, not a verdict", &in, V_PASS,
-		   "kmemleak scan failed");
+}
+
+/* A leaked object is tied to the run whose workload (or its child) allocated it. */
+static void test_kmemleak_owner(void)
+{
+	const int pids[] = { 300, 305, 312, 330 };
+	char got[64];
+	int i;
+
+	i = kmemleak_owner_run(pids, 4, 312);
+	snprintf(got, sizeof(got), "%d", i);
+	check(i == 2, "kmemleak owner: the workload's own pid is its run", "2", got);
+	i = kmemleak_owner_run(pids, 4, 318);
+	snprintf(got, sizeof(got), "%d", i);
+	check(i == 2, "kmemleak owner: a child's pid (between two runs) is the earlier run's",
+	      "2", got);
+	i = kmemleak_owner_run(pids, 4, 999);
+	snprintf(got, sizeof(got), "%d", i);
+	check(i == 3, "kmemleak owner: after the last run's pid: the last run", "3", got);
+	i = kmemleak_owner_run(pids, 4, 40);
+	snprintf(got, sizeof(got), "%d", i);
+	check(i == -1, "kmemleak owner: a pid below every run is none of them", "-1", got);
 }
 
 int main(void)
@@ -334,6 +346,7 @@ int main(void)
 	test_listing();
 	test_lines();
 	test_kmemleak();
+	test_kmemleak_owner();
 	printf("1..%d\n", n_test);
 	return n_failed ? 1 : 0;
 }
