@@ -72,6 +72,7 @@ struct hp_report {
 	long read_all;			/* pread of the whole huge page: bytes or -errno */
 	long read_all_corrupt;		/* pages of what it returned that differ */
 	long read_target;		/* pread of the poisoned page: bytes or -errno */
+	long read_other;		/* pread of another page of the huge page */
 	int private_mount;		/* the hugetlbfs was mounted in the worker's namespace */
 	char mount[PATH_MAX];
 	long corrupt;			/* pages whose pattern changed (when still readable) */
@@ -83,6 +84,7 @@ FIXTURE(hugetlb_hwpoison) {
 	struct window w;
 	struct hugetlb_meminfo before;
 	long long saved_nr;		/* nr_hugepages read in setup, written back */
+	int unreliable;			/* the kernel lost which base page is poisoned */
 	uint64_t head_pfn;		/* huge page to unpoison, 0 when none */
 	uint64_t target_pfn;
 	size_t hsize;
@@ -109,6 +111,7 @@ FIXTURE_SETUP(hugetlb_hwpoison)
 	SF_TEST_ID(self->test);
 	self->head_pfn = 0;
 	self->saved_nr = -1;
+	self->unreliable = 0;
 	if (hwpoison_allowed(why, sizeof(why)))
 		SKIP(return, "%s", why);
 	if (getuid() != 0)
@@ -162,15 +165,18 @@ static long restore_pool(FIXTURE_DATA(hugetlb_hwpoison) *self, int checked)
 			printf("# %s: unpoison pfn 0x%llx: %s\n", self->test,
 			       (unsigned long long)pfns[i], err ? strerror(-err) : "done");
 		}
+		/* an unreliable folio is never unpoisoned: it stays, poisoned and pinned */
 		if (checked)
-			bad += report_check_zero(self->test, "pfns_hwpoison_after_unpoison",
-						 poisoned_pfns(self, pfns));
+			bad += report_check_long(self->test, "pfns_hwpoison_after_unpoison",
+						 self->unreliable, poisoned_pfns(self, pfns));
 		self->head_pfn = 0;
 	}
 	if (self->saved_nr >= 0 && hugetlb_nr_hugepages() != self->saved_nr)
 		hugetlb_set_nr_hugepages(self->saved_nr);
 	if (checked && !hugetlb_meminfo_read(&now)) {
 		hugetlb_meminfo_print(self->test, "restored", &now);
+		if (self->unreliable)
+			hugetlb_poison_expected(1, 0, &zero);
 		bad += hugetlb_meminfo_check(self->test, "restored", &self->before, &now, &zero);
 	}
 	return bad;
@@ -262,7 +268,7 @@ static void probe_file(FIXTURE_DATA(hugetlb_hwpoison) *self, int fd, size_t idx,
 		munmap(q, self->hsize);
 	}
 	if (!buf) {
-		rep->read_all = rep->read_target = -ENOMEM;
+		rep->read_all = rep->read_target = rep->read_other = -ENOMEM;
 		return;
 	}
 	n = pread(fd, buf, self->hsize, 0);
@@ -271,6 +277,8 @@ static void probe_file(FIXTURE_DATA(hugetlb_hwpoison) *self, int fd, size_t idx,
 		rep->read_all_corrupt = read_corrupt_pages(buf, (size_t)n, rep->base);
 	n = pread(fd, buf, PAGE_SIZE_4K, (off_t)(idx * PAGE_SIZE_4K));
 	rep->read_target = n < 0 ? -errno : n;
+	n = pread(fd, buf, PAGE_SIZE_4K, (off_t)((idx ? 0 : idx + 1) * PAGE_SIZE_4K));
+	rep->read_other = n < 0 ? -errno : n;
 	free(buf);
 }
 
@@ -360,6 +368,22 @@ static long check_file(FIXTURE_DATA(hugetlb_hwpoison) *self, const struct hp_rep
 	long bad = sigbus_check(self->test, "remap_access", &rep->remap, self->shift,
 				rep->remap_base, self->hsize);
 
+	if (rep->read_other == -EIO && self->w.mode != WINDOW_OFF) {
+		/*
+		 * folio_set_hugetlb_hwpoison could not allocate its raw_hwp_page record (an
+		 * injected fault): the folio is RawHwpUnreliable, every base page reads as
+		 * poisoned, unpoison_memory refuses it and __update_and_free_hugetlb_folio
+		 * leaks it on purpose. Documented behaviour, not a broken promise.
+		 */
+		printf("# %s: raw hwpoison record lost under injection (RawHwpUnreliable): the "
+		       "whole huge page reads as poisoned and stays out of the pool for good\n",
+		       self->test);
+		self->unreliable = 1;
+		bad += report_check_long(self->test, "read_to_poisoned_page", -EIO,
+					 rep->read_all);
+		return bad;
+	}
+	bad += report_check_long(self->test, "read_other_page", PAGE_SIZE_4K, rep->read_other);
 	bad += report_check_long(self->test, "read_to_poisoned_page",
 				 idx ? (long long)(idx * PAGE_SIZE_4K) : -EIO, rep->read_all);
 	bad += report_check_zero(self->test, "read_pages_corrupted", rep->read_all_corrupt);
