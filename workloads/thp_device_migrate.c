@@ -19,7 +19,12 @@
  * device's copy is the pattern; it fails => an errno the driver documents (ENOMEM, ENOENT,
  * EBUSY) and every page is on the device or in system memory. MIGRATE_TO_SYS returns 0 =>
  * the pages it counts (cpages) left the device, the others are still there. The pattern reads
- * back unchanged from the CPU at the end either way.
+ * back unchanged from the CPU at the end either way, with every page in system memory.
+ * The snapshot shows the CPU page table without faulting, not the driver's mirror, so a page
+ * it places nowhere (0x00) is looked at again (workloads/lib/hmm_other.h): pagemap right after
+ * the ioctl and after a pause, kpageflags, a bounded CPU read. Only a lost page or an entry
+ * that never resolves is a broken promise; a migration entry in flight is not (seen in the
+ * guest: khugepaged's collapse faults device pages back to system memory while we look).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,10 +38,14 @@
 #include "cycle.h"
 #include "hmm_dmirror.h"
 #include "hmm_leak.h"
+#include "hmm_other.h"
+#include "hmm_pte.h"
 
 #define MAX_THPS 4
 #define PINNED_PAGE 5		/* page of the first THP that the pipe holds */
 #define SETTLE_MS 3000
+#define OTHER_PAUSE_MS 200	/* before looking at unplaced pages again */
+#define OTHER_ACCESS_MS 2000	/* a CPU read of one that does not return by then is stuck */
 
 enum dm_case {
 	DM_TO_DEVICE,
@@ -109,17 +118,46 @@ static int errno_documented(int err)
 	return err == ENOMEM || err == ENOENT || err == EBUSY;
 }
 
-/* Pages the snapshot finds neither on the device nor in system memory, with evidence. */
-static long report_lost_pages(const char *test, const struct hmm_placement *p)
+/*
+ * Snapshot of the range after the ioctl into *p; every page it places neither on the device
+ * nor in system memory is investigated (pme: the pagemap words read right after the ioctl).
+ * Returns the pages that break a promise (hmm_other.h), 1 when the snapshot failed; *stuck
+ * is set when a CPU read of such a page did not return (the caller must not touch the range).
+ */
+static long snapshot_and_judge(const char *test, int fd, const struct thp_region *r,
+			       const uint64_t *pme, struct hmm_placement *p, int *stuck)
 {
-	char act[48];
+	size_t npages = r->len / PAGE_SIZE_4K;
+	unsigned char *perm = malloc(npages);
+	struct hmm_other_summary sum;
+	int err = perm ? hmm_snapshot_perm(fd, r->base, r->len, perm) : -ENOMEM;
 
+	memset(p, 0, sizeof(*p));
+	*stuck = 0;
+	if (!err) {
+		hmm_placement_count(perm, npages, (uintptr_t)r->base, p);
+		if (p->other)
+			err = hmm_other_investigate(test, fd, (uintptr_t)r->base, npages, perm, pme,
+						    r->seed, OTHER_PAUSE_MS, OTHER_ACCESS_MS, &sum);
+	}
+	free(perm);
+	if (err) {
+		printf("# %s: HMM_DMIRROR_SNAPSHOT failed: %s\n", test, strerror(-err));
+		return 1;
+	}
 	if (!p->other)
 		return 0;
-	snprintf(act, sizeof(act), "HMM_DMIRROR_PROT 0x%02x", p->first_other_prot);
-	report_evidence(test, "page neither on device nor in system memory", "device or system",
-			act, p->first_other);
-	return p->other;
+	*stuck = sum.stuck > 0;
+	if (sum.by_class[HMM_OTHER_BROKEN]) {
+		char act[48];
+
+		snprintf(act, sizeof(act), "HMM_DMIRROR_PROT 0x%02x (%ld pages)",
+			 p->first_other_prot, sum.by_class[HMM_OTHER_BROKEN]);
+		report_evidence(test, "page neither on device nor in system memory",
+				"device or system", act, p->first_other);
+	}
+	return report_check_zero(test, "unplaced_pages_broken", sum.by_class[HMM_OTHER_BROKEN]) ?
+		sum.by_class[HMM_OTHER_BROKEN] : 0;
 }
 
 /*
@@ -157,21 +195,17 @@ static long device_copy_bad_pages(const char *test, const struct thp_region *r,
 
 /* MIGRATE_TO_DEV oracle. Returns the number of broken promises. */
 static long check_to_dev(const char *test, int fd, const struct thp_region *r,
-			 const struct hmm_result *res, const char *bounce)
+			 const struct hmm_result *res, const char *bounce, const uint64_t *pme,
+			 int *stuck)
 {
 	long npages = (long)(r->len / PAGE_SIZE_4K), bad = 0;
 	struct hmm_placement p;
 	char act[64];
-	int err = hmm_snapshot(fd, r->base, r->len, &p);
 
-	if (err) {
-		printf("# %s: HMM_DMIRROR_SNAPSHOT failed: %s\n", test, strerror(-err));
-		return 1;
-	}
+	bad += snapshot_and_judge(test, fd, r, pme, &p, stuck);
 	printf("# %s: to device: ret=%ld errno=%s cpages=%llu on_device=%ld in_system=%ld "
 	       "other=%ld of %ld\n", test, res->ret, hmm_errno_name(res->err),
 	       (unsigned long long)res->cpages, p.on_device, p.in_system, p.other, npages);
-	bad += report_lost_pages(test, &p);
 	if (res->ret == 0) {
 		bad += report_check_long(test, "to_dev_ok_pages_on_device", npages, p.on_device);
 		bad += report_check_long(test, "to_dev_ok_cpages", npages, (long long)res->cpages);
@@ -187,20 +221,16 @@ static long check_to_dev(const char *test, int fd, const struct thp_region *r,
 
 /* MIGRATE_TO_SYS oracle: before = pages on the device before the call. */
 static long check_to_sys(const char *test, int fd, const struct thp_region *r,
-			 const struct hmm_result *res, long before)
+			 const struct hmm_result *res, long before, const uint64_t *pme,
+			 int *stuck)
 {
 	struct hmm_placement p;
 	long bad = 0;
-	int err = hmm_snapshot(fd, r->base, r->len, &p);
 
-	if (err) {
-		printf("# %s: HMM_DMIRROR_SNAPSHOT failed: %s\n", test, strerror(-err));
-		return 1;
-	}
+	bad += snapshot_and_judge(test, fd, r, pme, &p, stuck);
 	printf("# %s: to system: ret=%ld errno=%s cpages=%llu on_device %ld -> %ld, "
 	       "in_system=%ld other=%ld\n", test, res->ret, hmm_errno_name(res->err),
 	       (unsigned long long)res->cpages, before, p.on_device, p.in_system, p.other);
-	bad += report_lost_pages(test, &p);
 	if (res->ret == 0)
 		bad += report_check_long(test, "to_sys_pages_left_on_device",
 					 before - (long)res->cpages, p.on_device);
@@ -224,8 +254,9 @@ static int worker(const char *test, struct window *w, enum dm_case c, size_t nr_
 	struct page_info pi;
 	struct thp_region r;
 	char *bounce = NULL;
+	uint64_t *pme;
 	long bad = 0;
-	int ret;
+	int ret, stuck = 0;
 
 	ret = thp_region_map(&r, nr_thps, pmd, splitfail_seed(), rep->why, sizeof(rep->why));
 	if (ret)
@@ -258,6 +289,11 @@ static int worker(const char *test, struct window *w, enum dm_case c, size_t nr_
 			return KSFT_SKIP;
 		}
 	}
+	pme = calloc(r.len / PAGE_SIZE_4K, sizeof(*pme));
+	if (!pme) {
+		snprintf(rep->why, sizeof(rep->why), "out of memory for pagemap words");
+		return 3;
+	}
 	if (c == DM_TO_SYSTEM) {
 		hmm_migrate_to_dev(fd, r.base, r.len, bounce, &res);
 		if (res.ret) {
@@ -270,18 +306,31 @@ static int worker(const char *test, struct window *w, enum dm_case c, size_t nr_
 		window_arm(w);
 		hmm_migrate_to_sys(fd, r.base, r.len, &res);
 		window_disarm(w, res.ret, res.err);
-		bad += check_to_sys(test, fd, &r, &res, before.on_device);
+		/* first thing after the ioctl: what the CPU page table holds */
+		hmm_pagemap_words((uintptr_t)r.base, r.len / PAGE_SIZE_4K, pme);
+		bad += check_to_sys(test, fd, &r, &res, before.on_device, pme, &stuck);
 	} else {
 		window_arm(w);
 		hmm_migrate_to_dev(fd, r.base, r.len, bounce, &res);
 		window_disarm(w, res.ret, res.err);
-		bad += check_to_dev(test, fd, &r, &res, bounce);
+		hmm_pagemap_words((uintptr_t)r.base, r.len / PAGE_SIZE_4K, pme);
+		bad += check_to_dev(test, fd, &r, &res, bounce, pme, &stuck);
 		if (c == DM_PINNED_SPLIT_FAILS)
 			printf("# %s: pinned THP after the migration: %ld of %zu folios still "
 			       "whole THPs\n", test, thp_region_count_thp(&r), nr_thps);
 	}
+	free(pme);
+	if (stuck) {
+		/* a CPU read of the range hangs: bringing it home would hang too */
+		printf("# %s: range left as it is: a CPU read of it does not return\n", test);
+		fflush(NULL);
+		_exit(1);
+	}
 	/* bring everything home, then the CPU must read the pattern everywhere */
 	hmm_migrate_to_sys(fd, r.base, r.len, &res);
+	hmm_snapshot(fd, r.base, r.len, &before);
+	bad += report_check_long(test, "pages_in_system_after_migrating_back",
+				 (long)(r.len / PAGE_SIZE_4K), before.in_system);
 	bad += report_check_zero(test, "pages_corrupted",
 				 oracle_pattern(test, "CPU read after migrating back", r.base, r.len,
 						r.seed));

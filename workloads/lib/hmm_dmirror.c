@@ -68,40 +68,68 @@ void hmm_migrate_to_sys(int fd, void *addr, size_t len, struct hmm_result *res)
 	hmm_cmd(fd, HMM_DMIRROR_MIGRATE_TO_SYS, addr, len, NULL, res);
 }
 
+int hmm_snapshot_perm(int fd, void *addr, size_t len, unsigned char *perm)
+{
+	struct hmm_result res;
+
+	memset(perm, HMM_DMIRROR_PROT_ERROR, len / PAGE_SIZE_4K);
+	hmm_cmd(fd, HMM_DMIRROR_SNAPSHOT, addr, len, perm, &res);
+	return res.ret ? -res.err : 0;
+}
+
+enum hmm_place hmm_place_of(unsigned char perm)
+{
+	unsigned char kind = perm & 0xf0;
+	int access = perm & (HMM_DMIRROR_PROT_READ | HMM_DMIRROR_PROT_WRITE);
+
+	if (perm == HMM_DMIRROR_PROT_ERROR)
+		return HMM_PLACE_OTHER;
+	if (kind == HMM_DMIRROR_PROT_DEV_PRIVATE_LOCAL)
+		return HMM_PLACE_DEVICE;
+	if (kind == 0 && access)
+		return HMM_PLACE_SYSTEM;
+	return HMM_PLACE_OTHER;
+}
+
+void hmm_placement_count(const unsigned char *perm, size_t npages, uintptr_t addr,
+			 struct hmm_placement *p)
+{
+	size_t i;
+
+	memset(p, 0, sizeof(*p));
+	for (i = 0; i < npages; i++) {
+		switch (hmm_place_of(perm[i])) {
+		case HMM_PLACE_DEVICE:
+			p->on_device++;
+			break;
+		case HMM_PLACE_SYSTEM:
+			p->in_system++;
+			break;
+		default:
+			if (!p->other) {
+				p->first_other = addr + i * PAGE_SIZE_4K;
+				p->first_other_prot = perm[i];
+			}
+			p->other++;
+			break;
+		}
+	}
+}
+
 int hmm_snapshot(int fd, void *addr, size_t len, struct hmm_placement *p)
 {
-	size_t i, npages = len / PAGE_SIZE_4K;
+	size_t npages = len / PAGE_SIZE_4K;
 	unsigned char *perm = malloc(npages);
-	struct hmm_result res;
+	int err;
 
 	memset(p, 0, sizeof(*p));
 	if (!perm)
 		return -ENOMEM;
-	memset(perm, HMM_DMIRROR_PROT_ERROR, npages);
-	hmm_cmd(fd, HMM_DMIRROR_SNAPSHOT, addr, len, perm, &res);
-	if (res.ret) {
-		free(perm);
-		return -res.err;
-	}
-	for (i = 0; i < npages; i++) {
-		unsigned char kind = perm[i] & 0xf0;
-		int access = perm[i] & (HMM_DMIRROR_PROT_READ | HMM_DMIRROR_PROT_WRITE);
-
-		if (perm[i] != HMM_DMIRROR_PROT_ERROR &&
-		    kind == HMM_DMIRROR_PROT_DEV_PRIVATE_LOCAL) {
-			p->on_device++;
-		} else if (perm[i] != HMM_DMIRROR_PROT_ERROR && kind == 0 && access) {
-			p->in_system++;
-		} else {
-			if (!p->other) {
-				p->first_other = (uintptr_t)addr + i * PAGE_SIZE_4K;
-				p->first_other_prot = perm[i];
-			}
-			p->other++;
-		}
-	}
+	err = hmm_snapshot_perm(fd, addr, len, perm);
+	if (!err)
+		hmm_placement_count(perm, npages, (uintptr_t)addr, p);
 	free(perm);
-	return 0;
+	return err;
 }
 
 int hmm_set_fail_alloc(int fd)

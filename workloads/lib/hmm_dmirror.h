@@ -50,6 +50,23 @@ struct hmm_placement {
 int hmm_snapshot(int fd, void *addr, size_t len, struct hmm_placement *p);
 
 /*
+ * The snapshot's byte per page (HMM_DMIRROR_PROT_*) into perm[len / 4096]. It reflects the
+ * CPU page table through hmm_range_fault() without faulting (mm/hmm.c hmm_vma_handle_pte),
+ * not the driver's own mirror: 0x00 is any entry that is neither present nor a device-private
+ * entry of this device (none, swap, migration, hwpoison, PTE marker). Returns 0 or -errno.
+ */
+int hmm_snapshot_perm(int fd, void *addr, size_t len, unsigned char *perm);
+
+enum hmm_place { HMM_PLACE_DEVICE, HMM_PLACE_SYSTEM, HMM_PLACE_OTHER };
+
+/* Where one snapshot byte says the page is. */
+enum hmm_place hmm_place_of(unsigned char perm);
+
+/* Counts npages snapshot bytes of the range starting at addr into *p. */
+void hmm_placement_count(const unsigned char *perm, size_t npages, uintptr_t addr,
+			 struct hmm_placement *p);
+
+/*
  * Sets the driver's HMM_DMIRROR_FLAGS (HMM_DMIRROR_FLAG_FAIL_ALLOC: the next device page
  * allocation fails, kernels with THP device migration). Returns 0, -EOPNOTSUPP when the
  * header this was built with has no such ioctl, or -errno from the driver (-ENOTTY, -EINVAL:
