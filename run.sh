@@ -286,6 +286,11 @@ while :; do
 		# A kernel that booted once and not a second time still failed to boot.
 		[ "$bug" = 1 ] && die "$EXIT_BUG" "a bug was found; then the kernel did not boot again"
 		die "$EXIT_SKIP" "the kernel did not boot (console: $out/console.log)" ;;
+	5)
+		# The harness recorded a FAIL that left the guest unusable (its root filesystem no
+		# longer opens files): the cases not yet run go to a fresh guest, as after a death.
+		bug=1
+		deaths=$(( deaths + 1 )) ;;
 	100|101|102)
 		deaths=$(( deaths + 1 ))
 		if [ "$rc" = 102 ]; then error=$EXIT_ERROR; else bug=1; fi

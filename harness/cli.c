@@ -83,7 +83,8 @@ void cli_usage(FILE *f)
 		"                        injection armed for the whole program (docs/runner.md)\n"
 		"  -h, --help            this text\n\n"
 		"Exit: 0 no bug found, 1 FAIL (or SILENT-SKIP under --strict), 2 usage error,\n"
-		"3 harness error. See docs/protocol.md.\n");
+		"3 harness error, 5 a FAIL left the system unusable (the rest needs a fresh one).\n"
+		"See docs/protocol.md.\n");
 }
 
 enum {

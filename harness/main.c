@@ -222,6 +222,10 @@ static int run_suite(struct options *o, struct fault_env *fe, struct wl_case *ca
 			stop_signal);
 		return SF_EXIT_HARNESS;
 	}
+	if (s.damaged) {
+		fprintf(stderr, "splitfail: a run left the system unusable (see its FAIL): stopped\n");
+		return SF_EXIT_DAMAGED;
+	}
 	if (ret < 0) {
 		fprintf(stderr, "splitfail: stopped on error: %s\n", strerror(-ret));
 		return SF_EXIT_HARNESS;

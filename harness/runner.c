@@ -225,6 +225,11 @@ int run_case(const struct wl_case *c, const char *inject, unsigned long long see
 			next_sample = sf_now() + SAMPLE_MS / 1000.0;
 		}
 		w = waitpid(pid, &status, WNOHANG);
+		if (w == pid && WIFSTOPPED(status)) {	/* a traced wrapped program */
+			if (wrap_trace_stop(pid, status, root) < 0)
+				kill(-pid, SIGKILL);
+			continue;
+		}
 		if (w == pid && !open_pipe)
 			break;
 		if (w == pid) {
@@ -245,8 +250,9 @@ int run_case(const struct wl_case *c, const char *inject, unsigned long long see
 				record_hang("", pid, ro->hang, sizeof(ro->hang));
 			}
 			kill(-pid, SIGKILL);
-			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-				;
+			while ((w = waitpid(pid, &status, 0)) != pid || WIFSTOPPED(status))
+				if (w < 0 && errno != EINTR)
+					break;
 			break;
 		}
 	}

@@ -22,6 +22,7 @@
 #define SF_EXIT_BUG		1
 #define SF_EXIT_USAGE		2
 #define SF_EXIT_HARNESS		3
+#define SF_EXIT_DAMAGED		5	/* a FAIL left the system unusable: run the rest afresh */
 
 #define SF_PATH_MAX		4096
 #define SF_NAME_MAX		256
@@ -232,6 +233,10 @@ void wrap_log_tail(const char *log_path, char *out, size_t len);
 unsigned long wrap_entry_address(pid_t pid);
 int wrap_run_to_entry(pid_t pid, char *err, size_t len);
 
+/* wrap_trace.c: the wrapped program stays traced; disarmed at its exit stop */
+int wrap_trace_exit(pid_t pid);
+int wrap_trace_stop(pid_t pid, int status, const char *root);
+
 /* wrap_signal.c: a wrapped program's signal under injection: its reaction, or a finding */
 int wrap_signal_is_reaction(int sig, long long faults, const char *segv_line, char *why,
 			    size_t len);
@@ -334,6 +339,7 @@ struct suite {
 	char log_dir[SF_PATH_MAX];
 	struct leak_state leak[64];
 	int total, done;
+	int damaged;			/* a run left the root filesystem unusable: stop */
 };
 int suite_run_case(struct suite *s, const struct wl_case *c, int case_rank, int rep);
 

@@ -8,6 +8,7 @@
  * and taint before/after, leak settle loop, kernel log, then the verdict and results.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <string.h>
 #include <unistd.h>
@@ -137,6 +138,21 @@ static int record_skip(struct suite *s, const struct wl_case *c, const struct ru
 	return results_add(&res);
 }
 
+/*
+ * After an injection run: can files of the root filesystem still be opened? In the guest the
+ * root is 9p, and an injected failure in a 9p clunk leaks a fid on the server that the client
+ * then reuses: every later open fails with EINVAL (see wrap_trace.c). 0, or -errno.
+ */
+static int root_fs_check(const struct suite *s)
+{
+	int fd = open(s->self, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
 /* One run; returns 1 when the window consumed a fault, 0 when not, -errno on error. */
 static int run_one(struct suite *s, const struct wl_case *c, const struct run_spec *r, int rep)
 {
@@ -198,6 +214,14 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 		wrap_segv_line(kmsg_all, in.ro.pid, in.segv_line, sizeof(in.segv_line));
 	in.taint_after = taint_read(s->root);
 	res.verdict = judge(&in, res.evidence, sizeof(res.evidence));
+	ret = in.injecting ? root_fs_check(s) : 0;
+	if (ret) {
+		sf_appendf(res.evidence, sizeof(res.evidence),
+			   "system damaged: after this run open(%s) fails: %s (expected the root filesystem to open files; in a guest with a 9p root a failed p9 clunk does this, see the kernel log); the harness stops, the remaining cases need a fresh system; ",
+			   s->self, strerror(-ret));
+		res.verdict = V_FAIL;
+		s->damaged = 1;
+	}
 	pressure_after_run(pressure, sizeof(pressure));
 	if (pressure[0])
 		sf_appendf(res.evidence, sizeof(res.evidence), "pressure: %s", pressure);
@@ -213,6 +237,8 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 	ret = results_add(&res);
 	if (ret)
 		return ret;
+	if (s->damaged)
+		return -EIO;
 	if (in.ro.exited && in.ro.exit_code == 4)
 		return 0;	/* a skipped case has no window to sweep further */
 	/* a wrapped program has no window: its fail-nth fired when `times` dropped */

@@ -7,8 +7,8 @@
  * program: the child asks to be traced (PTRACE_TRACEME) and execs; the exec stops it, the
  * harness runs it to its entry point (wrap_entry.c: past the dynamic loader, whose start-up
  * crashes on ENOMEM), writes 1 to /proc/PID/make-it-fail (random, targeted) or N to
- * /proc/PID/fail-nth (sweep: the program's own Nth allocation) and lets it go. execve() and
- * ld.so are never failed. make-it-fail is inherited by the program's children (their own
+ * /proc/PID/fail-nth (sweep: the program's own Nth allocation) and lets it go, still traced
+ * so that wrap_trace.c disarms it at its exit. execve() and ld.so are never failed. make-it-fail is inherited by the program's children (their own
  * exec and loader included); fail-nth is the main thread's only. Consumption comes from the
  * attributes' `times` counters. How a signal under injection is judged: wrap_signal.c.
  */
@@ -187,9 +187,10 @@ int wrap_arm(pid_t pid, const char *inject, const char *root, char *err, size_t 
 			 strerror(-ret));
 		kill(pid, SIGKILL);
 	}
-	if (ptrace(PTRACE_DETACH, pid, NULL, NULL) && !ret) {
+	/* Still traced, to be disarmed at its exit stop (wrap_trace.c). */
+	if (!ret && (wrap_trace_exit(pid) || ptrace(PTRACE_CONT, pid, NULL, NULL))) {
 		ret = -errno;
-		snprintf(err, len, "PTRACE_DETACH %d: %s", (int)pid, strerror(errno));
+		snprintf(err, len, "PTRACE_CONT %d: %s", (int)pid, strerror(errno));
 		kill(pid, SIGKILL);
 	}
 	return ret ? ret : 1;

@@ -4,7 +4,9 @@
  * dynamically linked one must be stopped at its entry point with its libraries already
  * mapped (the dynamic loader has run), the int3 gone from its text, and must then run to
  * a normal exit once let go; a program whose loader fails before its entry point is
- * reported as ended (0), not as stopped. Prints TAP; run by tests/harness_wrap_entry.t.
+ * reported as ended (0), not as stopped; a program left traced as --wrap leaves it
+ * (wrap_trace.c) gets its own signals, is run past the loader of a program it execs, and
+ * keeps its exit status. Prints TAP; run by tests/harness_wrap_entry.t.
  *
  * Usage: harness_wrap_entry DYNAMIC_PROGRAM LOADER_FAILS_PROGRAM (both run without
  * arguments; the first must exit 0, the second needs a library that is not there).
@@ -138,6 +140,38 @@ static void test_loader_fails(const char *prog)
 	      "not reaped as exit 127");
 }
 
+/*
+ * Armed and traced as --wrap leaves it (wrap_trace.c): the program's own signals reach it,
+ * an exec of another program is run past its loader again, the exit stop is seen once, and
+ * the exit status is the program's.
+ */
+static void test_traced(const char *what, const char *script, int want_exit, int want_execs)
+{
+	char *argv[] = { "/bin/sh", "-c", (char *)script, NULL }, err[256] = "", detail[512];
+	int ret, status = 0, exit_stops = 0, execs = 0, cont_failed = 0;
+	pid_t pid = start_traced(argv);
+
+	if (pid < 0 || wrap_run_to_entry(pid, err, sizeof(err)) != 1 || wrap_trace_exit(pid) ||
+	    ptrace(PTRACE_CONT, pid, NULL, NULL)) {
+		check(0, what, err[0] ? err : strerror(errno));
+		if (pid > 0) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+		}
+		return;
+	}
+	while (waitpid(pid, &status, 0) == pid && WIFSTOPPED(status)) {
+		execs += status >> 16 == PTRACE_EVENT_EXEC;
+		ret = wrap_trace_stop(pid, status, "");
+		exit_stops += ret == 1;
+		cont_failed += ret < 0;
+	}
+	snprintf(detail, sizeof(detail), "status %#x, exit stops %d, exec stops %d, failed %d",
+		 status, exit_stops, execs, cont_failed);
+	check(WIFEXITED(status) && WEXITSTATUS(status) == want_exit && exit_stops == 1 &&
+	      execs == want_execs && !cont_failed, what, detail);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
@@ -148,8 +182,12 @@ int main(int argc, char **argv)
 	printf("1..0 # SKIP entry-point stop is x86_64 only\n");
 	return 0;
 #endif
-	printf("1..9\n");
+	printf("1..11\n");
 	test_dynamic(argv[1]);
 	test_loader_fails(argv[2]);
+	test_traced("traced: a signal the program sends itself reaches its handler (exit 7), one exit stop",
+		    "trap 'exit 7' USR1; kill -USR1 $$; sleep 5; exit 1", 7, 0);
+	test_traced("traced: an exec by the program is run past its loader again, its exit status kept",
+		    "exec /bin/sh -c 'exit 5'", 5, 1);
 	return n_failed ? 1 : 0;
 }
