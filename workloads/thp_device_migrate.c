@@ -24,7 +24,8 @@
  * it places nowhere (0x00) is looked at again (workloads/lib/hmm_other.h): pagemap right after
  * the ioctl and after a pause, kpageflags, a bounded CPU read. Only a lost page or an entry
  * that never resolves is a broken promise; a migration entry in flight is not (seen in the
- * guest: khugepaged's collapse faults device pages back to system memory while we look).
+ * guest: khugepaged's collapse faulted device pages back to system memory while we looked;
+ * the range is MADV_NOHUGEPAGE once its THP exists, so khugepaged now keeps away).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -269,6 +270,17 @@ static int worker(const char *test, struct window *w, enum dm_case c, size_t nr_
 		rep->head_pfn[i] = pi.pfn;
 	}
 	rep->mapped = 1;
+	/*
+	 * Keep khugepaged off the range from here on (the THP exists already): its collapse
+	 * faults device pages back to system memory (__collapse_huge_page_swapin ->
+	 * do_swap_page -> migrate_to_ram) while we migrate and look, which is not the path
+	 * under test and made a successful migration look partial (seen in the guest).
+	 */
+	if (madvise(r.base, r.len, MADV_NOHUGEPAGE)) {
+		snprintf(rep->why, sizeof(rep->why), "madvise(MADV_NOHUGEPAGE): %s",
+			 strerror(errno));
+		return 3;
+	}
 	fd = hmm_open(rep->why, sizeof(rep->why));
 	bounce = malloc(r.len);
 	if (fd < 0 || !bounce)
