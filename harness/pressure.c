@@ -369,31 +369,28 @@ static int cg_read_ll(const char *file, long long *v)
 /* The filler's top-up before a run; 0, or -EIO with pr.fill_failed saying why. */
 static int fill_topup(void)
 {
-	char how[64];
-	long long ooms = -1;
+	char how[64], ended[32];
 	int pid = (int)pr.fill.pid, ret;
 
 	if (pr.fill_failed[0])
 		return -EIO;
 	if (pid <= 0)
 		return 0;
-	memcg_fill_status(&pr.fill, how, sizeof(how));
-	if (!how[0]) {
-		ret = memcg_fill_topup(&pr.fill);
-		if (!ret)
-			return 0;
+	memcg_fill_status(&pr.fill, ended, sizeof(ended));
+	ret = ended[0] ? -ESRCH : memcg_fill_topup(&pr.fill);
+	if (!ret)
+		return 0;
+	if (ret != -ESRCH) {
 		if (ret != -EBADMSG)
 			sf_sleep_ms(100);	/* a filler that died mid-top-up: say how */
-		memcg_fill_status(&pr.fill, how, sizeof(how));
-		if (!how[0])
-			snprintf(how, sizeof(how), "%s", ret == -EBADMSG ?
-				 "its pages did not read back the byte it wrote" : strerror(-ret));
+		memcg_fill_status(&pr.fill, ended, sizeof(ended));
 	}
+	snprintf(how, sizeof(how), "%s", ended[0] ? ended : ret == -EBADMSG ?
+		 "its pages did not read back the byte it wrote" : strerror(-ret));
 	read_events(pr.events_before);
-	ooms = pr.events_before[3];
 	snprintf(pr.fill_failed, sizeof(pr.fill_failed),
 		 "memcg filler pid %d failed (%s; the cgroup's memory.events oom_kill=%lld)", pid,
-		 how, ooms);
+		 how, pr.events_before[3]);
 	return -EIO;
 }
 
