@@ -169,10 +169,10 @@ int wrap_arm(pid_t pid, const char *inject, const char *root, char *err, size_t 
 		kill(pid, SIGKILL);
 		return ret;
 	}
-	snprintf(note, note_len, "%s", ret > 0 ? "at the program's entry point, after the dynamic loader" :
+	snprintf(note, note_len, "%s", ret > 0 ?
+		 "at the program's entry point, after the dynamic loader" :
 		 "at the exec (the dynamic loader included: no entry-point stop on this architecture)");
 	err[0] = '\0';
-	ret = 0;
 	snprintf(val, sizeof(val), "1");
 	if (!strncmp(inject, "nth:", 4)) {
 		file = "fail-nth";

@@ -79,7 +79,7 @@ int wrap_run_to_entry(pid_t pid, char *err, size_t len)
 {
 	unsigned long entry = wrap_entry_address(pid), word, trap;
 	struct user_regs_struct regs;
-	int status, sig = 0, ret;
+	int status = 0, sig = 0, ret;
 
 	if (!entry) {
 		ret = -errno;

@@ -50,6 +50,7 @@ static int mounts_naming(const char *dir)
 
 static void child(struct child_report *rep, size_t hsize, int map)
 {
+	struct pattern_mismatch mismatch;
 	struct hugetlb_meminfo m;
 	struct statfs sb;
 	char *p;
@@ -69,7 +70,7 @@ static void child(struct child_report *rep, size_t hsize, int map)
 		return;
 	}
 	pattern_fill(p, hsize, 7);
-	rep->corrupt = pattern_verify(p, hsize, 7, NULL);
+	rep->corrupt = pattern_verify(p, hsize, 7, &mismatch);
 	if (!hugetlb_meminfo_read(&m))
 		rep->free_while_mapped = m.free;
 	munmap(p, hsize);
