@@ -7,6 +7,8 @@
 #    after the run as before, and console.log and summary.json are in the results folder.
 # 3. A guest that panics (configs/guest-panic.ini) becomes a FAIL with the panic lines, run.sh
 #    exits 1 without hanging, and a fresh guest runs the case that was left.
+# 4. `--wrap /bin/true` under a fail-nth sweep: no FAIL (the dynamic loader and the exit are not
+#    armed), faults injected, fault attributes unchanged.
 # SPLITFAIL_GUEST_SMOKE=0 skips part 2 (the long one) when iterating on part 3.
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${SPLITFAIL_BUILD:-$ROOT/build}
@@ -147,6 +149,28 @@ ok $? "panic: tap.txt has the FAIL" "$(cat "$RES/tap.txt" 2>&1)"
 alive=$(json '.tests[] | select(.name == "panic_trigger:global.guest_alive") | .verdict')
 [ "$alive" = PASS ] && [ -s "$RES/boot-2/console.log" ]
 ok $? "panic: a fresh guest ran the case left (guest_alive: '$alive', boot-2/console.log)"
+
+# --- 4. --wrap in the guest: armed after the loader, disarmed at the exit ---
+# A fail-nth sweep of /bin/true under the smoke profile. Armed at its exec, ld.so crashed with a
+# NULL dereference at N = 5 and 7-10 (FAIL); armed at its entry but not disarmed at its exit, N = 3
+# failed the 9p clunk at exit and no file of the guest's root could be opened again (FAIL
+# "system damaged"). Both would make this run exit 1.
+RUN_LIMIT=600
+run_sh wrap --vm --profile smoke --wrap /bin/true
+[ "$RC" = 0 ]
+ok $? "wrap: run.sh --wrap /bin/true exits 0 (got $RC)" "$(tail -n 30 "$SCRATCH/wrap.err")"
+nbad=$(json '[.tests[] | select(.verdict == "FAIL" or .verdict == "ERROR")] | length')
+faults=$(json .faults_injected)
+[ "${nbad:-1}" = 0 ] && [ "${faults:-0}" -gt 0 ] 2>/dev/null
+ok $? "wrap: faults injected ($faults), no FAIL or ERROR ($nbad)" \
+	"$(json '.tests[] | "\(.name) \(.verdict) \(.evidence)"' | head -n 20)"
+armed=$(json '[.tests[] | select(.evidence | test("armed at the program.s entry point, after the dynamic loader"))] | length')
+[ "${armed:-0}" -gt 0 ] 2>/dev/null
+ok $? "wrap: armed at the program's entry point, after the dynamic loader ($armed results)"
+diff -u "$RES/.guest/fault-attrs-before.txt" "$RES/.guest/fault-attrs-after.txt" \
+	> "$SCRATCH/wrap-attrs.diff" 2>&1
+ok $? "wrap: fault attributes read the same after the run as before" \
+	"$(cat "$SCRATCH/wrap-attrs.diff")"
 
 echo "1..$n"
 [ "$failed" = 0 ]
