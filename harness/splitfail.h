@@ -231,6 +231,7 @@ void wrap_log_tail(const char *log_path, char *out, size_t len);
 
 /* wrap_entry.c: stop an exec-stopped tracee at its entry point, past the dynamic loader */
 unsigned long wrap_entry_address(pid_t pid);
+int wrap_wait_stop(pid_t pid, int *status);
 int wrap_run_to_entry(pid_t pid, char *err, size_t len);
 
 /* wrap_trace.c: the wrapped program stays traced; disarmed at its exit stop */

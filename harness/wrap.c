@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "splitfail.h"
@@ -143,20 +142,13 @@ int wrap_arm(pid_t pid, const char *inject, const char *root, char *err, size_t 
 {
 	char path[SF_PATH_MAX], rel[64], val[32];
 	const char *file = "make-it-fail";
-	siginfo_t si;
-	int status, ret = 0;
+	int status, ret;
 
 	if (!strcmp(inject, "off"))
 		return 0;
-	memset(&si, 0, sizeof(si));
-	while (waitid(P_PID, pid, &si, WEXITED | WSTOPPED | WNOWAIT))
-		if (errno != EINTR)
-			return -errno;
-	if (si.si_code != CLD_TRAPPED && si.si_code != CLD_STOPPED)
-		return 0;	/* exited or killed before the exec stop */
-	while (waitpid(pid, &status, WUNTRACED) < 0)
-		if (errno != EINTR)
-			return -errno;
+	ret = wrap_wait_stop(pid, &status);
+	if (ret <= 0)
+		return ret;	/* exited or killed before the exec stop */
 	/* Past the dynamic loader first (wrap_entry.c); elsewhere than x86_64, armed here. */
 	ret = wrap_run_to_entry(pid, err, len);
 	if (ret == 0)

@@ -51,18 +51,14 @@ unsigned long wrap_entry_address(pid_t pid)
 	return entry;
 }
 
-#if defined(__x86_64__)
 /*
- * Continue the stopped tracee PID, passing on signal sig, until its next stop or its end.
- * 1 = stopped (status in *status, consumed), 0 = ended (not reaped: the caller's waitpid
- * gets its status), -errno.
+ * Wait for the traced child PID's next stop or its end. 1 = stopped (status in *status,
+ * consumed), 0 = ended (not reaped: the caller's waitpid gets its status), -errno.
  */
-static int cont_until_stop(pid_t pid, int sig, int *status)
+int wrap_wait_stop(pid_t pid, int *status)
 {
 	siginfo_t si;
 
-	if (ptrace(PTRACE_CONT, pid, NULL, (void *)(long)sig))
-		return -errno;
 	memset(&si, 0, sizeof(si));
 	while (waitid(P_PID, pid, &si, WEXITED | WSTOPPED | WNOWAIT))
 		if (errno != EINTR)
@@ -73,6 +69,15 @@ static int cont_until_stop(pid_t pid, int sig, int *status)
 		if (errno != EINTR)
 			return -errno;
 	return 1;
+}
+
+#if defined(__x86_64__)
+/* Continue the stopped tracee PID, passing on signal sig, until its next stop or its end. */
+static int cont_until_stop(pid_t pid, int sig, int *status)
+{
+	if (ptrace(PTRACE_CONT, pid, NULL, (void *)(long)sig))
+		return -errno;
+	return wrap_wait_stop(pid, status);
 }
 
 int wrap_run_to_entry(pid_t pid, char *err, size_t len)
