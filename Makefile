@@ -48,7 +48,7 @@ DEPS_MISSING := $(strip $(foreach f,$(DEP_FILES),$(if $(wildcard $(f)),,$(f))) \
 	$(foreach c,$(DEP_CMDS),$(if $(shell command -v $(c) 2>/dev/null),,$(c))) \
 	$(if $(KDIR)$(KSRC_TAR),,linux-source))
 
-.PHONY: all check bench deps deps-if-missing vm-deps-if-missing clean lint kselftest-headers
+.PHONY: all check check-kernels bench deps deps-if-missing vm-deps-if-missing clean lint kselftest-headers
 .DEFAULT_GOAL := all
 # Keep objects: they are intermediate files of the pattern chain.
 .SECONDARY:
@@ -137,6 +137,12 @@ ifneq ($(TAP_SCRIPTS),)
 else
 	@echo "splitfail: no tests/*.t yet"
 endif
+
+# The kernel matrix (docs/runner.md): the default and the newest Debian kernel, each built once
+# and cached, the same profile on both, verdict counts side by side. Not part of `check`: a cold
+# kernel build alone takes 10 to 30 minutes here. PROFILE= and ONLY= choose what runs.
+check-kernels: all vm-deps-if-missing
+	harness/runner/check-kernels.sh $(if $(PROFILE),--profile $(PROFILE)) $(if $(ONLY),--only $(ONLY)) $(if $(NEWEST_TREE),--newest-tree $(NEWEST_TREE))
 
 bench: all
 	SPLITFAIL_BUILD=$(abspath $(O)) tests/bench.sh

@@ -19,6 +19,7 @@ readonly MAX_BOOTS=${SPLITFAIL_MAX_BOOTS:-8}
 MODE=auto
 KERNEL=
 TREE=
+NEWEST=0
 PROFILE=smoke
 ONLY=
 LIST=0
@@ -43,6 +44,8 @@ running kernel when it has fault injection, else a QEMU guest with the default k
   --vm                run in a QEMU guest (default kernel unless --kernel/--kernel-tree)
   --kernel BZIMAGE    boot this prebuilt kernel (its .config, when beside it, is checked)
   --kernel-tree DIR   build this kernel tree out of tree (cached) and boot it
+  --newest-kernel     fetch the newest kernel source Debian ships (harness/runner/kernel-source.sh,
+                      cached), build it like --kernel-tree and boot it
   --profile NAME      configs/NAME.ini or a path (default: smoke)
   --only a,b          run only these workloads
   --list              list workloads and test cases, then exit
@@ -67,6 +70,7 @@ while [ $# -gt 0 ]; do
 	--vm) MODE=vm; shift ;;
 	--kernel) need_value "$@"; KERNEL=$2; MODE=vm; shift 2 ;;
 	--kernel-tree) need_value "$@"; TREE=$2; MODE=vm; shift 2 ;;
+	--newest-kernel) NEWEST=1; MODE=vm; shift ;;
 	--profile) need_value "$@"; PROFILE=$2; shift 2 ;;
 	--only) need_value "$@"; ONLY=$2; shift 2 ;;
 	--list) LIST=1; shift ;;
@@ -85,6 +89,12 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ -n "$KERNEL" ] && [ -n "$TREE" ] && die "$EXIT_USAGE" "--kernel and --kernel-tree exclude each other"
+if [ "$NEWEST" = 1 ]; then
+	{ [ -n "$KERNEL" ] || [ -n "$TREE" ]; } &&
+		die "$EXIT_USAGE" "--newest-kernel excludes --kernel and --kernel-tree"
+	TREE=$("$RUNNER/kernel-source.sh" | tail -n 1) ||
+		die "$EXIT_SKIP" "the newest kernel source could not be fetched (harness/runner/kernel-source.sh)"
+fi
 [ "$MODE" = host ] && { [ -n "$KERNEL" ] || [ -n "$TREE" ]; } &&
 	die "$EXIT_USAGE" "--host cannot boot --kernel or --kernel-tree"
 if [ -n "$KERNEL" ]; then
