@@ -20,15 +20,15 @@
 #define RELEASE_PARTS	4
 
 struct known_issue {
+	regex_t sig[KNOWN_SIGS];	/* every one must match */
+	int n_sigs;
+	int line;			/* of its [id] header, for errors */
 	char id[64];
 	char name[SF_NAME_MAX];		/* glob on result names */
 	char min_release[32];		/* "" = no lower bound */
 	char max_release[32];		/* "" = no upper bound */
 	char description[256];
 	char reference[256];
-	int n_sigs;
-	regex_t sig[KNOWN_SIGS];	/* every one must match */
-	int line;			/* of its [id] header, for errors */
 };
 
 static struct known_issue known[KNOWN_MAX];
@@ -54,14 +54,16 @@ static int release_parts(const char *s, long v[RELEASE_PARTS])
 
 /*
  * Compare two releases part by part as numbers (7.2.13 > 6.12.117, 7.2 == 7.2.0); what
- * follows the numbers ("-rc1", "+deb13-amd64") is ignored. Sets *ok to 0 when either has
- * no leading number.
+ * follows the numbers ("-rc1", "+deb13-amd64") is ignored. Sets *ok to 0 (and returns 0)
+ * when either has no leading number.
  */
 int known_release_cmp(const char *a, const char *b, int *ok)
 {
 	long va[RELEASE_PARTS], vb[RELEASE_PARTS];
 
 	*ok = release_parts(a, va) > 0 && release_parts(b, vb) > 0;
+	if (!*ok)
+		return 0;
 	for (int i = 0; i < RELEASE_PARTS; i++)
 		if (va[i] != vb[i])
 			return va[i] < vb[i] ? -1 : 1;

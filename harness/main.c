@@ -189,7 +189,7 @@ static int run_suite(struct options *o, struct fault_env *fe, struct wl_case *ca
 		snprintf(s.self, sizeof(s.self), "splitfail");
 	snprintf(s.log_dir, sizeof(s.log_dir), "%s/logs", o->out_dir);
 	strategies_str(o, strat, sizeof(strat));
-	s.release = release;
+	snprintf(s.release, sizeof(s.release), "%s", release);
 	if (results_open(o->out_dir, release, o->profile_name, o->seed, strat, o->strict,
 			 o->known_fail)) {
 		fprintf(stderr, "splitfail: cannot write results to %s: %s\n", o->out_dir,

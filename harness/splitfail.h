@@ -359,7 +359,7 @@ struct suite {
 	struct options *o;
 	struct fault_env *fe;
 	const char *root;
-	const char *release;		/* kernel release, for known issues */
+	char release[256];		/* kernel release, for known issues */
 	volatile int *stop;
 	char self[SF_PATH_MAX];		/* path of this binary, for reproduce lines */
 	char log_dir[SF_PATH_MAX];
