@@ -209,4 +209,33 @@ death_case copy_huge_pmd allow FAIL 1 '# FAIL'
 jq -e '.counts.fail == 1 and .counts.known_fail == 0' "$OUT/summary.json" > /dev/null
 ok $? "runner: a death with another signature stays FAIL and counts as one"
 
+# the real thing: configs/known-issues.ini against the console of a 7.2.13 guest that died in
+# thp_device_migrate (tests/fixtures/console-7.2.13-test-hmm-null.log, docs/found-bugs.md)
+real_death() {	# real_death CONSOLE RELEASE
+	new_tree
+	FAKE_MODE=ok sf --strategy off --case fake.head.munmap
+	echo "# splitfail: start test=$NAME" >> "$OUT/tap.txt"
+	cp "$1" "$OUT/console.log"
+	(
+		. "$TOP/harness/runner/guest-death.sh"
+		RELEASE=$2
+		export RELEASE
+		record_guest_death "$OUT" 100 smoke /boot/fake-bzImage "$SF" \
+			--profile "$TOP/configs/smoke.ini" --workload-dir "$WDIR" 2> "$SCRATCH/err"
+	)
+}
+REAL=$TOP/tests/fixtures/console-7.2.13-test-hmm-null.log
+real_death "$REAL" 7.2.13+
+jq -e '.tests[-1].verdict == "KNOWN-FAIL" and .tests[-1].known_issue == "test-hmm-fallback-null-dpage"' \
+	"$OUT/summary.json" > /dev/null
+ok $? "real: the 7.2.13 guest's test_hmm oops is KNOWN-FAIL under configs/known-issues.ini" \
+	"$(cat "$SCRATCH/err"; jq '.tests[-1]' "$OUT/summary.json")"
+real_death "$REAL" 6.12.117
+jq -e '.tests[-1].verdict == "FAIL"' "$OUT/summary.json" > /dev/null
+ok $? "real: the same console from a 6.12.117 kernel stays FAIL"
+sed 's/is_device_private_page+0x0/folio_is_zone_device+0x0/' "$REAL" > "$SCRATCH/other.log"
+real_death "$SCRATCH/other.log" 7.2.13+
+jq -e '.tests[-1].verdict == "FAIL"' "$OUT/summary.json" > /dev/null
+ok $? "real: a NULL dereference faulting elsewhere stays FAIL"
+
 finish
