@@ -102,13 +102,6 @@ static int check_targets(const struct options *o)
 	return 0;
 }
 
-static int list_cases(const struct wl_case *cases, int n)
-{
-	for (int i = 0; i < n; i++)
-		printf("%s:%s\n", cases[i].workload, cases[i].name);
-	return SF_EXIT_OK;
-}
-
 /* --case takes FIXTURE[.VARIANT].TEST or workload:FIXTURE[.VARIANT].TEST (as --list prints). */
 static int case_selected(const char *list, const struct wl_case *c)
 {
@@ -116,6 +109,18 @@ static int case_selected(const char *list, const struct wl_case *c)
 
 	snprintf(full, sizeof(full), "%s:%s", c->workload, c->name);
 	return sf_list_has(list, c->name) || sf_list_has(list, full);
+}
+
+/*
+ * The cases a run would take, in run order, --case applied (the runner applies --shard to
+ * this list as run_suite does, and works out from it what a dead guest left undone).
+ */
+static int list_cases(const struct options *o, const struct wl_case *cases, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!o->cases[0] || case_selected(o->cases, &cases[i]))
+			printf("%s:%s\n", cases[i].workload, cases[i].name);
+	return SF_EXIT_OK;
 }
 
 /* One member of summary.json, produced by fn into a memory stream. Returns 0 or -errno. */
@@ -279,7 +284,7 @@ int main(int argc, char **argv)
 		return o.only[0] ? SF_EXIT_USAGE : SF_EXIT_HARNESS;
 	}
 	if (o.list)
-		return list_cases(cases, n);
+		return list_cases(&o, cases, n);
 	if (knobs_init(o.state_dir) || knobs_lock())
 		return SF_EXIT_HARNESS;
 	install_signals();

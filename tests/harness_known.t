@@ -198,6 +198,10 @@ jq -e '.counts.known_fail == 1 and .counts.fail == 0 and .tests[-1].known_issue 
 		"$OUT/guest-death.txt"
 ok $? "runner: summary.json counts and names it, guest-death.txt says it" \
 	"$(jq '.counts, .tests[-1]' "$OUT/summary.json"; head -n 3 "$OUT/guest-death.txt")"
+grep -qx '#   reproduce: ./run.sh --kernel /boot/fake-bzImage --profile smoke --only fake_thp -- --case fake.tail.remap --strategy random' \
+	"$OUT/tap.txt"
+ok $? "runner: the reproduce line runs that case under that strategy" \
+	"$(grep reproduce: "$OUT/tap.txt")"
 grep -q 'evidence: .*dmirror_migrate_to_device+0x1c2' "$OUT/tap.txt" &&
 	grep -q 'evidence: .*end Kernel panic' "$OUT/tap.txt" &&
 	grep -q 'evidence: .*rcu_sched self-detected stall' "$OUT/tap.txt" &&

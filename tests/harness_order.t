@@ -2,9 +2,9 @@
 # harness_order.t: the run order (harness/order.c, docs/protocol.md "Run order"). The first
 # cases `splitfail --list` prints are the split operations' first cases (munmap, mprotect,
 # pageout, fork + CoW), device migration comes last; the harness runs the cases in exactly
-# the --list order, with and without --shard (the runner's continuation after a guest death
-# and its shard arithmetic in guest-death.sh count on it); `max_cases` still means the first
-# cases of each workload.
+# the --list order, with and without --shard and --case (the runner's continuation after a
+# guest death and its shard arithmetic in guest-death.sh count on it); `max_cases` still means
+# the first cases of each workload.
 . "$(dirname "$0")/fixtures/lib.sh"
 
 BUILD=${SPLITFAIL_BUILD:-$TOP/build}
@@ -54,6 +54,16 @@ FAKE_MODE=ok "$SF" --root "$TREE" --workload-dir "$FW" --out "$OUT" --no-progres
 diff <(sed -n 's/^# splitfail: start test=//p' "$OUT/tap.txt") "$SCRATCH/shard-list" \
 	> "$SCRATCH/diff" && [ -s "$SCRATCH/shard-list" ]
 ok $? "--shard 1/3 runs what the runner's listed_cases says, in that order" "$(cat "$SCRATCH/diff")"
+new_tree
+sel=thp_device_migrate:fake.head.munmap,fake.tail.remap,thp_munmap:plain.only
+"$SF" --root "$TREE" --workload-dir "$FW" --list --case "$sel" > "$SCRATCH/case-list"
+FAKE_MODE=ok "$SF" --root "$TREE" --workload-dir "$FW" --out "$OUT" --no-progress \
+	--strategy off --case "$sel" --shard 1/2 > /dev/null 2>&1
+diff <(sed -n 's/^# splitfail: start test=//p' "$OUT/tap.txt") \
+	<(awk 'NR % 2 == 0' "$SCRATCH/case-list") > "$SCRATCH/diff" &&
+	[ "$(wc -l < "$SCRATCH/case-list")" -eq 6 ]
+ok $? "--list applies --case (6 cases), and --shard 1/2 of a --case run is every second of them" \
+	"$(cat "$SCRATCH/case-list" "$SCRATCH/diff")"
 new_tree
 FAKE_MODE=ok FAKE_POINTS=1 "$SF" --root "$TREE" --workload-dir "$FW" --out "$OUT" \
 	--no-progress --strategy off,sweep --max-cases 1 > /dev/null 2>&1

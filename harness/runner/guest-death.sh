@@ -22,6 +22,24 @@ readonly EXCERPT_MAX=150
 # case_of RESULT_NAME: "<workload>:<case>" without the strategy and repeat suffixes.
 case_of() { local n=${1%%@*}; echo "${n%%#*}"; }
 
+# run_args RESULT_NAME: the harness options that run just that result again: its case, and
+# the strategy its suffix names (@random, @nth=N, @target=F[,nth=N]; none is `off`).
+run_args() {
+	local c suffix=${1#*@}
+	c=$(case_of "$1")
+	printf -- '--case %s' "${c#*:}"
+	[ "$suffix" = "$1" ] && { printf ' --strategy off\n'; return; }
+	suffix=${suffix%%#*}
+	case $suffix in
+	random) printf ' --strategy random' ;;
+	nth=*) printf ' --strategy sweep --nth %s' "${suffix#nth=}" ;;
+	target=*,nth=*) printf ' --strategy targeted --target %s --nth %s' \
+		"$(echo "${suffix#target=}" | cut -d, -f1)" "${suffix##*nth=}" ;;
+	target=*) printf ' --strategy targeted --target %s' "${suffix#target=}" ;;
+	esac
+	echo
+}
+
 # decided_names DIR: names of the results tap.txt holds.
 decided_names() {
 	sed -n 's/^\(not \)\{0,1\}ok [0-9]* - \([^ ]*\).*/\2/p' "$1/tap.txt" 2>/dev/null
@@ -175,7 +193,7 @@ record_guest_death() {
 		fi
 		evidence="$(sed -n 's/^note=//p' "$out/.runner/known"); $evidence"
 	fi
-	repro="./run.sh --kernel $kernel --profile $profile --only ${name%%:*} -- --case ${name#*:}"
+	repro="./run.sh --kernel $kernel --profile $profile --only ${name%%:*} -- $(run_args "$name")"
 	{
 		echo "$verdict $name: guest $kind$how${known:+ (known issue $known)}"
 		echo "reproduce: $repro"
