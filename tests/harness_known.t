@@ -208,10 +208,35 @@ grep -q 'evidence: .*dmirror_migrate_to_device+0x1c2' "$OUT/tap.txt" &&
 	! grep -q 'after the end' "$OUT/tap.txt"
 ok $? "runner: the excerpt holds the stall's start and the whole oops to the end of the panic" \
 	"$(grep evidence: "$OUT/tap.txt" | head -n 40)"
+grep -q '^<testsuite name="splitfail" tests="2" failures="0" errors="0" skipped="1">$' \
+	"$OUT/junit.xml" &&
+	grep -q '^<testcase classname="splitfail.guest" name="fake_thp:fake.tail.remap@random" time="0.000"><skipped message="KNOWN-FAIL known issue: hmm-null">known issue hmm-null' \
+		"$OUT/junit.xml" && python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' \
+		"$OUT/junit.xml"
+ok $? "runner: junit.xml gets the death as a skipped test case, counts recounted, well-formed" \
+	"$(cat "$OUT/junit.xml")"
+# a fresh guest's results folded in: its junit.xml test cases too
+mkdir -p "$OUT/boot-2"
+FAKE_MODE=ok "$SF" --root "$TREE" --workload-dir "$WDIR" --out "$OUT/boot-2" --no-progress \
+	--strategy off --case fake.tail.protect,plain.only > /dev/null 2>&1
+(
+	. "$TOP/harness/runner/guest-death.sh"
+	merge_boot_results "$OUT" 2
+)
+grep -q '^<testsuite name="splitfail" tests="4" failures="0" errors="0" skipped="1">$' \
+	"$OUT/junit.xml" && grep -q 'name="fake_thp:plain.only"' "$OUT/junit.xml" &&
+	jq -e '.counts.pass == 3 and .counts.known_fail == 1 and .boots == 2' "$OUT/summary.json" \
+		> /dev/null
+ok $? "runner: boot-2's results fold into junit.xml (4 cases) and summary.json" \
+	"$(head -n 3 "$OUT/junit.xml"; jq .counts "$OUT/summary.json")"
 death_case dmirror_migrate_to_device fail KNOWN-FAIL 1 '# KNOWN-FAIL known issue: hmm-null'
+grep -q '<failure message="KNOWN-FAIL known issue: hmm-null">' "$OUT/junit.xml"
+ok $? "runner: known_issues = fail: junit.xml has the death as a failure"
 death_case copy_huge_pmd allow FAIL 1 '# FAIL'
-jq -e '.counts.fail == 1 and .counts.known_fail == 0' "$OUT/summary.json" > /dev/null
-ok $? "runner: a death with another signature stays FAIL and counts as one"
+jq -e '.counts.fail == 1 and .counts.known_fail == 0' "$OUT/summary.json" > /dev/null &&
+	grep -q '^<testsuite name="splitfail" tests="2" failures="1" errors="0" skipped="0">$' \
+		"$OUT/junit.xml"
+ok $? "runner: a death with another signature stays FAIL, counts as one, a JUnit failure"
 
 # the real thing: configs/known-issues.ini against the console of a 7.2.13 guest that died in
 # thp_device_migrate (tests/fixtures/console-7.2.13-test-hmm-null.log, docs/found-bugs.md)

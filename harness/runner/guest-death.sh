@@ -9,6 +9,9 @@
 # decides (`splitfail --known-match`, harness/known.c), given the guest kernel's release
 # ($RELEASE, which run.sh reads from the bzImage) and the console excerpt.
 
+# shellcheck source=harness/runner/junit.sh
+. "$(dirname "${BASH_SOURCE[0]}")/junit.sh"
+
 # The kernel's own words for "this guest is dying" (console lines worth quoting).
 readonly DEATH_PATTERN='Kernel panic|kernel BUG at|BUG:|Oops|general protection fault|WARNING:|'\
 'RIP:|Call Trace|sysrq: Trigger a crash|soft lockup|rcu.*stall|hung_task|blocked for more than'
@@ -164,12 +167,14 @@ known_issue() {
 # record_guest_death OUT RC PROFILE KERNEL HARNESS ARGS...: a verdict for the running test in
 # OUT/tap.txt and OUT/summary.json, OUT/guest-death.txt for people. RC 100 died (FAIL), 101 hung
 # (FAIL), 102 the whole-guest time limit came while it was still busy (ERROR: not a kernel bug).
-# A FAIL that a known issue explains is KNOWN-FAIL. Sets DEAD_CASE, and DEATH_FAILS: 1 when the
+# A FAIL that a known issue explains is KNOWN-FAIL. Also a <testcase> in OUT/junit.xml
+# (failure, error, or skipped for a KNOWN-FAIL that does not fail the run).
+# Sets DEAD_CASE, and DEATH_FAILS: 1 when the
 # verdict fails the run (FAIL; KNOWN-FAIL under `known_issues = fail`), else 0.
 # shellcheck disable=SC2034 # DEATH_FAILS is run.sh's
 record_guest_death() {
 	local out=$1 rc=$2 profile=$3 kernel=$4 harness=$5 kind=died verdict=FAIL found name how
-	local excerpt evidence repro n count=fail known='' directive
+	local excerpt evidence repro n count=fail known='' directive tag
 	shift 5
 	DEATH_FAILS=1
 	case $rc in
@@ -220,6 +225,13 @@ record_guest_death() {
 			"$(json_string "$evidence")}" > "$out/guest-death.json"
 		echo "run.sh: no jq (or no summary.json): the death is in $out/guest-death.json" >&2
 	fi
+	case $verdict in
+	FAIL) tag=failure ;;
+	ERROR) tag=error ;;
+	*) tag=skipped; [ "$DEATH_FAILS" = 1 ] && tag=failure ;;
+	esac
+	junit_add_death "$out" "$name" "$tag" "$verdict${known:+ known issue: $known}" \
+		"$evidence"$'\n'"reproduce: $repro"
 	echo "run.sh: $verdict $name: guest $kind$how${known:+ (known issue $known)}" >&2
 	printf '%s\n' "$excerpt" | head -n 20 | sed 's/^/  | /' >&2
 	DEAD_CASE=$name
@@ -266,13 +278,14 @@ next_harness_args() {
 	fi
 }
 
-# merge_boot_results RES N: fold boot-2..N's tap.txt, summary.json and logs into RES's.
+# merge_boot_results RES N: fold boot-2..N's tap.txt, summary.json, junit.xml and logs into RES's.
 merge_boot_results() {
 	local res=$1 last=$2 k n line
 	for k in $(seq 2 "$last"); do
 		local d=$res/boot-$k
 		[ -s "$d/tap.txt" ] || continue
 		[ -d "$d/logs" ] && mkdir -p "$res/logs" && cp -n "$d/logs/"* "$res/logs/" 2>/dev/null
+		junit_merge "$res" "$d"
 		n=$(decided_names "$res" | wc -l)
 		echo "# splitfail: boot $k (fresh guest after a guest death)" >> "$res/tap.txt"
 		while IFS= read -r line; do
