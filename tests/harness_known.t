@@ -238,6 +238,18 @@ jq -e '.counts.fail == 1 and .counts.known_fail == 0' "$OUT/summary.json" > /dev
 		"$OUT/junit.xml"
 ok $? "runner: a death with another signature stays FAIL, counts as one, a JUnit failure"
 
+# a panic without an oops (sysrq c, as tests/guest.t's panic profile does): all of it
+printf '%s\n' 'splitfail-guest: running: x' 'sysrq: Trigger a crash' \
+	'Kernel panic - not syncing: sysrq triggered crash' \
+	'CPU: 0 UID: 0 PID: 99 Comm: panic_trigger Not tainted 7.2.13+ #1' 'Call Trace:' \
+	' <TASK>' ' panic+0x30/0x2d0' ' </TASK>' \
+	'---[ end Kernel panic - not syncing: sysrq triggered crash ]---' > "$SCRATCH/panic.log"
+ex=$(. "$TOP/harness/runner/guest-death.sh"; console_excerpt "$SCRATCH/panic.log" died)
+[ "$(head -n 1 <<< "$ex")" = 'sysrq: Trigger a crash' ] && grep -q 'Comm: panic_trigger' <<< "$ex" &&
+	[ "$(tail -n 1 <<< "$ex")" = \
+	  '---[ end Kernel panic - not syncing: sysrq triggered crash ]---' ]
+ok $? "runner: a sysrq panic's excerpt runs from the trigger to the end of the panic" "$ex"
+
 # the real thing: configs/known-issues.ini against the console of a 7.2.13 guest that died in
 # thp_device_migrate (tests/fixtures/console-7.2.13-test-hmm-null.log, docs/found-bugs.md)
 real_death() {	# real_death CONSOLE RELEASE
