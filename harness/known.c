@@ -123,7 +123,7 @@ static int known_key(struct known_issue *k, const char *key, const char *val, ch
 				 val, key);
 			return -EINVAL;
 		}
-		return copy_value(key[1] == 'i' ? k->min_release : k->max_release,
+		return copy_value(strcmp(key, "min_release") ? k->max_release : k->min_release,
 				  sizeof(k->min_release), key, val, msg, msglen);
 	}
 	if (!strcmp(key, "signature")) {
