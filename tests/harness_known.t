@@ -116,7 +116,7 @@ harness_case() {	# harness_case WANT-RC SIGNATURE KNOWN_ISSUES TAP-REGEX
 	FAKE_MODE=kmsg sf --profile "$SCRATCH/h.ini" --strategy off --case fake.head.munmap
 	local rc=$?
 	[ $rc -eq "$1" ] && grep -Eq -- "$4" "$OUT/tap.txt"
-	ok $? "harness: signature '$2', known_issues = $3 -> exit $1, tap '$4' (got $rc)" \
+	ok $? "harness: signature '$2', known_issues = $3 -> exit $1, tap '${4//#/}' (got $rc)" \
 		"$(cat "$OUT/tap.txt" "$SCRATCH/err")"
 }
 harness_case 0 'Bad page state in process fake_thp' allow \
@@ -187,7 +187,7 @@ death_case() {	# death_case FUNCTION KNOWN_ISSUES WANT-VERDICT WANT-DEATH-FAILS 
 		.guest_deaths == 1' "$OUT/summary.json" > /dev/null &&
 		[ "$(cat "$SCRATCH/death-fails")" = "$4" ] &&
 		grep -qx "not ok 2 - fake_thp:fake.tail.remap@random $5" "$OUT/tap.txt"
-	ok $? "runner: oops in $1, known_issues = $2 -> $3, DEATH_FAILS=$4, tap '$5'" \
+	ok $? "runner: oops in $1, known_issues = $2 -> $3, DEATH_FAILS=$4, tap '${5//#/}'" \
 		"$(cat "$OUT/tap.txt" "$SCRATCH/err")"
 }
 sed -e 's/^name = .*/name = fake_thp:*/' "$KI" > "$SCRATCH/runner-known.ini"
