@@ -176,6 +176,7 @@ death_case() {	# death_case FUNCTION KNOWN_ISSUES WANT-VERDICT WANT-DEATH-FAILS 
 	printf '[run]\nknown_issues = %s\nknown_issues_file = %s\n' "$2" "$SCRATCH/runner-known.ini" \
 		> "$SCRATCH/r.ini"
 	(
+		set -euo pipefail	# as in run.sh
 		. "$TOP/harness/runner/guest-death.sh"
 		RELEASE=7.2.13	# guest-death.sh reads it (run.sh sets it from the bzImage)
 		export RELEASE
@@ -220,6 +221,7 @@ mkdir -p "$OUT/boot-2"
 FAKE_MODE=ok "$SF" --root "$TREE" --workload-dir "$WDIR" --out "$OUT/boot-2" --no-progress \
 	--strategy off --case fake.tail.protect,plain.only > /dev/null 2>&1
 (
+	set -euo pipefail	# as in run.sh
 	. "$TOP/harness/runner/guest-death.sh"
 	merge_boot_results "$OUT" 2
 )
@@ -258,6 +260,7 @@ real_death() {	# real_death CONSOLE RELEASE
 	echo "# splitfail: start test=$NAME" >> "$OUT/tap.txt"
 	cp "$1" "$OUT/console.log"
 	(
+		set -euo pipefail	# as in run.sh
 		. "$TOP/harness/runner/guest-death.sh"
 		RELEASE=$2
 		export RELEASE

@@ -31,7 +31,10 @@ run_args() {
 	local c suffix=${1#*@}
 	c=$(case_of "$1")
 	printf -- '--case %s' "${c#*:}"
-	[ "$suffix" = "$1" ] && { printf ' --strategy off\n'; return; }
+	if [ "$suffix" = "$1" ]; then
+		printf ' --strategy off\n'
+		return 0
+	fi
 	suffix=${suffix%%#*}
 	case $suffix in
 	random) printf ' --strategy random' ;;
@@ -67,8 +70,9 @@ console_excerpt() {
 		if [ -n "$fatal" ] && [ "$fatal" -gt "$first" ]; then
 			sed -n "${first},\$p" "$console.text" | head -n "$(( fatal - first < 20 ?
 				fatal - first : 20 ))"
-			[ $(( fatal - first )) -gt 20 ] &&
+			if [ $(( fatal - first )) -gt 20 ]; then
 				echo "[... $(( fatal - first - 20 )) console lines ...]"
+			fi
 		fi
 		awk -v from="${fatal:-$first}" -v max="$EXCERPT_MAX" 'NR >= from { print; n++
 			if (/---\[ end Kernel panic/ || n >= max) exit }' "$console.text"
@@ -83,8 +87,8 @@ console_excerpt() {
 first_line() {
 	local n
 	n=$(tail -n +"$2" "$1" | grep -nE "$3" | grep -v 'splitfail-guest:' | head -n 1 |
-		cut -d: -f1)
-	[ -n "$n" ] && echo $(( n + $2 - 1 ))
+		cut -d: -f1) || true
+	if [ -n "$n" ]; then echo $(( n + $2 - 1 )); fi
 }
 
 # listed_cases HARNESS ARGS...: "<workload>:<case>" in run order, shard applied like the harness.
