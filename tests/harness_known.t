@@ -274,6 +274,10 @@ jq -e '.tests[-1].verdict == "KNOWN-FAIL" and .tests[-1].known_issue == "test-hm
 	"$OUT/summary.json" > /dev/null
 ok $? "real: the 7.2.13 guest's test_hmm oops is KNOWN-FAIL under configs/known-issues.ini" \
 	"$(cat "$SCRATCH/err"; jq '.tests[-1]' "$OUT/summary.json")"
+sed -n '/^--- console excerpt/{n;p;q}' "$OUT/guest-death.txt" > "$SCRATCH/first"
+[ "$(cat "$SCRATCH/first")" = 'BUG: kernel NULL pointer dereference, address: 0000000000000008' ]
+ok $? "real: the excerpt starts at the BUG line, not behind the harness's progress line" \
+	"$(cat "$SCRATCH/first")"
 real_death "$REAL" 6.12.117
 jq -e '.tests[-1].verdict == "FAIL"' "$OUT/summary.json" > /dev/null
 ok $? "real: the same console from a 6.12.117 kernel stays FAIL"

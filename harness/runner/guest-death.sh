@@ -52,8 +52,12 @@ decided_names() {
 }
 
 # console_text: console lines as text (the harness's progress line rewrites itself with \r and
-# ESC[K on a terminal) without the line-ending \r.
-console_text() { sed -e 's/\x1b\[K//g' -e 's/\r$//' | tr '\r' '\n'; }
+# ESC[K on a terminal) without the line-ending \r. A progress line `[N] NAME PASS|SKIP` has no
+# newline: what the kernel printed after it goes on a line of its own.
+console_text() {
+	sed -e 's/\x1b\[K//g' -e 's/\r$//' | tr '\r' '\n' |
+		sed 's/^\(\[[0-9][0-9]*\] [^ ]* \(PASS\|SKIP\)\)\(..*\)$/\1\n\3/'
+}
 
 # console_excerpt CONSOLE KIND: the lines that show how the guest died (died) or what it was
 # doing when it stopped (hang). A death's excerpt is the whole report of the oops or panic that
