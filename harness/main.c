@@ -3,7 +3,10 @@
  * main.c - the splitfail harness: parse options, take the lock, restore what a killed run
  * left in the journal, find fault injection, enumerate workload test cases, run each
  * under the profile's strategies, write results, and restore every knob on the way out
- * (normal end, SIGINT/SIGTERM/SIGHUP, errors). Exit codes: docs/protocol.md.
+ * (normal end, SIGINT/SIGTERM/SIGHUP, errors). A FAIL that configs/known-issues.ini
+ * explains is KNOWN-FAIL (known.c) and fails the run only under `known_issues = fail`.
+ * `splitfail --known-match ...` (known_cli.c) answers the runner's question about a guest
+ * death. Exit codes: docs/protocol.md.
  */
 #include <errno.h>
 #include <signal.h>
@@ -99,13 +102,6 @@ static int check_targets(const struct options *o)
 	return 0;
 }
 
-static int list_cases(const struct wl_case *cases, int n)
-{
-	for (int i = 0; i < n; i++)
-		printf("%s:%s\n", cases[i].workload, cases[i].name);
-	return SF_EXIT_OK;
-}
-
 /* --case takes FIXTURE[.VARIANT].TEST or workload:FIXTURE[.VARIANT].TEST (as --list prints). */
 static int case_selected(const char *list, const struct wl_case *c)
 {
@@ -113,6 +109,18 @@ static int case_selected(const char *list, const struct wl_case *c)
 
 	snprintf(full, sizeof(full), "%s:%s", c->workload, c->name);
 	return sf_list_has(list, c->name) || sf_list_has(list, full);
+}
+
+/*
+ * The cases a run would take, in run order, --case applied (the runner applies --shard to
+ * this list as run_suite does, and works out from it what a dead guest left undone).
+ */
+static int list_cases(const struct options *o, const struct wl_case *cases, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!o->cases[0] || case_selected(o->cases, &cases[i]))
+			printf("%s:%s\n", cases[i].workload, cases[i].name);
+	return SF_EXIT_OK;
 }
 
 /* One member of summary.json, produced by fn into a memory stream. Returns 0 or -errno. */
@@ -175,7 +183,7 @@ static int run_suite(struct options *o, struct fault_env *fe, struct wl_case *ca
 {
 	static struct suite s;
 	char strat[64];
-	int ret = 0, rank = 0, fails, errors, index = 0;
+	int ret = 0, fails, errors, index = 0;
 
 	memset(&s, 0, sizeof(s));
 	s.o = o;
@@ -186,7 +194,9 @@ static int run_suite(struct options *o, struct fault_env *fe, struct wl_case *ca
 		snprintf(s.self, sizeof(s.self), "splitfail");
 	snprintf(s.log_dir, sizeof(s.log_dir), "%s/logs", o->out_dir);
 	strategies_str(o, strat, sizeof(strat));
-	if (results_open(o->out_dir, release, o->profile_name, o->seed, strat, o->strict)) {
+	snprintf(s.release, sizeof(s.release), "%s", release);
+	if (results_open(o->out_dir, release, o->profile_name, o->seed, strat, o->strict,
+			 o->known_fail)) {
 		fprintf(stderr, "splitfail: cannot write results to %s: %s\n", o->out_dir,
 			strerror(errno));
 		return SF_EXIT_HARNESS;
@@ -198,23 +208,24 @@ static int run_suite(struct options *o, struct fault_env *fe, struct wl_case *ca
 		fprintf(stderr, "splitfail: injection runs will be SKIP: %s\n", fe->reason);
 	for (int rep = 0; rep < o->repeat && !stop_signal && ret >= 0; rep++) {
 		for (int i = 0; i < n && !stop_signal && ret >= 0; i++) {
-			rank = (i && !strcmp(cases[i].workload, cases[i - 1].workload)) ? rank + 1 :
-											  0;
 			if (o->cases[0] && !case_selected(o->cases, &cases[i]))
 				continue;
 			if (index++ % o->shard_n != o->shard_i)
 				continue;
-			ret = suite_run_case(&s, &cases[i], rank, rep);
+			/* the case's place in its workload's listing limits its injection runs */
+			ret = suite_run_case(&s, &cases[i], cases[i].index_in_workload, rep);
 		}
 	}
 	if (o->progress && isatty(2))
 		fputc('\n', stderr);
 	results_finish();
-	fails = results_count(V_FAIL) + (o->strict ? results_count(V_SILENT_SKIP) : 0);
+	fails = results_count(V_FAIL) + (o->strict ? results_count(V_SILENT_SKIP) : 0) +
+		(o->known_fail ? results_count(V_KNOWN_FAIL) : 0);
 	fprintf(stderr,
-		"splitfail: %d pass, %d fail, %d silent-skip, %d skip, %d error; faults injected %lld; results in %s\n",
-		results_count(V_PASS), results_count(V_FAIL), results_count(V_SILENT_SKIP),
-		results_count(V_SKIP), results_count(V_ERROR), results_faults(), o->out_dir);
+		"splitfail: %d pass, %d fail, %d known-fail, %d silent-skip, %d skip, %d error; faults injected %lld; results in %s\n",
+		results_count(V_PASS), results_count(V_FAIL), results_count(V_KNOWN_FAIL),
+		results_count(V_SILENT_SKIP), results_count(V_SKIP), results_count(V_ERROR),
+		results_faults(), o->out_dir);
 	errors = results_count(V_ERROR);
 	results_close();
 	if (stop_signal) {
@@ -243,6 +254,8 @@ int main(int argc, char **argv)
 	struct wl_case *cases = NULL;
 	int n = 0, rc, ret;
 
+	if (argc > 1 && !strcmp(argv[1], "--known-match"))
+		return known_match_main(argc, argv);
 	ret = cli_parse(argc, argv, &o);
 	if (ret == 1) {
 		cli_usage(stdout);
@@ -259,6 +272,10 @@ int main(int argc, char **argv)
 		snprintf(o.state_dir, sizeof(o.state_dir), "%s/run/splitfail", o.root);
 	if (check_targets(&o))
 		return SF_EXIT_USAGE;
+	if (known_setup(&o, err, sizeof(err))) {
+		fprintf(stderr, "splitfail: known issues: %s\n", err);
+		return SF_EXIT_USAGE;
+	}
 	if (o.wrap_argv) {
 		if (wrap_case(&o, &cases, &n))
 			return SF_EXIT_USAGE;
@@ -267,7 +284,7 @@ int main(int argc, char **argv)
 		return o.only[0] ? SF_EXIT_USAGE : SF_EXIT_HARNESS;
 	}
 	if (o.list)
-		return list_cases(cases, n);
+		return list_cases(&o, cases, n);
 	if (knobs_init(o.state_dir) || knobs_lock())
 		return SF_EXIT_HARNESS;
 	install_signals();
@@ -292,6 +309,7 @@ int main(int argc, char **argv)
 		rc = SF_EXIT_HARNESS;
 	}
 	knobs_unlock();
+	known_free();
 	free(cases);
 	return rc;
 }

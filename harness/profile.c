@@ -71,7 +71,8 @@ static int parse_bool(const char *s, long long *v)
 struct key_rule {
 	const char *section, *key;
 	long long min, max;
-	int kind;		/* 0 integer, 1 bool, 2 string, 3 strategies, 4 size */
+	int kind;		/* 0 integer, 1 bool, 2 string, 3 strategies, 4 size,
+				 * 5 known_issues (allow|fail, known_cli.c) */
 	size_t off;		/* offsetof into struct options */
 	size_t size;		/* sizeof the field */
 };
@@ -93,6 +94,9 @@ static const struct key_rule rules[] = {
 	INT_KEY("run", "sweep_cap", 1, 100000, sweep_cap),
 	INT_KEY("run", "max_cases", 0, 100000, max_cases),
 	BOOL_KEY("run", "strict", strict),
+	{ "run", "known_issues", 0, 1, 5, offsetof(struct options, known_fail),
+	  sizeof(((struct options *)0)->known_fail) },
+	STR_KEY("run", "known_issues_file", known_file),
 	BOOL_KEY("run", "targeted_sweep", targeted_sweep),
 	STR_KEY("run", "only", only),
 	STR_KEY("run", "cases", cases),
@@ -245,6 +249,14 @@ static int apply_key(struct options *o, const char *section, const char *key, co
 			if (parse_size(val, &v)) {
 				snprintf(err, errlen, "%s: bad value '%s' (want a size: 256M, 1G, bytes)",
 					 key, val);
+				return -EINVAL;
+			}
+			store_int(field, r->size, v);
+			return 0;
+		case 5:
+			if (known_mode_parse(val, &v)) {
+				snprintf(err, errlen, "%s: bad value '%s' (want allow or fail)", key,
+					 val);
 				return -EINVAL;
 			}
 			store_int(field, r->size, v);

@@ -32,7 +32,8 @@
 #define SF_MAX_KNOBS		32
 
 enum strategy { STRAT_OFF, STRAT_RANDOM, STRAT_SWEEP, STRAT_TARGETED, STRAT_COUNT };
-enum verdict { V_PASS, V_FAIL, V_SILENT_SKIP, V_SKIP, V_ERROR, V_COUNT };
+/* V_KNOWN_FAIL: a FAIL that configs/known-issues.ini explains (known.c) */
+enum verdict { V_PASS, V_FAIL, V_SILENT_SKIP, V_SKIP, V_ERROR, V_KNOWN_FAIL, V_COUNT };
 
 /* Fault-attribute parameters; -1 means "leave the kernel's value alone". */
 struct fault_params {
@@ -92,6 +93,8 @@ struct options {
 	int nth;			/* --nth N: run one fail-nth value only */
 	int max_cases;			/* injection runs on the first N cases per workload */
 	int strict;
+	int known_fail;			/* [run] known_issues = fail: KNOWN-FAIL fails the run */
+	char known_file[SF_PATH_MAX];	/* [run] known_issues_file, "" = configs/known-issues.ini */
 	int list;
 	int progress;
 	struct fault_params fp;
@@ -128,6 +131,7 @@ void sf_sleep_ms(int ms);
 double sf_now(void);
 void sf_appendf(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+int sf_ini_line(char *line, char **key, char **val);
 
 /* profile_knobs.c: the profile's [knobs] lines, written through knob_set() */
 int profile_knobs_apply(const struct options *o, const char *root, FILE *json);
@@ -317,9 +321,10 @@ struct result {
 	char reproduce[1024];
 	char vmstat_delta[2048];	/* JSON object text */
 	double seconds;
+	char known[64];			/* KNOWN-FAIL: the known issue's id */
 };
 int results_open(const char *dir, const char *kernel, const char *profile,
-		 unsigned long long seed, const char *strategies, int strict);
+		 unsigned long long seed, const char *strategies, int strict, int known_fail);
 int results_add(const struct result *r);
 int results_kmsg(const char *name, const char *text);
 int results_extra(const char *key, const char *json);
@@ -330,11 +335,31 @@ int results_count(int verdict);
 long long results_faults(void);
 void json_escape(FILE *f, const char *s);
 
+/* known.c: known upstream bugs; a FAIL they explain is KNOWN-FAIL (docs/protocol.md) */
+struct known_issue;
+int known_load(const char *path, char *err, size_t errlen);
+void known_free(void);
+int known_count(void);
+int known_release_cmp(const char *a, const char *b, int *ok);
+const struct known_issue *known_match(const char *name, const char *release, const char *text);
+const char *known_id(const struct known_issue *k);
+void known_note(const struct known_issue *k, char *out, size_t len);
+int known_apply(struct result *r, const char *release, const char *kmsg);
+int known_setup(const struct options *o, char *err, size_t errlen);
+int known_mode_parse(const char *val, long long *fail);
+
+/* known_cli.c: `splitfail --known-match ...`, the runner's way to ask known.c */
+int known_match_main(int argc, char **argv);
+
+/* order.c: the run order of the test cases (split operations first) */
+void cases_order(struct wl_case *cases, int n);
+
 /* strategy.c */
 struct suite {
 	struct options *o;
 	struct fault_env *fe;
 	const char *root;
+	char release[256];		/* kernel release, for known issues */
 	volatile int *stop;
 	char self[SF_PATH_MAX];		/* path of this binary, for reproduce lines */
 	char log_dir[SF_PATH_MAX];

@@ -5,7 +5,8 @@
  * times), `sweep` (fail-nth N = 1, 2, ... until the window no longer consumes the fault,
  * capped; one verdict per N), `targeted` (stack filter to each kernel function the
  * workload names that /proc/kallsyms has, then random or sweep). Around every run: vmstat
- * and taint before/after, leak settle loop, kernel log, then the verdict and results.
+ * and taint before/after, leak settle loop, kernel log, then the verdict (a FAIL that a
+ * known issue explains becomes KNOWN-FAIL, known.c) and results.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -225,6 +226,7 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 	pressure_after_run(pressure, sizeof(pressure));
 	if (pressure[0])
 		sf_appendf(res.evidence, sizeof(res.evidence), "pressure: %s", pressure);
+	known_apply(&res, s->release, kmsg_all);
 	res.faults_injected = in.faults_injected;
 	res.consumed = r->nth && !c->argv ? in.ro.win.consumed > 0 : in.faults_injected > 0;
 	res.seconds = in.ro.seconds;
@@ -333,6 +335,7 @@ static int kmemleak_verdict(struct suite *s, const struct wl_case *c, int rep)
 	snprintf(path, sizeof(path), "%s/%s@kmemleak.kmemleak", s->log_dir, label);
 	if (!kmemleak_batch_close(label, wrap_comm(c), s->o->kmemleak_age_ms, path, &res))
 		return 0;
+	known_apply(&res, s->release, NULL);
 	progress(s, res.name, res.verdict);
 	return results_add(&res);
 }

@@ -174,3 +174,41 @@ void sf_appendf(char *buf, size_t len, const char *fmt, ...)
 	vsnprintf(buf + used, len - used, fmt, ap);
 	va_end(ap);
 }
+
+/*
+ * One line of an INI-like file (known issues; profiles have their own reader), split in
+ * place. Returns 0 for a blank or comment line ('#', ';'); '[' for a section header, *key =
+ * the text between the brackets; '=' for `key = value`, both trimmed (the value may be
+ * empty); -1 for anything else, *key = the trimmed line, for the error.
+ */
+int sf_ini_line(char *line, char **key, char **val)
+{
+	char *s = line, *e, *eq;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && strchr(" \t\r\n", e[-1]))
+		*--e = '\0';
+	*key = s;
+	*val = NULL;
+	if (!*s || *s == '#' || *s == ';')
+		return 0;
+	if (*s == '[') {
+		if (e - s < 3 || e[-1] != ']' || memchr(s + 1, ']', e - s - 2))
+			return -1;
+		e[-1] = '\0';
+		*key = s + 1;
+		return '[';
+	}
+	eq = strchr(s, '=');
+	if (!eq || eq == s)
+		return -1;
+	*val = eq + 1;
+	while (**val == ' ' || **val == '\t')
+		(*val)++;
+	for (e = eq; e > s && (e[-1] == ' ' || e[-1] == '\t'); e--)
+		;
+	*e = '\0';
+	return '=';
+}

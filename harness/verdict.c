@@ -21,7 +21,7 @@
 const char *verdict_name(int v)
 {
 	static const char *const names[V_COUNT] = { "PASS", "FAIL", "SILENT-SKIP", "SKIP",
-						    "ERROR" };
+						    "ERROR", "KNOWN-FAIL" };
 
 	return v >= 0 && v < V_COUNT ? names[v] : "?";
 }

@@ -7,8 +7,8 @@
  * "%-20s %-25s %s" (fixture on the first row only, variant, test) zipping variants and
  * tests side by side, blocks separated by a dashed line. The cases are the cross product
  * variants x tests: FIXTURE.VARIANT.TEST, or FIXTURE.TEST for a fixture without variants
- * (the name kselftest's `-r` accepts). `--targets` lists kernel functions worth a
- * stack-filtered fault.
+ * (the name kselftest's `-r` accepts). The cases come back in run order (order.c: split
+ * operations first). `--targets` lists kernel functions worth a stack-filtered fault.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -208,6 +208,8 @@ int workloads_list(const char *dir, const char *only, struct wl_case **cases, in
 			 only, dir);
 		ret = -ENOENT;
 	}
+	if (!ret)
+		cases_order(*cases, *n);
 	return ret;
 }
 
