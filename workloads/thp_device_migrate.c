@@ -14,7 +14,8 @@
  * folio for a device folio, else base pages) -> migrate_vma_pages.
  * Cases: to_device and to_system (the migration in the injection window), pinned_split_fails
  * (a page of the THP held by a pipe through vmsplice(2), so the split fails with -EAGAIN:
- * the path of seed 000), fail_alloc (the driver's HMM_DMIRROR_FLAG_FAIL_ALLOC: whether the
+ * the path of seed 000, on 6.12; 7.2 takes the aligned THP whole, the pin fails its migration
+ * and nothing is split: splits=0 and ENOENT, measured in the guest), fail_alloc (the driver's HMM_DMIRROR_FLAG_FAIL_ALLOC: whether the
  * running test_hmm has it is asked at run time, by setting it; a driver that rejects the
  * command (6.12: EINVAL) makes the case SKIP with that reason).
  * Everything runs in a worker process; the test process then checks, after the worker's
