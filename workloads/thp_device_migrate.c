@@ -15,15 +15,19 @@
  * Cases: to_device and to_system (the migration in the injection window), pinned_split_fails
  * (a page of the THP held by a pipe through vmsplice(2), so the split fails with -EAGAIN:
  * the path of seed 000, on 6.12; 7.2 takes the aligned THP whole, the pin fails its migration
- * and nothing is split: splits=0 and ENOENT, measured in the guest), fail_alloc (the driver's HMM_DMIRROR_FLAG_FAIL_ALLOC: whether the
- * running test_hmm has it is asked at run time, by setting it; a driver that rejects the
- * command (6.12: EINVAL) makes the case SKIP with that reason).
+ * and nothing is split: splits=0 and ENOENT, measured in the guest), fail_alloc and
+ * fail_alloc_to_system (the driver's HMM_DMIRROR_FLAG_FAIL_ALLOC: its next device page, or on
+ * the way back its next system folio, cannot be allocated; on 7.2 the THP then goes page by
+ * page, and on the way back the device folio is split (migrate_vma_split_unmapped_folio)).
+ * Whether the running test_hmm has the flag is asked at run time, by setting it; a driver
+ * that rejects the command (6.12: EINVAL) makes the case SKIP with that reason.
  * Everything runs in a worker process; the test process then checks, after the worker's
  * munmap and exit, that nr_anon_transparent_hugepages is back to its baseline and that every
  * PFN of the worker's THPs was freed (workloads/lib/hmm_leak.c).
  * Oracle of the ioctls: MIGRATE_TO_DEV returns 0 => every page is on the device, the device's
  * copy is the pattern and cpages (the device's read-back, per page on every kernel) is the
- * page count; with fail_alloc the first THP cannot be on the device as one PMD-sized folio.
+ * page count; with fail_alloc the first THP cannot be on the device as one PMD-sized folio,
+ * with fail_alloc_to_system it cannot come home PMD-mapped.
  * It fails => an errno the driver documents (ENOMEM, ENOENT, EBUSY) and every page is on the
  * device or in system memory. MIGRATE_TO_SYS returns 0 => cpages counts the migration entries
  * that left the device, as the running kernel forms them (workloads/lib/hmm_entries.h): one
@@ -56,6 +60,7 @@
 #include "hmm_other.h"
 #include "hmm_probe.h"
 #include "hmm_pte.h"
+#include "hmm_uapi.h"
 
 #define MAX_THPS 4
 #define PINNED_PAGE 5		/* page of the first THP that the pipe holds */
@@ -68,6 +73,7 @@ enum dm_case {
 	DM_TO_SYSTEM,
 	DM_PINNED_SPLIT_FAILS,
 	DM_FAIL_ALLOC,
+	DM_FAIL_ALLOC_TO_SYSTEM,
 };
 
 /* What the worker tells the test process through shared memory. */
@@ -257,6 +263,18 @@ static long check_to_dev(const char *test, int fd, const struct thp_region *r,
 	return bad;
 }
 
+/* 1 when the first THP's pages are all PMD-mapped in system memory per the snapshot. */
+static long first_thp_home_whole(const unsigned char *perm, const struct thp_region *r)
+{
+	size_t i, pmd_pages = thp_pmd_size() / PAGE_SIZE_4K;
+
+	for (i = 0; i < pmd_pages && i < r->len / PAGE_SIZE_4K; i++)
+		if (hmm_place_of(perm[i]) != HMM_PLACE_SYSTEM ||
+		    !(perm[i] & HMM_DMIRROR_PROT_PMD))
+			return 0;
+	return 1;
+}
+
 /*
  * MIGRATE_TO_SYS oracle: before = the snapshot bytes before the call, perm: npages bytes for
  * the one after. cpages must count what left the device as the kernel counts it: one per
@@ -264,7 +282,7 @@ static long check_to_dev(const char *test, int fd, const struct thp_region *r,
  */
 static long check_to_sys(const char *test, int fd, const struct thp_region *r,
 			 const struct hmm_result *res, const unsigned char *before,
-			 const uint64_t *pme, unsigned char *perm, int *stuck)
+			 const uint64_t *pme, unsigned char *perm, int fail_alloc, int *stuck)
 {
 	size_t npages = r->len / PAGE_SIZE_4K;
 	struct hmm_placement p, was;
@@ -281,10 +299,71 @@ static long check_to_sys(const char *test, int fd, const struct thp_region *r,
 				   thp_pmd_size() / PAGE_SIZE_4K, &e);
 		bad += hmm_entries_check(test, "to_sys_cpages_entries_moved", &e,
 					 (long long)res->cpages);
+		/* the first large system allocation failed: the first THP came home in pages */
+		if (fail_alloc)
+			bad += report_check_zero(test, "fail_alloc_first_thp_home_whole",
+						 first_thp_home_whole(perm, r));
 	} else if (!errno_documented(res->err)) {
 		bad += report_check_long(test, "to_sys_errno_documented", 0, res->err);
 	}
 	return bad;
+}
+
+/*
+ * Sets HMM_DMIRROR_FLAG_FAIL_ALLOC on fd, asking the running test_hmm itself. Returns 0,
+ * KSFT_SKIP (it has no such command: EINVAL/ENOTTY) or 3, with the reason in rep.
+ */
+static int arm_fail_alloc(int fd, struct dm_report *rep)
+{
+	int ret = hmm_set_fail_alloc(fd);
+
+	if (ret == -EINVAL || ret == -ENOTTY) {
+		snprintf(rep->why, sizeof(rep->why),
+			 "the running kernel's test_hmm rejects HMM_DMIRROR_FLAGS (%s): no "
+			 "HMM_DMIRROR_FLAG_FAIL_ALLOC (it came with THP device migration)",
+			 hmm_errno_name(-ret));
+		return KSFT_SKIP;
+	}
+	if (ret) {
+		snprintf(rep->why, sizeof(rep->why), "HMM_DMIRROR_FLAGS: %s", strerror(-ret));
+		return 3;
+	}
+	return 0;
+}
+
+/*
+ * to_system cases: migrate to the device outside the window (and arm FAIL_ALLOC for the way
+ * back when asked), then MIGRATE_TO_SYS in the window and its oracle. Returns the broken
+ * promises (>= 0) or -(worker exit status) when the case could not run (reason in rep).
+ */
+static long run_to_system(const char *test, struct window *w, int fd, struct thp_region *r,
+			  char *bounce, int fail_alloc, uint64_t *pme, unsigned char *perm,
+			  unsigned char *perm_before, struct dm_report *rep, int *stuck)
+{
+	struct hmm_result res;
+	int ret;
+
+	hmm_migrate_to_dev(fd, r->base, r->len, bounce, &res);
+	if (res.ret) {
+		snprintf(rep->why, sizeof(rep->why),
+			 "migration to the device (outside the window) failed: %s",
+			 strerror(res.err));
+		return -3;
+	}
+	ret = hmm_snapshot_perm(fd, r->base, r->len, perm_before);
+	if (ret) {
+		snprintf(rep->why, sizeof(rep->why), "HMM_DMIRROR_SNAPSHOT: %s", strerror(-ret));
+		return -3;
+	}
+	ret = fail_alloc ? arm_fail_alloc(fd, rep) : 0;
+	if (ret)
+		return -ret;
+	window_arm(w);
+	hmm_migrate_to_sys(fd, r->base, r->len, &res);
+	window_disarm(w, res.ret, res.err);
+	/* first thing after the ioctl: what the CPU page table holds */
+	hmm_pagemap_words((uintptr_t)r->base, r->len / PAGE_SIZE_4K, pme);
+	return check_to_sys(test, fd, r, &res, perm_before, pme, perm, fail_alloc, stuck);
 }
 
 /*
@@ -340,20 +419,9 @@ static int worker(const char *test, struct window *w, enum dm_case c, size_t nr_
 			return 3;
 		}
 	} else if (c == DM_FAIL_ALLOC) {
-		/* asks the running test_hmm itself: EINVAL/ENOTTY = it has no such command */
-		ret = hmm_set_fail_alloc(fd);
-		if (ret == -EINVAL || ret == -ENOTTY) {
-			snprintf(rep->why, sizeof(rep->why),
-				 "the running kernel's test_hmm rejects HMM_DMIRROR_FLAGS (%s): no "
-				 "HMM_DMIRROR_FLAG_FAIL_ALLOC (it came with THP device migration)",
-				 hmm_errno_name(-ret));
-			return KSFT_SKIP;
-		}
-		if (ret) {
-			snprintf(rep->why, sizeof(rep->why), "HMM_DMIRROR_FLAGS: %s",
-				 strerror(-ret));
-			return 3;
-		}
+		ret = arm_fail_alloc(fd, rep);
+		if (ret)
+			return ret;
 	}
 	pme = calloc(r.len / PAGE_SIZE_4K, sizeof(*pme));
 	perm = malloc(r.len / PAGE_SIZE_4K);
@@ -362,26 +430,13 @@ static int worker(const char *test, struct window *w, enum dm_case c, size_t nr_
 		snprintf(rep->why, sizeof(rep->why), "out of memory for pagemap words");
 		return 3;
 	}
-	if (c == DM_TO_SYSTEM) {
-		hmm_migrate_to_dev(fd, r.base, r.len, bounce, &res);
-		if (res.ret) {
-			snprintf(rep->why, sizeof(rep->why),
-				 "migration to the device (outside the window) failed: %s",
-				 strerror(res.err));
-			return 3;
-		}
-		ret = hmm_snapshot_perm(fd, r.base, r.len, perm_before);
-		if (ret) {
-			snprintf(rep->why, sizeof(rep->why), "HMM_DMIRROR_SNAPSHOT: %s",
-				 strerror(-ret));
-			return 3;
-		}
-		window_arm(w);
-		hmm_migrate_to_sys(fd, r.base, r.len, &res);
-		window_disarm(w, res.ret, res.err);
-		/* first thing after the ioctl: what the CPU page table holds */
-		hmm_pagemap_words((uintptr_t)r.base, r.len / PAGE_SIZE_4K, pme);
-		bad += check_to_sys(test, fd, &r, &res, perm_before, pme, perm, &stuck);
+	if (c == DM_TO_SYSTEM || c == DM_FAIL_ALLOC_TO_SYSTEM) {
+		long n = run_to_system(test, w, fd, &r, bounce, c == DM_FAIL_ALLOC_TO_SYSTEM, pme,
+				       perm, perm_before, rep, &stuck);
+
+		if (n < 0)
+			return (int)-n;
+		bad += n;
 	} else {
 		window_arm(w);
 		hmm_migrate_to_dev(fd, r.base, r.len, bounce, &res);
@@ -509,6 +564,10 @@ TEST_F(thp_device_migrate, pinned_split_fails)
 	run_case(_metadata, self, variant, DM_PINNED_SPLIT_FAILS);
 }
 TEST_F(thp_device_migrate, fail_alloc) { run_case(_metadata, self, variant, DM_FAIL_ALLOC); }
+TEST_F(thp_device_migrate, fail_alloc_to_system)
+{
+	run_case(_metadata, self, variant, DM_FAIL_ALLOC_TO_SYSTEM);
+}
 
 /*
  * The folio split is split_huge_page_to_list_to_order on 6.12 and an inline wrapper of
