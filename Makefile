@@ -77,8 +77,6 @@ $(KSFT_STAMP): | deps-if-missing
 		sel="$$kdir/tools/testing/selftests"; \
 		cp "$$sel/kselftest_harness.h" "$$sel/kselftest.h" $(KSFT_DIR)/; \
 		rm -rf $(KSFT_DIR)/mm && cp -r "$$sel/mm" $(KSFT_DIR)/mm; \
-		if [ -f "$$kdir/lib/test_hmm_uapi.h" ]; then \
-			cp "$$kdir/lib/test_hmm_uapi.h" $(KSFT_DIR)/; fi; \
 		src="$$kdir"; \
 	elif [ -n "$$tar_file" ]; then \
 		echo "splitfail: extracting kselftest headers from $$tar_file"; \
@@ -86,11 +84,10 @@ $(KSFT_STAMP): | deps-if-missing
 		tar -xJf "$$tar_file" -C "$$tmp" --wildcards \
 			'*/tools/testing/selftests/kselftest_harness.h' \
 			'*/tools/testing/selftests/kselftest.h' \
-			'*/tools/testing/selftests/mm/*' '*/lib/test_hmm_uapi.h'; \
+			'*/tools/testing/selftests/mm/*'; \
 		top=$$(ls "$$tmp"); sel="$$tmp/$$top/tools/testing/selftests"; \
 		cp "$$sel/kselftest_harness.h" "$$sel/kselftest.h" $(KSFT_DIR)/; \
 		rm -rf $(KSFT_DIR)/mm && cp -r "$$sel/mm" $(KSFT_DIR)/mm; \
-		cp "$$tmp/$$top/lib/test_hmm_uapi.h" $(KSFT_DIR)/; \
 		src="$$tar_file"; \
 	else \
 		echo "splitfail: no kernel tree: set KDIR= or install linux-source-*" >&2; \

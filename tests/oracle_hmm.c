@@ -26,6 +26,7 @@
 
 #include "kselftest_harness.h"
 #include "hmm_dmirror.h"
+#include "hmm_entries.h"
 #include "hmm_leak.h"
 #include "hmm_other.h"
 #include "hmm_pte.h"
@@ -127,42 +128,121 @@ TEST(classifier)
 #define PME_SWAP (1ULL << 62)
 #define SWP(type, off) (PME_SWAP | (type) | ((uint64_t)(off) << HMM_SWP_TYPE_BITS))
 
+/*
+ * Special swap types as include/linux/swap.h numbers them: 6.12 (SWP_DEVICE_NUM 4:
+ * device-exclusive write and read) and 7.2 (3: one device-exclusive type), so every type
+ * below the PTE marker moved up by one. SWP_DEVICE_WRITE is 27 and 28.
+ */
+#define W612 27
+#define W72 28
+
+struct swp_case {
+	unsigned int type;
+	enum hmm_pte_kind kind;
+	int writable;
+};
+
+static const struct swp_case types_6_12[] = {
+	{ 31, HMM_PTE_MARKER, 0 }, { 30, HMM_PTE_DEVICE_EXCLUSIVE, 0 },
+	{ 29, HMM_PTE_DEVICE_EXCLUSIVE, 1 }, { 28, HMM_PTE_DEVICE_PRIVATE, 0 },
+	{ 27, HMM_PTE_DEVICE_PRIVATE, 1 }, { 26, HMM_PTE_MIGRATION, 1 },
+	{ 25, HMM_PTE_MIGRATION, 0 }, { 24, HMM_PTE_MIGRATION, 0 }, { 23, HMM_PTE_HWPOISON, 0 },
+	{ 22, HMM_PTE_SWAP, 0 }, { 3, HMM_PTE_SWAP, 0 },
+};
+
+static const struct swp_case types_7_2[] = {
+	{ 31, HMM_PTE_MARKER, 0 }, { 30, HMM_PTE_DEVICE_EXCLUSIVE, 0 },
+	{ 29, HMM_PTE_DEVICE_PRIVATE, 0 }, { 28, HMM_PTE_DEVICE_PRIVATE, 1 },
+	{ 27, HMM_PTE_MIGRATION, 1 }, { 26, HMM_PTE_MIGRATION, 0 }, { 25, HMM_PTE_MIGRATION, 0 },
+	{ 24, HMM_PTE_HWPOISON, 0 }, { 23, HMM_PTE_SWAP, 0 }, { 3, HMM_PTE_SWAP, 0 },
+};
+
+#define NCASES(t) (sizeof(t) / sizeof((t)[0]))
+
+/* Types of the table that decode to another kind or write bit under the layout set. */
+static int kinds_differ(const char *name, const struct swp_case *c, size_t n)
+{
+	struct hmm_pte_state st;
+	int differ = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		hmm_pte_decode(SWP(c[i].type, 0x6cf3), &st);
+		if (st.kind == c[i].kind && st.writable == c[i].writable)
+			continue;
+		printf("# %s: swap type %u decodes as %s%s, the table says %s%s\n", name,
+		       c[i].type, hmm_pte_kind_name(st.kind), st.writable ? " (write)" : "",
+		       hmm_pte_kind_name(c[i].kind), c[i].writable ? " (write)" : "");
+		differ++;
+	}
+	return differ;
+}
+
 TEST(pte_decode)
 {
 	struct hmm_pte_state st;
 	char buf[256];
 
+	ASSERT_EQ(0, hmm_swp_layout_set(W612, 1));
 	hmm_pte_decode(0, &st);
 	EXPECT_EQ(HMM_PTE_NONE, st.kind);
 	EXPECT_EQ(0, st.has_pfn);
 	hmm_pte_decode(PME_PRESENT | 0x1234, &st);
 	EXPECT_EQ(HMM_PTE_PRESENT, st.kind);
 	EXPECT_EQ(0x1234, st.frame);
-	hmm_pte_decode(SWP(HMM_SWP_MIGRATION_WRITE, 0x6cf3), &st);
-	EXPECT_EQ(HMM_PTE_MIGRATION, st.kind);
-	EXPECT_EQ(1, st.writable);
+	hmm_pte_decode(SWP(26, 0x6cf3), &st);
 	EXPECT_EQ(0x6cf3, st.frame);
 	EXPECT_EQ(1, st.has_pfn);
 	EXPECT_STREQ("pagemap 0x40000000000d9e7a: migration (write) entry, swap type 26, pfn 0x6cf3",
 		     hmm_pte_describe(&st, buf, sizeof(buf)));
-	hmm_pte_decode(SWP(HMM_SWP_MIGRATION_READ_EXCL, 1), &st);
-	EXPECT_EQ(HMM_PTE_MIGRATION, st.kind);
-	EXPECT_EQ(0, st.writable);
-	hmm_pte_decode(SWP(HMM_SWP_DEVICE_WRITE, 0x100000), &st);
-	EXPECT_EQ(HMM_PTE_DEVICE_PRIVATE, st.kind);
-	hmm_pte_decode(SWP(HMM_SWP_DEVICE_EXCL_READ, 7), &st);
-	EXPECT_EQ(HMM_PTE_DEVICE_EXCLUSIVE, st.kind);
-	hmm_pte_decode(SWP(HMM_SWP_HWPOISON, 7), &st);
-	EXPECT_EQ(HMM_PTE_HWPOISON, st.kind);
 	hmm_pte_decode(SWP(HMM_SWP_PTE_MARKER, 2), &st);
-	EXPECT_EQ(HMM_PTE_MARKER, st.kind);
 	EXPECT_EQ(0, st.has_pfn);
 	hmm_pte_decode(SWP(3, 0x99), &st);
-	EXPECT_EQ(HMM_PTE_SWAP, st.kind);
 	EXPECT_EQ(3, st.swp_type);
 	EXPECT_EQ(0x99, st.frame);
 	EXPECT_EQ(0, st.has_pfn);
 	EXPECT_STREQ("migration", hmm_pte_kind_name(HMM_PTE_MIGRATION));
+}
+
+/*
+ * Each layout decodes its own kernel's types (positive) and names other entries for the
+ * other kernel's (negative controls): with 6.12's numbers on 7.2 a migration write entry
+ * reads as device-private, a hwpoison entry as a migration entry (a CPU read of it would be
+ * tried: SIGBUS), a swap file's type 23 as hwpoison (a FAIL).
+ */
+TEST(pte_decode_layouts)
+{
+	char buf[256];
+
+	ASSERT_EQ(0, hmm_swp_layout_set(W612, 1));
+	printf("# oracle.layout_6_12: %s\n", hmm_swp_layout_describe(buf, sizeof(buf)));
+	EXPECT_EQ(0, kinds_differ("oracle.layout_6_12", types_6_12, NCASES(types_6_12)));
+	EXPECT_EQ(6, kinds_differ("oracle.layout_6_12_on_7_2", types_7_2, NCASES(types_7_2)));
+	ASSERT_EQ(0, hmm_swp_layout_set(W72, 1));
+	printf("# oracle.layout_7_2: %s\n", hmm_swp_layout_describe(buf, sizeof(buf)));
+	EXPECT_EQ(0, kinds_differ("oracle.layout_7_2", types_7_2, NCASES(types_7_2)));
+	EXPECT_EQ(6, kinds_differ("oracle.layout_7_2_on_6_12", types_6_12, NCASES(types_6_12)));
+	/* without CONFIG_MEMORY_FAILURE the type below migration is a swap file */
+	ASSERT_EQ(0, hmm_swp_layout_set(W72, 0));
+	EXPECT_EQ(1, kinds_differ("oracle.layout_7_2_no_hwpoison", types_7_2, NCASES(types_7_2)));
+}
+
+TEST(pte_decode_layout_unknown)
+{
+	struct hmm_pte_state st;
+
+	hmm_swp_layout_reset();
+	hmm_pte_decode(SWP(26, 0x6cf3), &st);
+	EXPECT_EQ(HMM_PTE_SPECIAL, st.kind);
+	EXPECT_EQ(0, st.has_pfn);
+	hmm_pte_decode(SWP(HMM_SWP_LOWEST_SPECIAL - 1, 0x99), &st);
+	EXPECT_EQ(HMM_PTE_SWAP, st.kind);
+	hmm_pte_decode(SWP(HMM_SWP_PTE_MARKER, 2), &st);
+	EXPECT_EQ(HMM_PTE_MARKER, st.kind);
+	/* no layout puts SWP_DEVICE_WRITE where fewer than 2 or more than 4 device types fit */
+	EXPECT_EQ(-EINVAL, hmm_swp_layout_set(26, 1));
+	EXPECT_EQ(-EINVAL, hmm_swp_layout_set(30, 1));
+	EXPECT_EQ(0, hmm_swp_layout_get()->device_write);
 }
 
 TEST(placement_count)
@@ -177,6 +257,120 @@ TEST(placement_count)
 	EXPECT_EQ(4, p.other);
 	EXPECT_EQ(0x13000, p.first_other);
 	EXPECT_EQ(0x00, p.first_other_prot);
+	/* 7.x: a PMD-sized device folio, a PMD-mapped THP back in system memory */
+	EXPECT_EQ(HMM_PLACE_DEVICE, hmm_place_of(0x26));
+	EXPECT_EQ(HMM_PLACE_SYSTEM, hmm_place_of(0x06));
+}
+
+/*
+ * MIGRATE_TO_SYS cpages oracle (workloads/lib/hmm_entries.c) on snapshot bytes as each
+ * kernel writes them, for a PMD-aligned range: 6.12 holds a THP on the device as 512 single
+ * pages (0x22) and counts each; 7.x holds it as one PMD folio (0x26), brings it back whole
+ * (PMD-mapped, 0x06) and counts one entry, or, when only base pages can be had, splits it on
+ * the way (0x02) and counts 512. Each has a negative control: the other kernel's count.
+ */
+#define PMD_PAGES 512
+#define PMD_ADDR 0x7f0000000000UL
+
+static void fill(unsigned char *perm, size_t from, size_t n, unsigned char byte)
+{
+	memset(perm + from, byte, n);
+}
+
+static int cpages_check(const char *test, const unsigned char *before,
+			const unsigned char *after, size_t npages, uintptr_t addr, long long cpages,
+			struct hmm_entries *e)
+{
+	hmm_entries_to_sys(before, after, npages, addr, PMD_PAGES, e);
+	return hmm_entries_check(test, "to_sys_cpages_entries_moved", e, cpages);
+}
+
+TEST(to_sys_cpages_per_page)
+{
+	unsigned char before[PMD_PAGES], after[PMD_PAGES];
+	struct hmm_entries e;
+
+	fill(before, 0, PMD_PAGES, 0x22);
+	fill(after, 0, PMD_PAGES, 0x02);
+	EXPECT_EQ(0, cpages_check("oracle.per_page", before, after, PMD_PAGES, PMD_ADDR, 512,
+				  &e));
+	EXPECT_EQ(0, e.dev_compound);
+	EXPECT_EQ(512, e.dev_single);
+	/* negative: one entry for 512 pages that were 512 entries */
+	EXPECT_EQ(1, cpages_check("oracle.per_page_counted_once", before, after, PMD_PAGES,
+				  PMD_ADDR, 1, &e));
+	/* negative: 6.12 semantics, one page stayed on the device but was counted */
+	after[100] = 0x22;
+	EXPECT_EQ(1, cpages_check("oracle.per_page_one_stayed", before, after, PMD_PAGES,
+				  PMD_ADDR, 512, &e));
+	EXPECT_EQ(0, cpages_check("oracle.per_page_one_stayed_ok", before, after, PMD_PAGES,
+				  PMD_ADDR, 511, &e));
+}
+
+TEST(to_sys_cpages_compound)
+{
+	unsigned char before[PMD_PAGES], after[PMD_PAGES];
+	struct hmm_entries e;
+
+	fill(before, 0, PMD_PAGES, 0x26);
+	fill(after, 0, PMD_PAGES, 0x06);
+	EXPECT_EQ(0, cpages_check("oracle.compound", before, after, PMD_PAGES, PMD_ADDR, 1, &e));
+	EXPECT_EQ(1, e.dev_compound);
+	EXPECT_EQ(0, e.dev_single);
+	EXPECT_EQ(1, e.left_compound);
+	/* negative: 512 for one compound entry */
+	EXPECT_EQ(1, cpages_check("oracle.compound_counted_per_page", before, after, PMD_PAGES,
+				  PMD_ADDR, 512, &e));
+	/* negative: the folio stayed on the device, yet one entry was reported moved */
+	fill(after, 0, PMD_PAGES, 0x26);
+	EXPECT_EQ(1, cpages_check("oracle.compound_stayed", before, after, PMD_PAGES, PMD_ADDR,
+				  1, &e));
+	EXPECT_EQ(0, cpages_check("oracle.compound_stayed_ok", before, after, PMD_PAGES,
+				  PMD_ADDR, 0, &e));
+	/* split on the way home: base pages, one entry each */
+	fill(after, 0, PMD_PAGES, 0x02);
+	EXPECT_EQ(0, cpages_check("oracle.compound_split", before, after, PMD_PAGES, PMD_ADDR,
+				  512, &e));
+	EXPECT_EQ(1, e.left_split);
+	EXPECT_EQ(1, cpages_check("oracle.compound_split_counted_once", before, after,
+				  PMD_PAGES, PMD_ADDR, 1, &e));
+	/* a range that is not PMD-aligned holds no PMD folio: per page */
+	fill(after, 0, PMD_PAGES, 0x06);
+	EXPECT_EQ(0, cpages_check("oracle.unaligned", before, after, PMD_PAGES,
+				  PMD_ADDR + PAGE_SIZE_4K, 512, &e));
+	EXPECT_EQ(0, e.dev_compound);
+}
+
+TEST(to_sys_cpages_mixed)
+{
+	unsigned char before[3 * PMD_PAGES], after[3 * PMD_PAGES];
+	struct hmm_entries e;
+
+	/* THP 0 whole and home whole, THP 1 stays on the device, THP 2 as pages: half home */
+	fill(before, 0, 2 * PMD_PAGES, 0x26);
+	fill(before, 2 * PMD_PAGES, PMD_PAGES, 0x22);
+	fill(after, 0, PMD_PAGES, 0x06);
+	fill(after, PMD_PAGES, PMD_PAGES, 0x26);
+	fill(after, 2 * PMD_PAGES, PMD_PAGES / 2, 0x02);
+	fill(after, 2 * PMD_PAGES + PMD_PAGES / 2, PMD_PAGES / 2, 0x22);
+	EXPECT_EQ(0, cpages_check("oracle.mixed", before, after, 3 * PMD_PAGES, PMD_ADDR, 257,
+				  &e));
+	EXPECT_EQ(2, e.dev_compound);
+	EXPECT_EQ(512, e.dev_single);
+	EXPECT_EQ(768, e.left_pages);
+	/* negative: the pages that left, counted one each */
+	EXPECT_EQ(1, cpages_check("oracle.mixed_per_page", before, after, 3 * PMD_PAGES,
+				  PMD_ADDR, 768, &e));
+	/* a folio home whole but one page unplaced when looked at: 1 or 512, nothing else */
+	fill(after, PMD_PAGES, PMD_PAGES, 0x06);
+	after[PMD_PAGES + 7] = 0x00;
+	EXPECT_EQ(0, cpages_check("oracle.unresolved_one", before, after, 3 * PMD_PAGES,
+				  PMD_ADDR, 258, &e));
+	EXPECT_EQ(1, e.left_unresolved);
+	EXPECT_EQ(0, cpages_check("oracle.unresolved_all", before, after, 3 * PMD_PAGES,
+				  PMD_ADDR, 769, &e));
+	EXPECT_EQ(1, cpages_check("oracle.unresolved_other", before, after, 3 * PMD_PAGES,
+				  PMD_ADDR, 300, &e));
 }
 
 static struct hmm_other_page made_up(uint64_t now, uint64_t later, enum hmm_access access)
@@ -192,9 +386,10 @@ static struct hmm_other_page made_up(uint64_t now, uint64_t later, enum hmm_acce
 
 TEST(other_classify)
 {
-	uint64_t mig = SWP(HMM_SWP_MIGRATION_WRITE, 0x6cf3), present = PME_PRESENT | 0x6cf3;
+	uint64_t mig = SWP(26, 0x6cf3), present = PME_PRESENT | 0x6cf3;
 	struct hmm_other_page pg;
 
+	ASSERT_EQ(0, hmm_swp_layout_set(W612, 1));
 	/* khugepaged's swap-in of a device page, seen in flight: not a bug */
 	pg = made_up(mig, present, HMM_ACCESS_PATTERN);
 	EXPECT_EQ(HMM_OTHER_TRANSIENT, hmm_other_classify(&pg));
@@ -212,7 +407,7 @@ TEST(other_classify)
 	/* no entry and the data is gone */
 	pg = made_up(0, 0, HMM_ACCESS_WRONG);
 	EXPECT_EQ(HMM_OTHER_BROKEN, hmm_other_classify(&pg));
-	pg = made_up(SWP(HMM_SWP_HWPOISON, 0x6cf3), 0, HMM_ACCESS_NOT_TRIED);
+	pg = made_up(SWP(23, 0x6cf3), 0, HMM_ACCESS_NOT_TRIED);
 	EXPECT_EQ(HMM_OTHER_BROKEN, hmm_other_classify(&pg));
 	EXPECT_STREQ("transient", hmm_other_class_name(HMM_OTHER_TRANSIENT));
 }

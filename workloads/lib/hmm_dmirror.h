@@ -2,8 +2,8 @@
  * hmm_dmirror.h: the kernel's HMM test device (lib/test_hmm.c, CONFIG_TEST_HMM) seen from a
  * workload: open /dev/hmm_dmirror<N>, migrate a range of this process to the device's private
  * memory and back (HMM_DMIRROR_MIGRATE_TO_DEV / _TO_SYS), and ask where each page is
- * (HMM_DMIRROR_SNAPSHOT). The ioctl numbers and structs come from the kernel's
- * lib/test_hmm_uapi.h, extracted into build/kselftest/ at build time.
+ * (HMM_DMIRROR_SNAPSHOT). The ioctl numbers and structs are our own copy (hmm_uapi.h, values
+ * from the kernel's lib/test_hmm_uapi.h); what the running driver supports is asked at run time.
  */
 #ifndef SPLITFAIL_HMM_DMIRROR_H
 #define SPLITFAIL_HMM_DMIRROR_H
@@ -23,7 +23,13 @@ int hmm_open(char *why, size_t why_len);
 struct hmm_result {
 	long ret;		/* 0 or -1 */
 	int err;		/* errno when ret is -1 */
-	uint64_t cpages;	/* pages the driver says it copied */
+	/*
+	 * MIGRATE_TO_DEV: pages the device holds afterwards (its read-back counts pages).
+	 * MIGRATE_TO_SYS: migration entries that moved, which is pages only while every entry
+	 * is one page; a THP that moves whole as one MIGRATE_PFN_COMPOUND entry counts once
+	 * (hmm_entries.h).
+	 */
+	uint64_t cpages;
 	uint64_t faults;
 };
 
@@ -67,10 +73,10 @@ void hmm_placement_count(const unsigned char *perm, size_t npages, uintptr_t add
 			 struct hmm_placement *p);
 
 /*
- * Sets the driver's HMM_DMIRROR_FLAGS (HMM_DMIRROR_FLAG_FAIL_ALLOC: the next device page
- * allocation fails, kernels with THP device migration). Returns 0, -EOPNOTSUPP when the
- * header this was built with has no such ioctl, or -errno from the driver (-ENOTTY, -EINVAL:
- * this kernel's test_hmm has none).
+ * Sets the driver's HMM_DMIRROR_FLAGS to HMM_DMIRROR_FLAG_FAIL_ALLOC on fd (the next device
+ * page allocation of a migration fails; the driver clears the flag when it uses it). This is
+ * also the run-time probe: returns 0 when the running test_hmm took the flag, -EINVAL or
+ * -ENOTTY when it does not know the command (6.12's answers EINVAL), other -errno otherwise.
  */
 int hmm_set_fail_alloc(int fd);
 

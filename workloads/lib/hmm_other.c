@@ -131,8 +131,9 @@ void hmm_other_look(struct hmm_other_page *pg, uintptr_t addr, unsigned char per
 	pg->perm_later = perm_later;
 	hmm_pte_read_state(pme, &pg->now);
 	hmm_pte_read_state(pme_later, &pg->later);
-	/* a hwpoison entry would kill the process with SIGBUS */
-	pg->access = access_ms <= 0 || pg->now.kind == HMM_PTE_HWPOISON ?
+	/* a hwpoison entry (or a type not known to be none) would kill us with SIGBUS */
+	pg->access = access_ms <= 0 || pg->now.kind == HMM_PTE_HWPOISON ||
+		pg->now.kind == HMM_PTE_SPECIAL ?
 		HMM_ACCESS_NOT_TRIED : cpu_read_bounded(pg, seed, access_ms);
 	pg->cls = hmm_other_classify(pg);
 }
@@ -176,13 +177,15 @@ int hmm_other_investigate(const char *test, int fd, uintptr_t base, size_t npage
 			hmm_other_print(test, &pg);
 	}
 	printf("# %s: unplaced pages: %ld (none %ld, present %ld, swap %ld, hwpoison %ld, "
-	       "migration %ld, device-private %ld, device-exclusive %ld, pte-marker %ld); "
-	       "%ld unchanged after %d ms; broken %ld, transient %ld, not-resident %ld; "
+	       "migration %ld, device-private %ld, device-exclusive %ld, pte-marker %ld, "
+	       "special? %ld); %ld unchanged after %d ms; broken %ld, transient %ld, "
+	       "not-resident %ld; "
 	       "CPU reads stuck %ld\n", test, sum->pages, sum->by_kind[HMM_PTE_NONE],
 	       sum->by_kind[HMM_PTE_PRESENT], sum->by_kind[HMM_PTE_SWAP],
 	       sum->by_kind[HMM_PTE_HWPOISON], sum->by_kind[HMM_PTE_MIGRATION],
 	       sum->by_kind[HMM_PTE_DEVICE_PRIVATE], sum->by_kind[HMM_PTE_DEVICE_EXCLUSIVE],
-	       sum->by_kind[HMM_PTE_MARKER], sum->stayed, pause_ms,
+	       sum->by_kind[HMM_PTE_MARKER], sum->by_kind[HMM_PTE_SPECIAL], sum->stayed,
+	       pause_ms,
 	       sum->by_class[HMM_OTHER_BROKEN], sum->by_class[HMM_OTHER_TRANSIENT],
 	       sum->by_class[HMM_OTHER_NOT_RESIDENT], sum->stuck);
 out:

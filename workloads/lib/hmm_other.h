@@ -90,7 +90,7 @@ void hmm_other_print(const char *test, const struct hmm_other_page *pg);
 
 struct hmm_other_summary {
 	long pages;			/* unplaced pages */
-	long by_kind[HMM_PTE_MARKER + 1];	/* by pagemap state right after the ioctl */
+	long by_kind[HMM_PTE_KINDS];	/* by pagemap state right after the ioctl */
 	long stayed;			/* same pagemap state after the pause */
 	long by_class[HMM_OTHER_NOT_RESIDENT + 1];
 	long stuck;			/* CPU reads that did not return */

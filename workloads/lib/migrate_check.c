@@ -1,10 +1,11 @@
 /*
  * migrate_check.c: node discovery, thin move_pages/mbind wrappers and the migration oracle.
- * Kernel facts used (mm/migrate.c do_pages_move, 6.12): a page already on the target node or
- * successfully migrated gets the node in its status, a page that could not be queued gets a
- * negative errno, and when migration of a batch fails the call returns the number of pages
- * not migrated and leaves that batch's slots untouched. A status naming the target node is
- * therefore a promise that the page is there; this file checks it against the real node.
+ * Kernel facts used (mm/migrate.c do_pages_move, the same in 6.12 and 7.2: 7.2 only dropped
+ * an -EEXIST -> -EFAULT conversion of a code nothing returned): a page already on the target
+ * node or successfully migrated gets the node in its status, a page that could not be queued
+ * gets a negative errno, and when migration of a batch fails the call returns the number of
+ * pages not migrated and leaves that batch's slots untouched. A status naming the target node
+ * is therefore a promise that the page is there; this file checks it against the real node.
  */
 #include <errno.h>
 #include <fcntl.h>
