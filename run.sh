@@ -255,12 +255,18 @@ say "results: $RES (kernel $RELEASE, $KERNEL)"
 # shellcheck source=harness/runner/guest-death.sh
 . "$RUNNER/guest-death.sh"
 
-# Continuation guests run without --shard (the remaining cases are already this shard's).
+# Continuation guests run without --shard, --only and --case: the remaining cases are already
+# this selection's, and a later --only or --case on the harness's command line would replace
+# the continuation's own (a whole rerun of the user's --only, whose duplicate results kept the
+# first guest's logs).
 CONT_ARGS=()
 skip_next=0
 for a in "${HARNESS_ARGS[@]}"; do
 	if [ "$skip_next" = 1 ]; then skip_next=0; continue; fi
-	[ "$a" = --shard ] && { skip_next=1; continue; }
+	case $a in
+	--shard|--only|--case) skip_next=1; continue ;;
+	--shard=*|--only=*|--case=*) continue ;;
+	esac
 	CONT_ARGS+=("$a")
 done
 
