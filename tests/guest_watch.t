@@ -67,14 +67,19 @@ check_judge ok "progress older than QEMU's start counts from the start" 1100 100
 
 C=$SCRATCH/console.log
 printf 'Linux version x\n[    1.0] rcu: INFO: rcu_sched self-detected stall on CPU\n' > "$C"
-off=$(stat -c %s "$C")
-printf 'splitfail-guest: running\r\033[K[3] w:a.b PASS\r[    9.0] watchdog: BUG: soft lockup - CPU#1 stuck for 23s! [w:123]\nINFO: task w:1 blocked for more than 122 seconds.\n' >> "$C"
-all=$(watch_new_stalls "$C" 0 | wc -l)
-new=$(watch_new_stalls "$C" "$off")
-[ "$all" = 3 ] && [ "$(wc -l <<< "$new")" = 2 ] && grep -q 'soft lockup' <<< "$new" &&
-	! grep -q self-detected <<< "$new"
-ok $? "stall lines after a console offset (RCU, soft lockup behind a \\r progress line, hung task)" \
-	"all=$all new=$new"
+seen=$(watch_console_lines "$C")
+printf 'splitfail-guest: running\r\033[K[3] w:a.b PASS\r[    9.0] watchdog: BUG: soft lockup - CPU#1 stuck for 23s! [w:123]\nINFO: task w:1 blocked for more than 122 seconds.\n[   12.0] rcu: INFO: rcu_sched self-det' >> "$C"
+total=$(watch_console_lines "$C")
+all=$(watch_new_stalls "$C" 1 "$total" | wc -l)
+new=$(watch_new_stalls "$C" "$(( seen + 1 ))" "$total")
+[ "$seen" = 2 ] && [ "$total" = 4 ] && [ "$all" = 3 ] && [ "$(wc -l <<< "$new")" = 2 ] &&
+	grep -q 'soft lockup' <<< "$new" && ! grep -q self-detected <<< "$new"
+ok $? "stall lines in new complete console lines (soft lockup behind a \\r progress line, hung task)" \
+	"seen=$seen total=$total all=$all new=$new"
+printf 'ected stall on CPU\n' >> "$C"
+last=$(watch_new_stalls "$C" "$(( total + 1 ))" "$(watch_console_lines "$C")")
+[ "$last" = "[   12.0] rcu: INFO: rcu_sched self-detected stall on CPU" ]
+ok $? "a stall line written in two pieces is read once it is complete" "got: $last"
 noted=$(watch_note_stalls "$R" 1100 1000 "$new")
 [ "$noted" = 2 ] && [ "$(wc -l < "$R/guest-stalls.txt")" = 2 ] &&
 	grep -q '^stall reported 100s after boot during w:a.c: .*soft lockup' "$R/guest-stalls.txt"

@@ -216,10 +216,10 @@ console_seen=0
 while kill -0 "$qemu_pid" 2>/dev/null; do
 	sleep 2
 	now=$(date +%s)
-	size=$(stat -c %s "$CONSOLE" 2>/dev/null) || size=0
-	if [ "$size" -gt "$console_seen" ]; then
-		lines=$(watch_new_stalls "$CONSOLE" "$console_seen")
-		console_seen=$size
+	console_lines=$(watch_console_lines "$CONSOLE")
+	if [ "$console_lines" -gt "$console_seen" ]; then
+		lines=$(watch_new_stalls "$CONSOLE" "$(( console_seen + 1 ))" "$console_lines")
+		console_seen=$console_lines
 		if [ -n "$lines" ]; then
 			stalls=$(( stalls + $(watch_note_stalls "$RESULTS" "$now" "$start" "$lines") ))
 			say "the guest's kernel reports a stall (noted in $RESULTS/guest-stalls.txt):" \

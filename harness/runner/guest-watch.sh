@@ -50,10 +50,16 @@ watch_judge() {
 	echo ok
 }
 
-# watch_new_stalls CONSOLE OFFSET: the stall lines the console gained after byte OFFSET (a
-# console line rewritten with \r by a progress line counts once).
+# watch_console_lines CONSOLE: how many complete lines the console has (a line still being
+# written is not one yet: a stall line read half-written would be missed).
+watch_console_lines() {
+	{ wc -l < "$1"; } 2>/dev/null || echo 0
+}
+
+# watch_new_stalls CONSOLE FIRST LAST: the stall lines among console lines FIRST..LAST (a line
+# that a progress line rewrote with \r counts once).
 watch_new_stalls() {
-	tail -c +"$(( $2 + 1 ))" "$1" 2>/dev/null | tr '\r' '\n' | grep -aE "$STALL_PATTERN" |
+	sed -n "$2,$3p" "$1" 2>/dev/null | tr '\r' '\n' | grep -aE "$STALL_PATTERN" |
 		sed 's/\x1b\[K//g' || true
 }
 
