@@ -15,6 +15,7 @@ RUNNER=$ROOT/harness/runner
 HARNESS=$ROOT/build/harness/splitfail
 readonly EXIT_GOOD=0 EXIT_BUG=1 EXIT_USAGE=2 EXIT_ERROR=3 EXIT_SKIP=125
 readonly MAX_BOOTS=${SPLITFAIL_MAX_BOOTS:-8}
+readonly BOOT_RETRIES=${SPLITFAIL_BOOT_RETRIES:-2}
 
 MODE=auto
 KERNEL=
@@ -265,12 +266,18 @@ say "results: $RES (kernel $RELEASE, $KERNEL)"
 # shellcheck source=harness/runner/guest-death.sh
 . "$RUNNER/guest-death.sh"
 
-# Continuation guests run without --shard (the remaining cases are already this shard's).
+# Continuation guests run without --shard, --only and --case: the remaining cases are already
+# this selection's, and a later --only or --case on the harness's command line would replace
+# the continuation's own (a whole rerun of the user's --only, whose duplicate results kept the
+# first guest's logs).
 CONT_ARGS=()
 skip_next=0
 for a in "${HARNESS_ARGS[@]}"; do
 	if [ "$skip_next" = 1 ]; then skip_next=0; continue; fi
-	[ "$a" = --shard ] && { skip_next=1; continue; }
+	case $a in
+	--shard|--only|--case) skip_next=1; continue ;;
+	--shard=*|--only=*|--case=*) continue ;;
+	esac
 	CONT_ARGS+=("$a")
 done
 
@@ -286,12 +293,30 @@ while :; do
 	boot_args=(--kernel "$KERNEL" --results "$out" --memory "$MEMORY" --timeout "$TIMEOUT"
 		   --accel "$ACCEL" --idle "$IDLE")
 	[ "$QUIET" = 1 ] && boot_args+=(--quiet)
-	rc=0
-	"$RUNNER/boot-guest.sh" "${boot_args[@]}" -- "$HARNESS" --out "$out" "${args[@]}" || rc=$?
+	# A guest stuck before its first test case (exit 103: boot, init or the harness's start-up
+	# made no progress, e.g. a vCPU starved by a busy host) is no result: boot it again.
+	for try in $(seq 0 "$BOOT_RETRIES"); do
+		rc=0
+		"$RUNNER/boot-guest.sh" "${boot_args[@]}" -- "$HARNESS" --out "$out" "${args[@]}" ||
+			rc=$?
+		[ "$rc" = 103 ] || break
+		mv "$out/console.log" "$out/console-stuck-$(( try + 1 )).log" 2>/dev/null || true
+		say "ERROR: guest $boot stuck before its first test case (console:" \
+			"$out/console-stuck-$(( try + 1 )).log); $([ "$try" -lt "$BOOT_RETRIES" ] &&
+			echo "booting it again" || echo "no retries left (SPLITFAIL_BOOT_RETRIES)")"
+	done
 	case $rc in
 	0) ;;
 	1) bug=1 ;;
 	2|3) error=$rc ;;
+	103)
+		# Stuck in every try: a kernel that never reached init could not be booted (bisect
+		# skips it); one whose harness never started a case is a runner problem.
+		[ -e "$out/.guest/started" ] || rc=125
+		[ "$rc" = 125 ] && [ "$bug" = 0 ] && die "$EXIT_SKIP" "the kernel did not boot to init"
+		say "guest run failed: stuck before the first test case in every boot"
+		error=$EXIT_ERROR
+		break ;;
 	125)
 		# A kernel that booted once and not a second time still failed to boot.
 		[ "$bug" = 1 ] && die "$EXIT_BUG" "a bug was found; then the kernel did not boot again"
@@ -356,6 +381,12 @@ if [ "$CONFIG_CHECKED" = 0 ] && [ -s "$RES/.guest/config.gz" ]; then
 	say "the guest's /proc/config.gz has every option splitfail needs"
 fi
 [ "$boot" -gt 1 ] && merge_boot_results "$RES" "$boot"
+# Stall reports of guests that kept progressing are notes (boot-guest.sh), never verdicts.
+stall_notes=$(cat "$RES/guest-stalls.txt" "$RES"/boot-*/guest-stalls.txt 2>/dev/null | wc -l) ||
+	true
+[ "$stall_notes" -gt 0 ] && say "note: the guest kernel reported $stall_notes stall(s) while" \
+	"the guests progressed (a busy host under software emulation; not a verdict):" \
+	"$RES/guest-stalls.txt, $RES/boot-*/guest-stalls.txt"
 say "verdicts: $(summary_line "$RES")"
 say "results: $RES (console: $RES/console.log)"
 exit "$final"

@@ -5,11 +5,17 @@
 #    injection: faults were injected and consumed, an operation failed by injection was judged
 #    by the state checks that followed it (not blindly), the fault attributes read the same
 #    after the run as before, and console.log and summary.json are in the results folder.
+#    Every result name appears once (a guest death's continuation reruns nothing).
 # 3. A guest that panics (configs/guest-panic.ini) becomes a FAIL with the panic lines, run.sh
-#    exits 1 without hanging, and a fresh guest runs the case that was left.
+#    exits 1 without hanging, and a fresh guest runs the case that was left, only that one,
+#    although the run's own --only and --case named both.
 # 4. `--wrap /bin/true` under a fail-nth sweep: no FAIL (the dynamic loader and the exit are not
 #    armed), faults injected, fault attributes unchanged.
-# SPLITFAIL_GUEST_SMOKE=0 skips part 2 (the long one) when iterating on part 3.
+# 5. A stall report on a healthy guest's console (configs/guest-stall.ini) while the harness
+#    goes on: run.sh exits 0, no FAIL, the stall is a note in guest-stalls.txt.
+# SPLITFAIL_GUEST_SMOKE=0 skips part 2 (the long one) when iterating on the others.
+# SPLITFAIL_KERNEL=BZIMAGE or a kernel tree (built by build-kernel.sh, cached) replaces the
+# default kernel, e.g. SPLITFAIL_KERNEL=/root/linux-7.2.
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${SPLITFAIL_BUILD:-$ROOT/build}
 SCRATCH=$(mktemp -d /tmp/splitfail-guest-t.XXXXXX)
@@ -58,11 +64,26 @@ ok $? "panic_trigger refuses on a host (exit $rc, says REFUSING)" "$out"
 
 # --- the kernel ---
 start=$(date +%s)
-KERNEL=$("$ROOT/harness/runner/build-kernel.sh" 2> "$SCRATCH/build.err" | tail -n 1)
-rc=$?
-ok $rc "default guest kernel cached or built ($(( $(date +%s) - start ))s): $KERNEL" \
-	"$(tail -n 20 "$SCRATCH/build.err")"
-grep -E 'reusing|built kernel' "$SCRATCH/build.err" | sed 's/^/# /'
+if [ -n "${SPLITFAIL_KERNEL:-}" ] && [ ! -d "$SPLITFAIL_KERNEL" ]; then
+	KERNEL=$SPLITFAIL_KERNEL
+	[ -r "$KERNEL" ]
+	rc=$?
+	what="SPLITFAIL_KERNEL bzImage"
+else
+	tree=()
+	what="default guest kernel"
+	[ -n "${SPLITFAIL_KERNEL:-}" ] && tree=(--kernel-tree "$SPLITFAIL_KERNEL") &&
+		what="kernel of $SPLITFAIL_KERNEL"
+	KERNEL=$("$ROOT/harness/runner/build-kernel.sh" "${tree[@]}" 2> "$SCRATCH/build.err" |
+		tail -n 1)
+	rc=$?
+fi
+ok $rc "$what cached or built ($(( $(date +%s) - start ))s): $KERNEL" \
+	"$(tail -n 20 "$SCRATCH/build.err" 2>/dev/null)"
+grep -E 'reusing|built kernel' "$SCRATCH/build.err" 2>/dev/null | sed 's/^/# /'
+# run.sh boots that kernel (--kernel), else its default (--vm)
+VM=(--vm)
+[ "$rc" = 0 ] && [ -n "$KERNEL" ] && VM=(--kernel "$KERNEL")
 
 # --- 2. smoke with injection ---
 if [ "${SPLITFAIL_GUEST_SMOKE:-1}" = 0 ]; then
@@ -71,11 +92,14 @@ else
 	# smoke on the workloads whose operations injection makes fail (thp_numa_balance alone
 	# takes over 5 minutes of TCG time): keeps the whole test well under 30 minutes.
 	RUN_LIMIT=1500
-	run_sh smoke --vm --profile smoke --only "${SPLITFAIL_GUEST_ONLY:-thp_munmap,thp_mprotect,thp_fork_cow}"
+	run_sh smoke "${VM[@]}" --profile smoke --only "${SPLITFAIL_GUEST_ONLY:-thp_munmap,thp_mprotect,thp_fork_cow}"
 	[ "$RC" = 0 ] || [ "$RC" = 1 ]
 	ok $? "smoke: run.sh exits 0 or 1 (got $RC)" "$(tail -n 30 "$SCRATCH/smoke.err")"
 	[ -n "$RES" ] && [ -s "$RES/summary.json" ] && [ "$(json .finished)" = true ]
 	ok $? "smoke: summary.json in the results folder, finished" "results: $RES"
+	dups=$(json '[.tests[].name] | group_by(.) | map(select(length > 1) | .[0]) | .[]')
+	[ -z "$dups" ]
+	ok $? "smoke: every result name once ($(json '.boots // 1') guests)" "twice or more: $dups"
 	grep -q '^splitfail-guest: init started' "$RES/console.log" 2>/dev/null &&
 		grep -q '^splitfail-guest: job exited' "$RES/console.log"
 	ok $? "smoke: console.log in the results folder, from boot to the job's end" \
@@ -131,8 +155,11 @@ else
 fi
 
 # --- 3. a guest that panics ---
+# The run's own --only and --case name both cases: the fresh guest must still get only the one
+# left (a later --only or --case on the harness's command line wins).
 RUN_LIMIT=900
-run_sh panic --vm --profile guest-panic
+run_sh panic "${VM[@]}" --profile guest-panic --only panic_trigger -- \
+	--case global.sysrq_crash,global.guest_alive
 [ "$RC" = 1 ]
 ok $? "panic: run.sh exits 1 (got $RC)" "$(tail -n 30 "$SCRATCH/panic.err")"
 [ "$SECS" -lt 600 ]
@@ -149,6 +176,10 @@ ok $? "panic: tap.txt has the FAIL" "$(cat "$RES/tap.txt" 2>&1)"
 alive=$(json '.tests[] | select(.name == "panic_trigger:global.guest_alive") | .verdict')
 [ "$alive" = PASS ] && [ -s "$RES/boot-2/console.log" ]
 ok $? "panic: a fresh guest ran the case left (guest_alive: '$alive', boot-2/console.log)"
+names=$(json '.tests[].name' | sort | tr '\n' ' ')
+[ "$names" = "panic_trigger:global.guest_alive panic_trigger:global.sysrq_crash " ] &&
+	[ ! -e "$RES/boot-3" ]
+ok $? "panic: each case decided once, two guests ($names)"
 
 # --- 4. --wrap in the guest: armed after the loader, disarmed at the exit ---
 # A fail-nth sweep of /bin/true under the smoke profile. Armed at its exec, ld.so crashed with a
@@ -156,7 +187,7 @@ ok $? "panic: a fresh guest ran the case left (guest_alive: '$alive', boot-2/con
 # failed the 9p clunk at exit and no file of the guest's root could be opened again (FAIL
 # "system damaged"). Both would make this run exit 1.
 RUN_LIMIT=600
-run_sh wrap --vm --profile smoke --wrap /bin/true
+run_sh wrap "${VM[@]}" --profile smoke --wrap /bin/true
 [ "$RC" = 0 ]
 ok $? "wrap: run.sh --wrap /bin/true exits 0 (got $RC)" "$(tail -n 30 "$SCRATCH/wrap.err")"
 nbad=$(json '[.tests[] | select(.verdict == "FAIL" or .verdict == "ERROR")] | length')
@@ -171,6 +202,25 @@ diff -u "$RES/.guest/fault-attrs-before.txt" "$RES/.guest/fault-attrs-after.txt"
 	> "$SCRATCH/wrap-attrs.diff" 2>&1
 ok $? "wrap: fault attributes read the same after the run as before" \
 	"$(cat "$SCRATCH/wrap-attrs.diff")"
+
+# --- 5. a stall report on a healthy guest's console ---
+# stall_trigger writes an RCU stall report to /dev/console and runs on for 20 s. The runner
+# judges the guest by its progress: a note, no FAIL. SPLITFAIL_STALL_GRACE=5 would have made
+# the old runner (stop a guest that long after a stall line) kill it and record a FAIL.
+RUN_LIMIT=600
+SPLITFAIL_STALL_GRACE=5 run_sh stall "${VM[@]}" --profile guest-stall
+[ "$RC" = 0 ]
+ok $? "stall: run.sh exits 0 (got $RC)" "$(tail -n 30 "$SCRATCH/stall.err")"
+verdicts=$(json '[.tests[] | "\(.name)=\(.verdict)"] | join(" ")')
+[ "$verdicts" = "stall_trigger:global.console_stall=PASS" ] && [ ! -e "$RES/boot-2" ]
+ok $? "stall: the case PASSes in the one guest, no FAIL ($verdicts)" \
+	"$(json '.tests[] | "\(.name) \(.verdict) \(.evidence)"')"
+grep -q 'rcu: INFO: rcu_sched self-detected stall on CPU' "$RES/console.log" 2>/dev/null &&
+	grep -q 'during stall_trigger:global.console_stall: .*self-detected stall' \
+		"$RES/guest-stalls.txt" 2>/dev/null &&
+	grep -q '^run.sh: note: the guest kernel reported 1 stall' "$SCRATCH/stall.err"
+ok $? "stall: on the console, noted in guest-stalls.txt and by run.sh" \
+	"$(cat "$RES/guest-stalls.txt" 2>&1; grep -E 'stall|note' "$SCRATCH/stall.err")"
 
 echo "1..$n"
 [ "$failed" = 0 ]

@@ -16,28 +16,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-
-#define GUEST_MARK "splitfail.guest=1"
-
-/* Number of times the word occurs in /proc/cmdline (0 when absent), or -1 on a read error. */
-static int cmdline_word_count(const char *word)
-{
-	char buf[4096], *tok, *save = NULL;
-	int fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
-	int count = 0;
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	for (tok = strtok_r(buf, " \t\n", &save); tok; tok = strtok_r(NULL, " \t\n", &save))
-		count += !strcmp(tok, word);
-	return count;
-}
+#include "guest_mark.h"
 
 TEST(sysrq_crash)
 {
