@@ -5,15 +5,18 @@
 # packages (harness/runner/deps.sh), builds splitfail (make), then runs build/harness/splitfail
 # with the chosen profile. A guest that panics, oopses or hangs becomes a FAIL of the test that was
 # running, with the console excerpt; a fresh guest then runs the tests not yet decided.
-# Exit codes (git bisect run): 0 good, 1 bug found, 125 kernel could not be configured, built or
-# booted, 2 usage error, 3 runner or harness error. Manual: docs/runner.md.
+# Exit codes, made for git bisect run (which takes 1..127 but 125 as "bad" and aborts on >= 128):
+# 0 good, 1 bug found, 125 this kernel cannot be tested (not configured, built or booted, no
+# fault injection, nothing tested), 128 usage error, 129 runner, harness or host error, 130/143
+# interrupted by SIGINT/SIGTERM (forwarded to the harness or guest, which restore first).
+# Manual: docs/runner.md.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly ROOT
 RUNNER=$ROOT/harness/runner
 HARNESS=$ROOT/build/harness/splitfail
-readonly EXIT_GOOD=0 EXIT_BUG=1 EXIT_USAGE=2 EXIT_ERROR=3 EXIT_SKIP=125
+readonly EXIT_GOOD=0 EXIT_BUG=1 EXIT_SKIP=125 EXIT_USAGE=128 EXIT_ERROR=129
 readonly MAX_BOOTS=${SPLITFAIL_MAX_BOOTS:-8}
 
 MODE=auto
@@ -31,6 +34,33 @@ WRAP=()
 
 say() { echo "run.sh: $*" >&2; }
 die() { local rc=$1; shift; say "$*"; exit "$rc"; }
+# An unexpected failure must not exit 1 ("bad" to a bisect): it is the runner's error.
+trap 'say "unexpected failure (line $LINENO)"; exit "$EXIT_ERROR"' ERR
+
+# Cancel (CI sends SIGTERM, a terminal SIGINT): the child running now (harness, guest, kernel
+# build) gets SIGTERM, run.sh waits until it has restored and ended, then exits 128 + signal.
+CHILD=
+# shellcheck disable=SC2317 # called from the traps
+on_cancel() {
+	trap '' INT TERM
+	say "interrupted by SIG$1: stopping ${CHILD:+pid $CHILD }and waiting for its cleanup"
+	if [ -n "$CHILD" ]; then
+		kill -TERM "$CHILD" 2>/dev/null || true
+		while kill -0 "$CHILD" 2>/dev/null; do wait "$CHILD" 2>/dev/null || true; done
+	fi
+	exit $(( 128 + $2 ))
+}
+trap 'on_cancel INT 2' INT
+trap 'on_cancel TERM 15' TERM
+# run_child CMD...: run CMD as the cancellable child and return its exit code.
+run_child() {
+	local rc=0
+	"$@" &
+	CHILD=$!
+	wait "$CHILD" || rc=$?
+	CHILD=
+	return "$rc"
+}
 
 usage() {
 	cat <<EOF
@@ -53,8 +83,9 @@ running kernel when it has fault injection, else a QEMU guest with the default k
   --wrap CMD ARGS...  run CMD (absolute, or relative to this clone) as the only test case,
                       fault injection armed for all of it; the rest of the line is its own
   -h, --help          this text
-Exit: 0 good, 1 bug found, 125 kernel could not be configured/built/booted (git bisect skips
-it), 2 usage error, 3 runner or harness error.
+Exit (safe for git bisect run): 0 good, 1 bug found, 125 this kernel cannot be tested (not
+configured/built/booted, no fault injection, nothing tested: bisect skips it), 128 usage
+error, 129 runner, harness or host error (both abort a bisect), 130/143 interrupted.
 Bisect: git bisect run $ROOT/run.sh --kernel-tree . --profile smoke --only thp_munmap
 EOF
 }
@@ -87,8 +118,15 @@ done
 [ -n "$KERNEL" ] && [ -n "$TREE" ] && die "$EXIT_USAGE" "--kernel and --kernel-tree exclude each other"
 [ "$MODE" = host ] && { [ -n "$KERNEL" ] || [ -n "$TREE" ]; } &&
 	die "$EXIT_USAGE" "--host cannot boot --kernel or --kernel-tree"
+# is_bzimage FILE: an x86 boot image: 0x55aa at 0x1fe and "HdrS" at 0x202 (boot protocol).
+is_bzimage() {
+	[ -f "$1" ] && [ -r "$1" ] &&
+		[ "$(od -An -tx1 -j $((0x1fe)) -N2 "$1" | tr -d ' \n')" = 55aa ] &&
+		[ "$(dd if="$1" bs=1 skip=$((0x202)) count=4 status=none)" = HdrS ]
+}
 if [ -n "$KERNEL" ]; then
-	[ -r "$KERNEL" ] || die "$EXIT_USAGE" "--kernel $KERNEL is not readable"
+	is_bzimage "$KERNEL" ||
+		die "$EXIT_USAGE" "--kernel $KERNEL is not a bzImage (no x86 boot header: 0x55aa at 0x1fe, HdrS at 0x202)"
 	KERNEL=$(cd "$(dirname "$KERNEL")" && pwd -P)/$(basename "$KERNEL")
 fi
 if [ -n "$SHARD" ] && ! [[ $SHARD =~ ^[0-9]+/[0-9]+$ ]]; then
@@ -165,9 +203,28 @@ fi
 make -C "$ROOT" -s -j2 >&2 || die "$EXIT_ERROR" "building splitfail failed (make)"
 [ -x "$HARNESS" ] || die "$EXIT_ERROR" "make did not produce $HARNESS"
 
+# harness_exit RC: map the harness's exit code (docs/protocol.md) onto run.sh's.
+harness_exit() {
+	case $1 in
+	0) return "$EXIT_GOOD" ;;
+	1|5) return "$EXIT_BUG" ;;
+	2) return "$EXIT_USAGE" ;;
+	4) return "$EXIT_SKIP" ;;
+	*) return "$EXIT_ERROR" ;;
+	esac
+}
+
 if [ "$LIST" = 1 ]; then
-	exec "$HARNESS" --list "${HARNESS_ARGS[@]}"
+	rc=0
+	"$HARNESS" --list "${HARNESS_ARGS[@]}" || rc=$?
+	harness_exit "$rc" || exit $?
+	exit 0
 fi
+# The harness checks the profile and the selection (--only, --case, ...) before any results
+# folder exists or any kernel is built: a bad one is a usage error now, not after the build.
+rc=0
+"$HARNESS" --list "${HARNESS_ARGS[@]}" > /dev/null || rc=$?
+[ "$rc" = 0 ] || { harness_exit "$rc" || die $? "the harness refused its arguments (above)"; }
 
 # --- results folder ---
 # bzimage_release FILE: the version string in a bzImage's setup header (boot protocol 2.0+).
@@ -198,22 +255,13 @@ summary_line() {
 	echo "$counts faults_injected=${faults:-?}"
 }
 
-# harness_exit RC: map the harness's exit code onto run.sh's.
-harness_exit() {
-	case $1 in
-	0) return "$EXIT_GOOD" ;;
-	1) return "$EXIT_BUG" ;;
-	2) return "$EXIT_USAGE" ;;
-	*) return "$EXIT_ERROR" ;;
-	esac
-}
-
 if [ "$MODE" = host ]; then
 	RES=$(new_results_dir "$(uname -r)")
 	say "results: $RES"
 	rc=0
-	"$HARNESS" --out "$RES" "${HARNESS_ARGS[@]}" || rc=$?
+	run_child "$HARNESS" --out "$RES" "${HARNESS_ARGS[@]}" || rc=$?
 	say "verdicts: $(summary_line "$RES")"
+	[ "$rc" = 4 ] && say "nothing was tested as asked (exit 125: this kernel cannot be tested)"
 	harness_exit "$rc" || exit $?
 	exit 0
 fi
@@ -226,7 +274,10 @@ if [ -z "$KERNEL" ]; then
 	build_args=()
 	[ -n "$TREE" ] && build_args=(--kernel-tree "$TREE")
 	rc=0
-	KERNEL=$("$RUNNER/build-kernel.sh" "${build_args[@]}" | tail -n 1) || rc=$?
+	built=$(mktemp)
+	run_child "$RUNNER/build-kernel.sh" "${build_args[@]}" > "$built" || rc=$?
+	KERNEL=$(tail -n 1 "$built")
+	rm -f "$built"
 	case $rc in
 	0) ;;
 	125) die "$EXIT_SKIP" "the kernel could not be configured or built (exit 125 for bisect)" ;;
@@ -270,6 +321,7 @@ args=("${HARNESS_ARGS[@]}")
 deaths=0
 bug=0
 error=0
+untested=0
 decided_before=0
 IDLE=$(( $(profile_value run timeout 120) + 60 ))
 while :; do
@@ -277,11 +329,13 @@ while :; do
 		   --accel "$ACCEL" --idle "$IDLE")
 	[ "$QUIET" = 1 ] && boot_args+=(--quiet)
 	rc=0
-	"$RUNNER/boot-guest.sh" "${boot_args[@]}" -- "$HARNESS" --out "$out" "${args[@]}" || rc=$?
+	run_child "$RUNNER/boot-guest.sh" "${boot_args[@]}" -- "$HARNESS" --out "$out" "${args[@]}" ||
+		rc=$?
 	case $rc in
 	0) ;;
 	1) bug=1 ;;
-	2|3) error=$rc ;;
+	2|3) harness_exit "$rc" || error=$? ;;
+	4) untested=1 ;;
 	125)
 		# A kernel that booted once and not a second time still failed to boot.
 		[ "$bug" = 1 ] && die "$EXIT_BUG" "a bug was found; then the kernel did not boot again"
@@ -333,6 +387,7 @@ while :; do
 		"${next[*]}"
 done
 final=$EXIT_GOOD
+[ "$untested" = 1 ] && final=$EXIT_SKIP
 [ "$error" != 0 ] && final=$error
 [ "$bug" = 1 ] && final=$EXIT_BUG
 

@@ -59,7 +59,8 @@ void cli_usage(FILE *f)
 		"                        memcg memory.max) and [leak] kmemleak apply to the run\n"
 		"  --list                list workloads and test cases, then exit\n"
 		"  --only a,b            workloads to run (default: all)\n"
-		"  --case C,D            test cases to run (FIXTURE[.VARIANT].TEST)\n"
+		"  --case C,D            test cases to run ([workload:]FIXTURE[.VARIANT].TEST, or a\n"
+		"                        result name: @random, @nth=N, @target=FN[,nth=N], #N)\n"
 		"  --strategy s,t        off, random, sweep, targeted (comma list)\n"
 		"  --seed N              pattern seed passed to workloads (SPLITFAIL_SEED)\n"
 		"  --repeat N            run the whole matrix N times\n"
@@ -82,8 +83,10 @@ void cli_usage(FILE *f)
 		"  --wrap [--] CMD ARGS  run CMD (the rest of the line) as the only test case,\n"
 		"                        injection armed for the whole program (docs/runner.md)\n"
 		"  -h, --help            this text\n\n"
-		"Exit: 0 no bug found, 1 FAIL (or SILENT-SKIP under --strict), 2 usage error,\n"
-		"3 harness error, 5 a FAIL left the system unusable (the rest needs a fresh one).\n"
+		"Exit: 0 no bug found, 1 FAIL (or SILENT-SKIP under --strict), 2 usage error (also an\n"
+		"unknown --only/--case name), 3 harness error (an ERROR verdict, an unreadable kernel\n"
+		"log), 4 nothing tested (every run SKIP, no run selected, or injection asked of a\n"
+		"kernel without it), 5 a FAIL left the system unusable (the rest needs a fresh one).\n"
 		"See docs/protocol.md.\n");
 }
 
@@ -275,5 +278,9 @@ int cli_parse(int argc, char **argv, struct options *o)
 	while ((c = getopt_long(argc, argv, "h", long_opts, &idx)) != -1)
 		if (apply_opt(c, long_opts[idx].name, optarg, o))
 			return -EINVAL;
+	if (selection_parse(o, err, sizeof(err))) {
+		fprintf(stderr, "splitfail: %s\n", err);
+		return -EINVAL;
+	}
 	return 0;
 }

@@ -22,6 +22,7 @@
 #define SF_EXIT_BUG		1
 #define SF_EXIT_USAGE		2
 #define SF_EXIT_HARNESS		3
+#define SF_EXIT_UNTESTED	4	/* nothing was tested: every run SKIP, or no injection */
 #define SF_EXIT_DAMAGED		5	/* a FAIL left the system unusable: run the rest afresh */
 
 #define SF_PATH_MAX		4096
@@ -115,6 +116,14 @@ int strategies_parse(const char *list, int *flags, char *err, size_t errlen);
 void profile_defaults(struct options *o);
 int profile_load(const char *path, struct options *o, char *err, size_t errlen);
 int profile_resolve(const char *name_or_path, const char *top, char *out, size_t len);
+
+struct wl_case;
+
+/* selection.c: --case items, with the @strategy and #repetition suffixes of result names */
+int selection_parse(struct options *o, char *err, size_t len);
+int selection_has(const char *list, const struct wl_case *c);
+int selection_check(const char *list, const struct wl_case *cases, int n, char *err,
+		    size_t len);
 
 /* util.c */
 void sf_path(char *out, size_t len, const char *root, const char *path);
@@ -213,6 +222,7 @@ struct wl_case {
 	int index_in_workload;
 	char **argv;			/* a wrapped command (wrap.c), NULL for a workload */
 };
+/* 0, -EINVAL for a --only name that is no workload (a usage error), other -errno */
 int workloads_list(const char *dir, const char *only, struct wl_case **cases, int *n,
 		   char *err, size_t errlen);
 int workload_parse_listing(const char *text, const char *workload, const char *path,
@@ -341,6 +351,7 @@ struct suite {
 	struct leak_state leak[64];
 	int total, done;
 	int damaged;			/* a run left the root filesystem unusable: stop */
+	char no_kmsg[SF_PATH_MAX + 64];	/* why the kernel log cannot be read: runs ERROR */
 };
 int suite_run_case(struct suite *s, const struct wl_case *c, int case_rank, int rep);
 

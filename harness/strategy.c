@@ -180,7 +180,9 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 			    r->end))
 		snprintf(in.harness_error, sizeof(in.harness_error),
 			 "could not configure the fault attributes (see stderr)");
-	if (pressure_before_run(pressure, sizeof(pressure))) {
+	if (s->no_kmsg[0])
+		snprintf(in.harness_error, sizeof(in.harness_error), "%s", s->no_kmsg);
+	else if (pressure_before_run(pressure, sizeof(pressure))) {
 		snprintf(in.harness_error, sizeof(in.harness_error), "[pressure] %s", pressure);
 		pressure[0] = '\0';
 	}

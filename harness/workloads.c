@@ -167,6 +167,33 @@ static int cmp_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Every name of --only must be a workload of dir: -EINVAL naming the first that is not. */
+static int only_check(const char *only, char *const *names, int nn, const char *dir, char *err,
+		      size_t errlen)
+{
+	char item[SF_NAME_MAX];
+	int found;
+
+	for (const char *p = only; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
+		size_t l = strcspn(p, ",");
+
+		while (l && *p == ' ')
+			p++, l--;
+		while (l && p[l - 1] == ' ')
+			l--;
+		snprintf(item, sizeof(item), "%.*s", (int)l, p);
+		found = 0;
+		for (int i = 0; i < nn && !found; i++)
+			found = !strcmp(names[i], item);
+		if (!found) {
+			snprintf(err, errlen, "--only: unknown workload '%s' (not an executable in %s; --list shows them)",
+				 item, dir);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 int workloads_list(const char *dir, const char *only, struct wl_case **cases, int *n,
 		   char *err, size_t errlen)
 {
@@ -194,12 +221,14 @@ int workloads_list(const char *dir, const char *only, struct wl_case **cases, in
 	}
 	closedir(d);
 	qsort(names, nn, sizeof(names[0]), cmp_name);
+	ret = only_check(only, names, nn, dir, err, errlen);
 	for (int i = 0; i < nn; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		capture(path, "-l", listing, sizeof(listing));
+		if (!ret)
+			capture(path, "-l", listing, sizeof(listing));
 		if (!ret && workload_parse_listing(listing, names[i], path, cases, n) <= 0) {
 			snprintf(err, errlen, "%s -l listed no test cases", path);
-			ret = -EINVAL;
+			ret = -EIO;
 		}
 		free(names[i]);
 	}
