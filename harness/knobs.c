@@ -162,32 +162,43 @@ static struct knob *knob_find(const char *path)
 	return NULL;
 }
 
-/* Save path's current value (first time only, journal first), then write value. */
-int knob_set(const char *path, const char *value)
+/*
+ * Save path's current value in the journal (first time only) without writing it: a knob
+ * something else of ours (a workload) may change is restored like one the harness set.
+ */
+int knob_save(const char *path)
 {
 	struct knob *k = knob_find(path);
 	ssize_t n;
 	int ret;
 
-	if (!k) {
-		if (n_knobs == KNOBS_MAX)
-			return -ENOSPC;
-		k = &knobs[n_knobs];
-		n = sf_read_file(path, k->val, sizeof(k->val));
-		if (n < 0)
-			return (int)n;
-		k->len = (size_t)n;
-		k->kind = 'K';
-		snprintf(k->path, sizeof(k->path), "%s", path);
-		ret = journal_append(k);
-		if (ret) {
-			fprintf(stderr, "splitfail: cannot write journal %s: %s\n", journal_path,
-				strerror(-ret));
-			return ret;
-		}
-		n_knobs++;
+	if (k)
+		return 0;
+	if (n_knobs == KNOBS_MAX)
+		return -ENOSPC;
+	k = &knobs[n_knobs];
+	n = sf_read_file(path, k->val, sizeof(k->val));
+	if (n < 0)
+		return (int)n;
+	k->len = (size_t)n;
+	k->kind = 'K';
+	snprintf(k->path, sizeof(k->path), "%s", path);
+	ret = journal_append(k);
+	if (ret) {
+		fprintf(stderr, "splitfail: cannot write journal %s: %s\n", journal_path,
+			strerror(-ret));
+		return ret;
 	}
-	return sf_write_file(path, value, strlen(value));
+	n_knobs++;
+	return 0;
+}
+
+/* Save path's current value (first time only, journal first), then write value. */
+int knob_set(const char *path, const char *value)
+{
+	int ret = knob_save(path);
+
+	return ret ? ret : sf_write_file(path, value, strlen(value));
 }
 
 /*

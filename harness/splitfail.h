@@ -164,6 +164,7 @@ void memcg_fill_status(struct memcg_fill *f, char *out, size_t len);
 int knobs_init(const char *state_dir);
 int knobs_lock(void);
 int knobs_recover(void);
+int knob_save(const char *path);
 int knob_set(const char *path, const char *value);
 int knob_note_mount(const char *mountpoint);
 int knob_note(char kind, const char *path, const char *val);
@@ -228,6 +229,11 @@ int workloads_list(const char *dir, const char *only, struct wl_case **cases, in
 int workload_parse_listing(const char *text, const char *workload, const char *path,
 			   struct wl_case **cases, int *n);
 int workload_targets(const char *path, char names[][SF_NAME_MAX], int max);
+int workload_needs(const char *path, char paths[][SF_NAME_MAX], int max);
+
+/* needs.c: the knobs a workload may write, journalled before each run and put back after */
+int needs_before_run(const struct wl_case *c, const char *root, char *err, size_t len);
+int needs_after_run(char *note, size_t len);
 
 /* wrap.c: --wrap CMD, any program as one test case with injection armed for all of it */
 int wrap_split_argv(int argc, char **argv, struct options *o);

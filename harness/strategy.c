@@ -5,7 +5,8 @@
  * times), `sweep` (fail-nth N = 1, 2, ... until the window no longer consumes the fault,
  * capped; one verdict per N), `targeted` (stack filter to each kernel function the
  * workload names that /proc/kallsyms has, then random or sweep). Around every run: vmstat
- * and taint before/after, leak settle loop, kernel log, then the verdict and results.
+ * and taint before/after, the knobs the workload may write (journalled, put back: needs.c),
+ * leak settle loop, kernel log, then the verdict and results.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -159,7 +160,7 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 	static struct judge_in in;
 	static char kmsg_all[1 << 16];
 	static struct vmstat before, settled;
-	char inject[32], log_path[SF_PATH_MAX * 2], pressure[512];
+	char inject[32], log_path[SF_PATH_MAX * 2], pressure[512], knobs[1024];
 	long long times_before[SF_MAX_ATTRS];
 	struct result res;
 	double ended;
@@ -186,6 +187,11 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 		snprintf(in.harness_error, sizeof(in.harness_error), "[pressure] %s", pressure);
 		pressure[0] = '\0';
 	}
+	if (!in.harness_error[0] &&
+	    needs_before_run(c, s->root, in.harness_error, sizeof(in.harness_error))) {
+		fprintf(stderr, "\nsplitfail: %s\n", in.harness_error);
+		return -EIO;	/* the journal is broken: nothing may run */
+	}
 	fault_times_read(s->fe, times_before);
 	vmstat_read(s->root, &before);
 	in.taint_before = taint_read(s->root);
@@ -202,6 +208,8 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 	if (in.wrapped)
 		wrap_log_tail(log_path, in.tail, sizeof(in.tail));
 	ended = sf_now();
+	if (needs_after_run(knobs, sizeof(knobs)))
+		fprintf(stderr, "\nsplitfail: %s: %s\n", res.name, knobs);
 	if (*s->stop)
 		return -EINTR;
 	if (in.injecting)
@@ -224,6 +232,8 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 		res.verdict = V_FAIL;
 		s->damaged = 1;
 	}
+	if (knobs[0])
+		sf_appendf(res.evidence, sizeof(res.evidence), "knobs: %s", knobs);
 	pressure_after_run(pressure, sizeof(pressure));
 	if (pressure[0])
 		sf_appendf(res.evidence, sizeof(res.evidence), "pressure: %s", pressure);

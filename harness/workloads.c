@@ -8,7 +8,7 @@
  * tests side by side, blocks separated by a dashed line. The cases are the cross product
  * variants x tests: FIXTURE.VARIANT.TEST, or FIXTURE.TEST for a fixture without variants
  * (the name kselftest's `-r` accepts). `--targets` lists kernel functions worth a
- * stack-filtered fault.
+ * stack-filtered fault, `--needs` the knobs the workload may write (harness/needs.c).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -240,23 +240,36 @@ int workloads_list(const char *dir, const char *only, struct wl_case **cases, in
 	return ret;
 }
 
-/* The workload's --targets lines; returns how many. */
-int workload_targets(const char *path, char names[][SF_NAME_MAX], int max)
+/* The lines of `path opt` made only of chars, each shorter than size; returns how many. */
+static int answer_lines(const char *path, const char *opt, const char *chars, char *names,
+			size_t size, int max)
 {
-	static const char ident_chars[] = "_.abcdefghijklmnopqrstuvwxyz"
-					  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 	static char out[8192];
 	const char *p = out;
 	int n = 0;
 
-	if (capture(path, "--targets", out, sizeof(out)) != 0)
+	if (capture(path, opt, out, sizeof(out)) != 0)
 		return 0;
 	while (*p && n < max) {
 		size_t l = strcspn(p, "\n");
 
-		if (l && l < SF_NAME_MAX && strspn(p, ident_chars) == l)
-			snprintf(names[n++], SF_NAME_MAX, "%.*s", (int)l, p);
+		if (l && l < size && strspn(p, chars) == l)
+			snprintf(names + size * n++, size, "%.*s", (int)l, p);
 		p += l + (p[l] == '\n');
 	}
 	return n;
+}
+
+/* The workload's --targets lines; returns how many. */
+int workload_targets(const char *path, char names[][SF_NAME_MAX], int max)
+{
+	return answer_lines(path, "--targets", "_.abcdefghijklmnopqrstuvwxyz"
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", names[0], SF_NAME_MAX, max);
+}
+
+/* The workload's --needs lines (absolute paths of knobs it may write); returns how many. */
+int workload_needs(const char *path, char paths[][SF_NAME_MAX], int max)
+{
+	return answer_lines(path, "--needs", "/_.-abcdefghijklmnopqrstuvwxyz"
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", paths[0], SF_NAME_MAX, max);
 }
