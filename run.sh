@@ -16,6 +16,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly ROOT
 RUNNER=$ROOT/harness/runner
 HARNESS=$ROOT/build/harness/splitfail
+RESULTS=${SPLITFAIL_RESULTS:-$ROOT/results}	# where results/<UTC>-<release>/ go
+case $RESULTS in /*) ;; *) RESULTS=$PWD/$RESULTS ;; esac
 readonly EXIT_GOOD=0 EXIT_BUG=1 EXIT_SKIP=125 EXIT_USAGE=128 EXIT_ERROR=129
 readonly MAX_BOOTS=${SPLITFAIL_MAX_BOOTS:-8}
 
@@ -237,9 +239,9 @@ bzimage_release() {
 
 new_results_dir() {
 	local dir
-	dir=$ROOT/results/$(date -u +%Y%m%dT%H%M%SZ)-$1
+	dir=$RESULTS/$(date -u +%Y%m%dT%H%M%SZ)-$1
 	mkdir -p "$dir"
-	ln -sfn "$(basename "$dir")" "$ROOT/results/latest"
+	ln -sfn "$(basename "$dir")" "$RESULTS/latest"
 	echo "$dir"
 }
 
