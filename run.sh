@@ -144,7 +144,8 @@ case $PROFILE in
 */*|*.ini) PROFILE_PATH=$PROFILE ;;
 *) PROFILE_PATH=$ROOT/configs/$PROFILE.ini ;;
 esac
-[ -r "$PROFILE_PATH" ] || die "$EXIT_USAGE" "no profile $PROFILE_PATH"
+[ -f "$PROFILE_PATH" ] && [ -r "$PROFILE_PATH" ] ||
+	die "$EXIT_USAGE" "no profile $PROFILE_PATH (not a readable file)"
 PROFILE_PATH=$(cd "$(dirname "$PROFILE_PATH")" && pwd -P)/$(basename "$PROFILE_PATH")
 # From here on every path is absolute; the harness and profiles work relative to the clone.
 cd "$ROOT"
@@ -153,20 +154,6 @@ if [ ${#WRAP[@]} -gt 0 ]; then
 	case ${WRAP[0]} in /*) ;; *) WRAP[0]=$ROOT/${WRAP[0]} ;; esac
 	[ -x "${WRAP[0]}" ] || die "$EXIT_USAGE" "--wrap ${WRAP[0]} is not an executable file"
 fi
-
-# profile_value SECTION KEY DEFAULT: a value of the INI profile (docs/protocol.md).
-profile_value() {
-	local v
-	v=$(awk -v want="$1" -v key="$2" '
-		/^[ \t]*\[/ { gsub(/[][ \t]/, ""); section = $0; next }
-		section == want {
-			line = $0; sub(/[ \t]*#.*/, "", line)
-			split(line, kv, "=")
-			k = kv[1]; gsub(/[ \t]/, "", k)
-			if (k == key) { v = substr(line, index(line, "=") + 1); gsub(/^[ \t]+|[ \t]+$/, "", v); print v }
-		}' "$PROFILE_PATH" | tail -n 1)
-	echo "${v:-$3}"
-}
 
 # The harness options every run gets, on the host and in the guest. They come last on the
 # harness's command line: --wrap takes the rest of it as the wrapped command.
@@ -301,8 +288,9 @@ fi
 RELEASE=$(bzimage_release "$KERNEL") || RELEASE=
 RES=$(new_results_dir "${RELEASE:-unknown}")
 mkdir -p "$RES/.runner"
-MEMORY=$(profile_value vm memory 1G)
-TIMEOUT=$(profile_value vm timeout 1800)
+# profile values come from the harness, which parsed and checked the profile above
+MEMORY=$("$HARNESS" --print vm.memory "${HARNESS_ARGS[@]}")
+TIMEOUT=$("$HARNESS" --print vm.timeout "${HARNESS_ARGS[@]}")
 [ "$ACCEL" = auto ] && ACCEL=$("$RUNNER/boot-guest.sh" --probe --kernel "$KERNEL")
 say "results: $RES (kernel $RELEASE, $KERNEL)"
 # shellcheck source=harness/runner/guest-death.sh
@@ -325,7 +313,7 @@ bug=0
 error=0
 untested=0
 decided_before=0
-IDLE=$(( $(profile_value run timeout 120) + 60 ))
+IDLE=$(( $("$HARNESS" --print run.timeout "${HARNESS_ARGS[@]}") + 60 ))
 while :; do
 	boot_args=(--kernel "$KERNEL" --results "$out" --memory "$MEMORY" --timeout "$TIMEOUT"
 		   --accel "$ACCEL" --idle "$IDLE")

@@ -275,6 +275,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "splitfail: see --help\n");
 		return SF_EXIT_USAGE;
 	}
+	if (o.print[0])
+		return schema_print(&o, o.print, stdout) ? SF_EXIT_USAGE : SF_EXIT_OK;
 	sf_top_dir(top, sizeof(top));
 	if (!o.workload_dir[0])
 		snprintf(o.workload_dir, sizeof(o.workload_dir), "%s/build/workloads", top);

@@ -95,6 +95,9 @@ struct options {
 	int strict;
 	int list;
 	int progress;
+	char print[64];			/* --print SECTION.KEY */
+	long long vm_memory;		/* [vm] memory: guest RAM per node (run.sh) */
+	int vm_timeout;			/* [vm] timeout: whole guest, seconds (run.sh) */
 	struct fault_params fp;
 	struct leak_params lp;
 	int kmemleak;			/* [leak] kmemleak = yes */
@@ -105,17 +108,6 @@ struct options {
 	char **wrap_argv;		/* --wrap CMD ARGS..., NULL-terminated; NULL = workloads */
 	int wrap_argc;
 };
-
-/* cli.c */
-int cli_parse(int argc, char **argv, struct options *o);
-void cli_usage(FILE *f);
-const char *strategy_name(int s);
-int strategies_parse(const char *list, int *flags, char *err, size_t errlen);
-
-/* profile.c */
-void profile_defaults(struct options *o);
-int profile_load(const char *path, struct options *o, char *err, size_t errlen);
-int profile_resolve(const char *name_or_path, const char *top, char *out, size_t len);
 
 struct wl_case;
 
@@ -138,9 +130,6 @@ double sf_now(void);
 void sf_appendf(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* profile_knobs.c: the profile's [knobs] lines, written through knob_set() */
-int profile_knobs_apply(const struct options *o, const char *root, FILE *json);
-
 /* pressure.c: [pressure] stress-ng in the background and a memory cgroup for workloads */
 int pressure_start(const struct options *o, const char *root, const char *out_dir, FILE *json);
 int pressure_before_run(char *note, size_t len);
@@ -159,17 +148,6 @@ int memcg_fill_start(struct memcg_fill *f, const char *root, const char *cgroup,
 int memcg_fill_wait(struct memcg_fill *f);
 int memcg_fill_topup(struct memcg_fill *f);
 void memcg_fill_status(struct memcg_fill *f, char *out, size_t len);
-
-/* knobs.c: save, set, restore, journal, lock */
-int knobs_init(const char *state_dir);
-int knobs_lock(void);
-int knobs_recover(void);
-int knob_save(const char *path);
-int knob_set(const char *path, const char *value);
-int knob_note_mount(const char *mountpoint);
-int knob_note(char kind, const char *path, const char *val);
-int knobs_restore(void);
-void knobs_unlock(void);
 
 /* fault.c */
 struct fault_attr_dir {
@@ -367,5 +345,7 @@ int kmemleak_batch_full(void);
 int kmemleak_owner_run(const int *pids, int n, int pid);
 int kmemleak_batch_close(const char *label, const char *comm, int age_ms,
 			 const char *report_path, struct result *res);
+
+#include "control/control.h"	/* tunables, profiles, command line, knobs journal */
 
 #endif /* SPLITFAIL_H */

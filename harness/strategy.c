@@ -65,7 +65,6 @@ static void make_reproduce(struct suite *s, const struct wl_case *c, const struc
 			   char *out, size_t len)
 {
 	const struct options *o = s->o;
-	const struct fault_params *fp = &o->fp;
 
 	if (c->argv)
 		snprintf(out, len, "%s --seed %llu --timeout %d", s->self, o->seed, o->timeout_s);
@@ -80,24 +79,12 @@ static void make_reproduce(struct suite *s, const struct wl_case *c, const struc
 		sf_appendf(out, len, " --strategy off");
 		goto wrapped;
 	}
-	sf_appendf(out, len, " --strategy %s --attrs ", strategy_name(r->strategy));
-	for (const char *a = o->attrs; *a; a++)	/* a profile's "x, y" is one shell word */
-		if (*a != ' ')
-			sf_appendf(out, len, "%c", *a);
+	sf_appendf(out, len, " --strategy %s", strategy_name(r->strategy));
 	if (r->target)
 		sf_appendf(out, len, " --target %s", r->target);
 	if (r->nth)
 		sf_appendf(out, len, " --nth %d", r->nth);
-	if (!r->nth)
-		sf_appendf(out, len, " --probability %lld --interval %lld --times %lld --space %lld",
-			   fp->probability, fp->interval, fp->times, fp->space);
-	if (fp->min_order >= 0)
-		sf_appendf(out, len, " --min-order %lld", fp->min_order);
-	if (fp->ignore_gfp_wait >= 0)
-		sf_appendf(out, len, " --ignore-gfp-wait %s", fp->ignore_gfp_wait ? "Y" : "N");
-	if (fp->ignore_gfp_highmem >= 0)
-		sf_appendf(out, len, " --ignore-gfp-highmem %s",
-			   fp->ignore_gfp_highmem ? "Y" : "N");
+	schema_reproduce(o, "fault", out, len);	/* the fault attributes, from the table */
 wrapped:
 	if (c->argv) {
 		sf_appendf(out, len, " --wrap --");

@@ -27,7 +27,7 @@ profile_case "1: unknown section [bogus]" "[bogus]\n"
 profile_case "3: expected 'key = value'" "# c\n[run]\njust words\n"
 profile_case "2: unknown key 'nope' in section [run]" "[run]\nnope = 1\n"
 profile_case "1: key 'seed' outside any [section]" "seed = 1\n"
-profile_case "2: unknown strategy 'fast'" "[run]\nstrategies = off, fast\n"
+profile_case "2: strategies: unknown strategy 'fast'" "[run]\nstrategies = off, fast\n"
 profile_case "2: malformed section header" "[run]\n[fault\n"
 for p in smoke nightly strict pressure; do
 	"$SF" --profile "$TOP/configs/$p.ini" --workload-dir "$WDIR" --list > /dev/null 2>&1

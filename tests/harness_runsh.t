@@ -32,7 +32,7 @@ code_case 0 ok "good"
 code_case 1 fail "a FAIL"
 code_case 125 skip "every run SKIP (nothing tested)"
 new_tree
-rm -f "$TREE/dev/kmsg"
+rm -f "${TREE:?}/dev/kmsg"
 FAKE_MODE=ok runsh -- --case fake.head.munmap
 rc=$?
 [ $rc -eq 129 ]

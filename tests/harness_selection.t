@@ -59,14 +59,14 @@ rc=$?
 ok $? "a shard left with no run: exit 4 (got $rc)" "$(cat "$SCRATCH/err")"
 
 new_tree
-rm -rf "$TREE/sys/kernel/debug/failslab" "$TREE/sys/kernel/debug/fail_page_alloc"
+rm -rf "${TREE:?}/sys/kernel/debug/failslab" "${TREE:?}/sys/kernel/debug/fail_page_alloc"
 FAKE_MODE=ok sf --strategy off,random --case fake.head.munmap
 rc=$?
 [ $rc -eq 4 ] && grep -q 'not tested as asked: injection runs SKIP' "$SCRATCH/err"
 ok $? "injection asked, kernel without it: exit 4 (got $rc)" "$(cat "$SCRATCH/err")"
 
 new_tree
-rm -f "$TREE/dev/kmsg"
+rm -f "${TREE:?}/dev/kmsg"
 FAKE_MODE=ok sf --case fake.head.munmap
 rc=$?
 python3 -c 'import json,sys; d = json.load(open(sys.argv[1]))

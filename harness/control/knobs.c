@@ -30,7 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "splitfail.h"
+#include "control.h"
 
 #define KNOBS_MAX	256
 #define KNOB_VAL_MAX	512
@@ -494,6 +494,16 @@ static const char *kind_verb(char kind)
 	return "restore";
 }
 
+/* A journal that cannot be read: said, set aside, nothing restored from it. Returns 0. */
+static int journal_unreadable(FILE *f, int lineno, const char *what)
+{
+	fprintf(stderr, "splitfail: %s:%d: %s\n", journal_path, lineno, what);
+	fclose(f);
+	n_knobs = 0;
+	journal_set_aside(1);
+	return 0;
+}
+
 /*
  * A journal left behind means a run was killed before it could restore: put every knob
  * back from it and say so. What cannot be restored, or a journal that cannot be read, is
@@ -522,23 +532,13 @@ int knobs_recover(void)
 		if (n_knobs == KNOBS_MAX ||
 		    sscanf(line, "%c %8193s %1025s", &kind, hp, hv) != 3 ||
 		    !strchr("KMDSP", kind)) {
-			fprintf(stderr, "splitfail: %s:%d: malformed journal line\n", journal_path,
-				lineno);
-			fclose(f);
-			n_knobs = 0;
-			journal_set_aside(1);
-			return 0;
+			return journal_unreadable(f, lineno, "malformed journal line");
 		}
 		memset(k, 0, sizeof(*k));
 		k->kind = kind;
 		if (hex_decode(k->path, sizeof(k->path) - 1, hp, &k->len) ||
 		    (strcmp(hv, "-") && hex_decode(k->val, sizeof(k->val), hv, &k->len))) {
-			fprintf(stderr, "splitfail: %s:%d: bad hex in journal\n", journal_path,
-				lineno);
-			fclose(f);
-			n_knobs = 0;
-			journal_set_aside(1);
-			return 0;
+			return journal_unreadable(f, lineno, "bad hex in journal");
 		}
 		if (!strcmp(hv, "-"))
 			k->len = 0;

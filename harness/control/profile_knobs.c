@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "splitfail.h"
+#include "control.h"
 
 /* The first line of a sysfs or sysctl value, for the record. */
 static void first_line(const char *path, char *out, size_t len)
