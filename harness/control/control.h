@@ -21,6 +21,7 @@ enum schema_type {
 	T_SIZE,		/* bytes: 256M, 1G, 512k, plain; within [min, max] when max is set */
 	T_STRATEGIES,	/* off, random, sweep, targeted */
 	T_SHARD,	/* i/n */
+	T_CHOICE,	/* one word of the row's choices */
 };
 
 #define SF_REPRODUCE	1	/* the row's value goes into injection runs' reproduce lines */
@@ -34,6 +35,7 @@ struct schema_row {
 	const char *def;		/* default, as text */
 	const char *help;
 	int flags;
+	const char *choices;		/* T_CHOICE: the words allowed, comma-separated */
 };
 
 /* schema.c */

@@ -15,9 +15,12 @@
 
 #define FIELD(f)	offsetof(struct options, f), sizeof(((struct options *)0)->f)
 /* section, key, option (NULL: the key with '_' as '-'), type, min, max, field, default, help */
-#define ROW(s, k, opt, t, lo, hi, f, def, help) { s, k, opt, t, lo, hi, FIELD(f), def, help, 0 }
+#define ROW(s, k, opt, t, lo, hi, f, def, help) \
+	{ s, k, opt, t, lo, hi, FIELD(f), def, help, 0, NULL }
 #define REPRO(s, k, opt, t, lo, hi, f, def, help) \
-	{ s, k, opt, t, lo, hi, FIELD(f), def, help, SF_REPRODUCE }
+	{ s, k, opt, t, lo, hi, FIELD(f), def, help, SF_REPRODUCE, NULL }
+#define CHOICE(s, k, opt, f, choices, def, help) \
+	{ s, k, opt, T_CHOICE, 0, 0, FIELD(f), def, help, 0, choices }
 
 static const struct schema_row rows[] = {
 	ROW("run", "strategies", "strategy", T_STRATEGIES, 0, 0, strategies, "off",
@@ -243,10 +246,12 @@ static long long load(const void *field, size_t size)
 void schema_value(const struct options *o, const struct schema_row *r, char *out, size_t len)
 {
 	const char *field = (const char *)o + r->off;
-	long long v = r->type == T_STR || r->type == T_STRATEGIES ? 0 : load(field, r->size);
+	long long v = r->type == T_STR || r->type == T_CHOICE || r->type == T_STRATEGIES ? 0 :
+		      load(field, r->size);
 
 	switch (r->type) {
 	case T_STR:
+	case T_CHOICE:
 		snprintf(out, len, "%s", field);
 		return;
 	case T_STRATEGIES:
@@ -284,6 +289,13 @@ int schema_set(struct options *o, const struct schema_row *r, const char *val, c
 	int i, n, used = 0;
 
 	switch (r->type) {
+	case T_CHOICE:
+		if (!sf_list_has(r->choices, val) || strchr(val, ',') || strlen(val) >= r->size) {
+			snprintf(err, len, "bad value '%s' (want one of %s)", val, r->choices);
+			return -EINVAL;
+		}
+		snprintf(field, r->size, "%s", val);
+		return 0;
 	case T_STR:
 		if (strlen(val) >= r->size) {
 			snprintf(err, len, "bad value '%.64s...' (longer than %zu bytes)", val,
@@ -386,8 +398,10 @@ void schema_help(FILE *f)
 		const struct schema_row *r = &rows[i];
 
 		schema_option(r, name, sizeof(name));
-		snprintf(arg, sizeof(arg), "--%s%s", name,
-			 r->type == T_FLAG ? "" : r->type == T_BOOL ? " yes|no" : " V");
+		snprintf(arg, sizeof(arg), "--%s%s%s", name,
+			 r->type == T_FLAG ? "" : r->type == T_BOOL ? " yes|no" : " ",
+			 r->type == T_CHOICE ? r->choices : r->type == T_FLAG || r->type == T_BOOL ?
+			 "" : "V");
 		fprintf(f, "  %-26s %s", arg, r->help);
 		if (r->section)
 			fprintf(f, " [%s] %s", r->section, r->key);
