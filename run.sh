@@ -29,7 +29,7 @@ ONLY=
 LIST=0
 SHARD=
 SEED=
-ACCEL=${SPLITFAIL_ACCEL:-auto}
+ACCEL=${SPLITFAIL_ACCEL:-}	# empty: the profile's [vm] accel
 QUIET=0
 EXTRA=()
 WRAP=()
@@ -134,7 +134,7 @@ fi
 if [ -n "$SHARD" ] && ! [[ $SHARD =~ ^[0-9]+/[0-9]+$ ]]; then
 	die "$EXIT_USAGE" "--shard wants i/n, got '$SHARD'"
 fi
-case $ACCEL in auto|kvm|tcg) ;; *) die "$EXIT_USAGE" "--accel wants auto, kvm or tcg" ;; esac
+case $ACCEL in ''|auto|kvm|tcg) ;; *) die "$EXIT_USAGE" "--accel wants auto, kvm or tcg" ;; esac
 if [ -n "$TREE" ]; then
 	[ -d "$TREE" ] || die "$EXIT_USAGE" "--kernel-tree $TREE is not a directory"
 	TREE=$(cd "$TREE" && pwd -P)
@@ -291,6 +291,7 @@ mkdir -p "$RES/.runner"
 # profile values come from the harness, which parsed and checked the profile above
 MEMORY=$("$HARNESS" --print vm.memory "${HARNESS_ARGS[@]}")
 TIMEOUT=$("$HARNESS" --print vm.timeout "${HARNESS_ARGS[@]}")
+[ -n "$ACCEL" ] || ACCEL=$("$HARNESS" --print vm.accel "${HARNESS_ARGS[@]}")
 [ "$ACCEL" = auto ] && ACCEL=$("$RUNNER/boot-guest.sh" --probe --kernel "$KERNEL")
 say "results: $RES (kernel $RELEASE, $KERNEL)"
 # shellcheck source=harness/runner/guest-death.sh

@@ -98,6 +98,7 @@ struct options {
 	char print[64];			/* --print SECTION.KEY */
 	long long vm_memory;		/* [vm] memory: guest RAM per node (run.sh) */
 	int vm_timeout;			/* [vm] timeout: whole guest, seconds (run.sh) */
+	char vm_accel[8];		/* [vm] accel: auto, kvm or tcg (run.sh) */
 	struct fault_params fp;
 	struct leak_params lp;
 	int kmemleak;			/* [leak] kmemleak = yes */

@@ -37,6 +37,8 @@ printf '[vm]\ntimeout = 5\n' > "$SCRATCH/p.ini"
 bad_profile "p.ini:2: timeout: bad value '5' (want an integer 60..604800)"
 printf '[pressure]\nstress_ng = %s\n' "$long" > "$SCRATCH/p.ini"
 bad_profile "p.ini:2: stress_ng: bad value"
+printf '[vm]\naccel = fast\n' > "$SCRATCH/p.ini"
+bad_profile "p.ini:2: accel: bad value 'fast' (want one of auto,kvm,tcg)"
 printf 'include = p.ini\n' > "$SCRATCH/p.ini"
 bad_profile "more than 8 levels (a loop?)"
 
@@ -46,9 +48,9 @@ v=$("$SF" --profile "$SCRATCH/p.ini" --print run.seed 2> "$SCRATCH/err")
 ok $? "a key past byte 2,047 of a comment is not applied (run.seed = $v)" "$(cat "$SCRATCH/err")"
 
 printf 'include = smoke.ini\n[run]\nseed = 9\n[vm]\nmemory = 2G\n' > "$SCRATCH/inc.ini"
-got=$(for k in run.seed run.sweep_cap vm.memory vm.timeout fault.ignore_gfp_wait; do
+got=$(for k in run.seed run.sweep_cap vm.memory vm.timeout fault.ignore_gfp_wait vm.accel; do
 	"$SF" --profile "$SCRATCH/inc.ini" --print $k; done | paste -sd' ')
-[ "$got" = "9 24 2G 1200 no" ]
+[ "$got" = "9 24 2G 1200 no auto" ]
 ok $? "include = smoke.ini: inherited and overridden (got '$got')"
 got=$("$SF" --profile smoke --timeout 300 --ignore-gfp-wait yes --print run.timeout)
 got="$got $("$SF" --profile smoke --ignore-gfp-wait no --print fault.ignore_gfp_wait)"

@@ -92,6 +92,8 @@ static const struct schema_row rows[] = {
 	    "guest RAM per NUMA node, two nodes (run.sh)"),
 	ROW("vm", "timeout", "vm-timeout", T_INT, 60, 7 * 86400, vm_timeout, "1800",
 	    "time limit of the whole guest, seconds (run.sh)"),
+	CHOICE("vm", "accel", "vm-accel", vm_accel, "auto,kvm,tcg", "auto",
+	       "guest accelerator: auto (probe KVM), kvm or tcg (run.sh --accel overrides)"),
 	/* command line only */
 	ROW(NULL, NULL, "out", T_STR, 0, 0, out_dir, "",
 	    "result folder (default results/<UTC>-<release>)"),
