@@ -404,11 +404,14 @@ void schema_help(FILE *f)
 			 r->type == T_FLAG ? "" : r->type == T_BOOL ? " yes|no" : " ",
 			 r->type == T_CHOICE ? r->choices : r->type == T_FLAG || r->type == T_BOOL ?
 			 "" : "V");
-		fprintf(f, "  %-26s %s", arg, r->help);
-		if (r->section)
-			fprintf(f, " [%s] %s", r->section, r->key);
-		if (r->def[0] && r->type != T_FLAG)
-			fprintf(f, " (default %s)", r->def);
-		fputc('\n', f);
+		fprintf(f, "  %-26s %s\n", arg, r->help);
+		if (r->section || (r->def[0] && r->type != T_FLAG && r->type != T_BOOL)) {
+			fprintf(f, "  %-26s", "");
+			if (r->section)
+				fprintf(f, " profile: [%s] %s", r->section, r->key);
+			if (r->def[0])
+				fprintf(f, "%sdefault %s", r->section ? ", " : " ", r->def);
+			fputc('\n', f);
+		}
 	}
 }
