@@ -40,14 +40,16 @@ die() { local rc=$1; shift; say "$*"; exit "$rc"; }
 trap 'say "unexpected failure (line $LINENO)"; exit "$EXIT_ERROR"' ERR
 
 # Cancel (CI sends SIGTERM, a terminal SIGINT): the child running now (harness, guest, kernel
-# build) gets SIGTERM, run.sh waits until it has restored and ended, then exits 128 + signal.
+# build) runs in its own session and process group; the group gets SIGTERM (a kernel build's
+# make and compilers too), run.sh waits until the child has restored and ended, then exits
+# 128 + signal.
 CHILD=
 # shellcheck disable=SC2317 # called from the traps
 on_cancel() {
 	trap '' INT TERM
 	say "interrupted by SIG$1: stopping ${CHILD:+pid $CHILD }and waiting for its cleanup"
 	if [ -n "$CHILD" ]; then
-		kill -TERM "$CHILD" 2>/dev/null || true
+		kill -TERM -- "-$CHILD" 2>/dev/null || kill -TERM "$CHILD" 2>/dev/null || true
 		while kill -0 "$CHILD" 2>/dev/null; do wait "$CHILD" 2>/dev/null || true; done
 	fi
 	exit $(( 128 + $2 ))
@@ -57,7 +59,11 @@ trap 'on_cancel TERM 15' TERM
 # run_child CMD...: run CMD as the cancellable child and return its exit code.
 run_child() {
 	local rc=0
-	"$@" &
+	if command -v setsid > /dev/null; then
+		setsid "$@" &	# not a group leader here: setsid execs CMD, so $! is CMD
+	else
+		"$@" &
+	fi
 	CHILD=$!
 	wait "$CHILD" || rc=$?
 	CHILD=
