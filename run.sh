@@ -30,7 +30,7 @@ LIST=0
 SHARD=
 SEED=
 ACCEL=${SPLITFAIL_ACCEL:-}	# empty: the profile's [vm] accel
-QUIET=0
+QUIET=1	# the guest console is streamed only with --console
 EXTRA=()
 WRAP=()
 
@@ -52,6 +52,7 @@ on_cancel() {
 		kill -TERM -- "-$CHILD" 2>/dev/null || kill -TERM "$CHILD" 2>/dev/null || true
 		while kill -0 "$CHILD" 2>/dev/null; do wait "$CHILD" 2>/dev/null || true; done
 	fi
+	[ -n "${FOLLOW:-}" ] && kill -TERM "$FOLLOW" 2>/dev/null
 	exit $(( 128 + $2 ))
 }
 trap 'on_cancel INT 2' INT
@@ -87,7 +88,8 @@ running kernel when it has fault injection, else a QEMU guest with the default k
   --shard i/n         run only shard i of n
   --seed N            pattern seed
   --accel A           guest accelerator: auto (probe KVM), kvm or tcg
-  --quiet             do not stream the guest console
+  --console           stream the guest's console (default: findings and progress only;
+                      the console is in <results>/console.log); --quiet: the default
   --wrap CMD ARGS...  run CMD (absolute, or relative to this clone) as the only test case,
                       fault injection armed for all of it; the rest of the line is its own
   -h, --help          this text
@@ -113,6 +115,7 @@ while [ $# -gt 0 ]; do
 	--seed) need_value "$@"; SEED=$2; shift 2 ;;
 	--accel) need_value "$@"; ACCEL=$2; shift 2 ;;
 	--quiet) QUIET=1; shift ;;
+	--console) QUIET=0; shift ;;
 	-h|--help) usage; exit 0 ;;
 	--wrap)
 		[ $# -ge 2 ] || { usage >&2; die "$EXIT_USAGE" "--wrap needs a command"; }
@@ -302,6 +305,17 @@ TIMEOUT=$("$HARNESS" --print vm.timeout "${HARNESS_ARGS[@]}")
 say "results: $RES (kernel $RELEASE, $KERNEL)"
 # shellcheck source=harness/runner/guest-death.sh
 . "$RUNNER/guest-death.sh"
+# shellcheck source=harness/runner/follow.sh
+. "$RUNNER/follow.sh"
+# stop_follow: end the findings follower of the guest that just ended, after its last look.
+stop_follow() {
+	[ -n "${FOLLOW:-}" ] || return 0
+	kill -TERM "$FOLLOW" 2>/dev/null || true
+	wait "$FOLLOW" 2>/dev/null || true
+	FOLLOW=
+	[ -t 2 ] && echo >&2
+	return 0
+}
 
 # Continuation guests run without --shard (the remaining cases are already this shard's).
 CONT_ARGS=()
@@ -324,10 +338,17 @@ IDLE=$(( $("$HARNESS" --print run.timeout "${HARNESS_ARGS[@]}") + 60 ))
 while :; do
 	boot_args=(--kernel "$KERNEL" --results "$out" --memory "$MEMORY" --timeout "$TIMEOUT"
 		   --accel "$ACCEL" --idle "$IDLE")
-	[ "$QUIET" = 1 ] && boot_args+=(--quiet)
+	FOLLOW=
+	if [ "$QUIET" = 1 ]; then
+		boot_args+=(--quiet)
+		say "guest console: $out/console.log (--console streams it)"
+		follow_findings "$out" &
+		FOLLOW=$!
+	fi
 	rc=0
 	run_child "$RUNNER/boot-guest.sh" "${boot_args[@]}" -- "$HARNESS" --out "$out" "${args[@]}" ||
 		rc=$?
+	stop_follow
 	case $rc in
 	0) ;;
 	1) bug=1 ;;
