@@ -15,6 +15,9 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly ROOT
 RUNNER=$ROOT/harness/runner
+# The kernel builder and the guest booter; tests put stand-ins here (tests/harness_runsh_vm.t).
+BUILD_KERNEL=${SPLITFAIL_BUILD_KERNEL:-$RUNNER/build-kernel.sh}
+BOOT_GUEST=${SPLITFAIL_BOOT_GUEST:-$RUNNER/boot-guest.sh}
 HARNESS=$ROOT/build/harness/splitfail
 RESULTS=${SPLITFAIL_RESULTS:-$ROOT/results}	# where results/<UTC>-<release>/ go
 case $RESULTS in /*) ;; *) RESULTS=$PWD/$RESULTS ;; esac
@@ -273,7 +276,7 @@ if [ -z "$KERNEL" ]; then
 	[ -n "$TREE" ] && build_args=(--kernel-tree "$TREE")
 	rc=0
 	built=$(mktemp)
-	run_child "$RUNNER/build-kernel.sh" "${build_args[@]}" > "$built" || rc=$?
+	run_child "$BUILD_KERNEL" "${build_args[@]}" > "$built" || rc=$?
 	KERNEL=$(tail -n 1 "$built")
 	rm -f "$built"
 	case $rc in
@@ -301,7 +304,7 @@ mkdir -p "$RES/.runner"
 MEMORY=$("$HARNESS" --print vm.memory "${HARNESS_ARGS[@]}")
 TIMEOUT=$("$HARNESS" --print vm.timeout "${HARNESS_ARGS[@]}")
 [ -n "$ACCEL" ] || ACCEL=$("$HARNESS" --print vm.accel "${HARNESS_ARGS[@]}")
-[ "$ACCEL" = auto ] && ACCEL=$("$RUNNER/boot-guest.sh" --probe --kernel "$KERNEL")
+[ "$ACCEL" = auto ] && ACCEL=$("$BOOT_GUEST" --probe --kernel "$KERNEL")
 say "results: $RES (kernel $RELEASE, $KERNEL)"
 # shellcheck source=harness/runner/guest-death.sh
 . "$RUNNER/guest-death.sh"
@@ -346,7 +349,7 @@ while :; do
 		FOLLOW=$!
 	fi
 	rc=0
-	run_child "$RUNNER/boot-guest.sh" "${boot_args[@]}" -- "$HARNESS" --out "$out" "${args[@]}" ||
+	run_child "$BOOT_GUEST" "${boot_args[@]}" -- "$HARNESS" --out "$out" "${args[@]}" ||
 		rc=$?
 	stop_follow
 	case $rc in
