@@ -304,7 +304,13 @@ mkdir -p "$RES/.runner"
 MEMORY=$("$HARNESS" --print vm.memory "${HARNESS_ARGS[@]}")
 TIMEOUT=$("$HARNESS" --print vm.timeout "${HARNESS_ARGS[@]}")
 [ -n "$ACCEL" ] || ACCEL=$("$HARNESS" --print vm.accel "${HARNESS_ARGS[@]}")
-[ "$ACCEL" = auto ] && ACCEL=$("$BOOT_GUEST" --probe --kernel "$KERNEL")
+if [ "$ACCEL" = auto ]; then
+	# The probe's own sentence is kept; a shell's job message about the aborted QEMU is not
+	# (it reads like a crash of run.sh): both stay in .runner/kvm-probe.log.
+	ACCEL=$("$BOOT_GUEST" --probe --kernel "$KERNEL" 2> "$RES/.runner/kvm-probe.log") ||
+		die "$EXIT_ERROR" "KVM probe failed: $(tail -n 3 "$RES/.runner/kvm-probe.log")"
+	grep -h '^boot-guest: ' "$RES/.runner/kvm-probe.log" >&2 || true
+fi
 say "results: $RES (kernel $RELEASE, $KERNEL)"
 # shellcheck source=harness/runner/guest-death.sh
 . "$RUNNER/guest-death.sh"

@@ -2,7 +2,7 @@
 # harness_runsh_vm.t: run.sh's guest path with stand-ins for the kernel builder and the guest
 # (tests/fixtures/runner: a "build" of a tree that can fail, a "guest" that runs the harness on
 # the fake tree). A good kernel exits 0, a FAIL 1 with the finding said as it happens (the
-# console is not streamed), a kernel that does not build 125; SIGTERM cancels the "guest" and
+# console is not streamed, a KVM probe's job message is not shown), a kernel that does not build 125; SIGTERM cancels the "guest" and
 # its harness restores first (143). Then `git bisect run ./run.sh --kernel-tree .` over a repo
 # whose commits flip between good, bad and "cannot build" lands on the first bad commit with
 # the unbuildable ones skipped, and a commit whose profile is broken (usage error, 128) stops
@@ -44,6 +44,9 @@ runvm
 grep -q 'run.sh: finding: fake_thp:fake.head.munmap # FAIL' "$SCRATCH/err" &&
 	grep -q 'guest console: .*/console.log (--console streams it)' "$SCRATCH/err"
 ok $? "guest path: the finding is said, the console's place too" "$(cat "$SCRATCH/err")"
+grep -q '^boot-guest: KVM probe failed' "$SCRATCH/err" && ! grep -q 'Aborted' "$SCRATCH/err"
+ok $? "guest path: the KVM probe's sentence is said, the shell's job message is not" \
+	"$(cat "$SCRATCH/err")"
 
 commit hang ok hang > /dev/null
 new_tree
