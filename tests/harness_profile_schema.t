@@ -65,6 +65,12 @@ for p in smoke nightly strict pressure guest-panic; do
 	ok $? "configs/$p.ini: valid, [vm] included" "$(cat "$SCRATCH/err")"
 done
 
+sed -n '/^<!-- splitfail --help -->$/,/^<!-- end splitfail --help -->$/p' \
+	"$TOP/docs/protocol.md" | sed '1,2d;$d' | sed '$d' > "$SCRATCH/doc-help"
+"$SF" --help | diff "$SCRATCH/doc-help" - > "$SCRATCH/diff"
+ok $? "docs/protocol.md lists every option and profile key as --help prints them" \
+	"$(cat "$SCRATCH/diff")"
+
 # run.sh asks the harness: refused before any kernel is built or booted
 export SPLITFAIL_RESULTS=$SCRATCH/results
 for bad in dir memory; do
