@@ -14,8 +14,7 @@
 
 #include "splitfail.h"
 
-#define NEEDS_MAX	32
-#define NEEDS_CACHE	16
+#define NEEDS_MAX	SF_MAX_TARGETS
 #define NEED_VAL_MAX	512
 
 struct need {
@@ -26,26 +25,6 @@ struct need {
 
 static struct need before[NEEDS_MAX];
 static int n_before;
-
-/* The --needs paths of c's workload, asked once per workload. */
-static int needs_of(const struct wl_case *c, char paths[][SF_NAME_MAX])
-{
-	static char cache_wl[NEEDS_CACHE][SF_NAME_MAX];
-	static char cache[NEEDS_CACHE][NEEDS_MAX][SF_NAME_MAX];
-	static int cache_n[NEEDS_CACHE], used;
-	int slot;
-
-	for (slot = 0; slot < used; slot++)
-		if (!strcmp(cache_wl[slot], c->workload))
-			break;
-	if (slot == used) {
-		slot = used < NEEDS_CACHE ? used++ : NEEDS_CACHE - 1;
-		snprintf(cache_wl[slot], SF_NAME_MAX, "%s", c->workload);
-		cache_n[slot] = workload_needs(c->path, cache[slot], NEEDS_MAX);
-	}
-	memcpy(paths, cache[slot], sizeof(cache[slot]));
-	return cache_n[slot];
-}
 
 /* Only knobs: under /sys/ or /proc/sys/, no "..". */
 static int need_ok(const char *path)
@@ -64,7 +43,7 @@ int needs_before_run(const struct wl_case *c, const char *root, char *err, size_
 	n_before = 0;
 	if (c->argv)
 		return 0;	/* a wrapped program declares nothing */
-	n = needs_of(c, paths);
+	n = workload_answer(c, "--needs", paths);
 	for (int i = 0; i < n; i++) {
 		struct need *nd = &before[n_before];
 

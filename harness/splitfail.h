@@ -207,8 +207,7 @@ int workloads_list(const char *dir, const char *only, struct wl_case **cases, in
 		   char *err, size_t errlen);
 int workload_parse_listing(const char *text, const char *workload, const char *path,
 			   struct wl_case **cases, int *n);
-int workload_targets(const char *path, char names[][SF_NAME_MAX], int max);
-int workload_needs(const char *path, char paths[][SF_NAME_MAX], int max);
+int workload_answer(const struct wl_case *c, const char *opt, char lines[][SF_NAME_MAX]);
 
 /* needs.c: the knobs a workload may write, journalled before each run and put back after */
 int needs_before_run(const struct wl_case *c, const char *root, char *err, size_t len);

@@ -16,8 +16,6 @@
 
 #include "splitfail.h"
 
-#define TARGETS_CACHE	16
-
 struct run_spec {
 	int strategy;
 	int nth;			/* fail-nth value, 0 = task mode */
@@ -266,10 +264,7 @@ static int sweep(struct suite *s, const struct wl_case *c, struct run_spec *r, i
 /* Targets of a workload: --target from the command line/profile, else its --targets. */
 static int targets_of(struct suite *s, const struct wl_case *c, char names[][SF_NAME_MAX])
 {
-	static char cache_wl[TARGETS_CACHE][SF_NAME_MAX];
-	static char cache[TARGETS_CACHE][SF_MAX_TARGETS][SF_NAME_MAX];
-	static int cache_n[TARGETS_CACHE], used;
-	int n = 0, slot;
+	int n = 0;
 
 	if (s->o->targets[0]) {
 		for (const char *p = s->o->targets; p && n < SF_MAX_TARGETS;
@@ -277,18 +272,9 @@ static int targets_of(struct suite *s, const struct wl_case *c, char names[][SF_
 			snprintf(names[n++], SF_NAME_MAX, "%.*s", (int)strcspn(p, ","), p);
 		return n;
 	}
-	for (slot = 0; slot < used; slot++)
-		if (!strcmp(cache_wl[slot], c->workload))
-			break;
 	if (c->argv)
 		return 0;	/* a wrapped program does not answer --targets */
-	if (slot == used) {
-		slot = used < TARGETS_CACHE ? used++ : TARGETS_CACHE - 1;
-		snprintf(cache_wl[slot], SF_NAME_MAX, "%s", c->workload);
-		cache_n[slot] = workload_targets(c->path, cache[slot], SF_MAX_TARGETS);
-	}
-	memcpy(names, cache[slot], sizeof(cache[slot]));
-	return cache_n[slot];
+	return workload_answer(c, "--targets", names);
 }
 
 static int targeted(struct suite *s, const struct wl_case *c, struct run_spec *r, int rep)

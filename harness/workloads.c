@@ -260,16 +260,35 @@ static int answer_lines(const char *path, const char *opt, const char *chars, ch
 	return n;
 }
 
-/* The workload's --targets lines; returns how many. */
-int workload_targets(const char *path, char names[][SF_NAME_MAX], int max)
-{
-	return answer_lines(path, "--targets", "_.abcdefghijklmnopqrstuvwxyz"
-			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", names[0], SF_NAME_MAX, max);
-}
+#define ANSWER_CACHE	32
 
-/* The workload's --needs lines (absolute paths of knobs it may write); returns how many. */
-int workload_needs(const char *path, char paths[][SF_NAME_MAX], int max)
+/*
+ * The lines a workload answers to --targets (kernel functions) or --needs (absolute paths of
+ * knobs it may write), at most SF_MAX_TARGETS, asked once per workload and option; returns
+ * how many.
+ */
+int workload_answer(const struct wl_case *c, const char *opt, char lines[][SF_NAME_MAX])
 {
-	return answer_lines(path, "--needs", "/_.-abcdefghijklmnopqrstuvwxyz"
-			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", paths[0], SF_NAME_MAX, max);
+	static char cache_key[ANSWER_CACHE][SF_NAME_MAX + 16];
+	static char cache[ANSWER_CACHE][SF_MAX_TARGETS][SF_NAME_MAX];
+	static int cache_n[ANSWER_CACHE], used;
+	char key[SF_NAME_MAX + 16];
+	int slot;
+
+	snprintf(key, sizeof(key), "%s %s", c->workload, opt);
+	for (slot = 0; slot < used; slot++)
+		if (!strcmp(cache_key[slot], key))
+			break;
+	if (slot == used) {
+		slot = used < ANSWER_CACHE ? used++ : ANSWER_CACHE - 1;
+		snprintf(cache_key[slot], sizeof(cache_key[slot]), "%s", key);
+		cache_n[slot] = answer_lines(c->path, opt, strcmp(opt, "--needs") ?
+					     "_.abcdefghijklmnopqrstuvwxyz"
+					     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" :
+					     "/_.-abcdefghijklmnopqrstuvwxyz"
+					     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+					     cache[slot][0], SF_NAME_MAX, SF_MAX_TARGETS);
+	}
+	memcpy(lines, cache[slot], sizeof(cache[slot]));
+	return cache_n[slot];
 }
