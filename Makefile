@@ -1,5 +1,5 @@
 # splitfail build: every workloads/*.c is one binary (linked with workloads/lib/*.c), every
-# harness/*.c goes into build/harness/splitfail, every tests/*.c is one test program.
+# harness/*.c and harness/*/*.c go into build/harness/splitfail, every tests/*.c is one test program.
 # Adding a file needs no edit here. See docs/protocol.md for the layout and the contracts.
 
 BUILD ?= build
@@ -18,7 +18,7 @@ KSRC_TAR := $(shell ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | ta
 WORKLOAD_SRCS := $(wildcard workloads/*.c)
 LIB_SRCS := $(wildcard workloads/lib/*.c)
 LIB_HDRS := $(wildcard workloads/lib/*.h)
-HARNESS_SRCS := $(wildcard harness/*.c)
+HARNESS_SRCS := $(wildcard harness/*.c harness/*/*.c)
 HARNESS_LIB_SRCS := $(filter-out harness/main.c,$(HARNESS_SRCS))
 TEST_SRCS := $(wildcard tests/*.c)
 HARNESS_TEST_SRCS := $(filter tests/harness_%.c,$(TEST_SRCS))

@@ -5,15 +5,23 @@
 # packages (harness/runner/deps.sh), builds splitfail (make), then runs build/harness/splitfail
 # with the chosen profile. A guest that panics, oopses or hangs becomes a FAIL of the test that was
 # running, with the console excerpt; a fresh guest then runs the tests not yet decided.
-# Exit codes (git bisect run): 0 good, 1 bug found, 125 kernel could not be configured, built or
-# booted, 2 usage error, 3 runner or harness error. Manual: docs/runner.md.
+# Exit codes, made for git bisect run (which takes 1..127 but 125 as "bad" and aborts on >= 128):
+# 0 good, 1 bug found, 125 this kernel cannot be tested (not configured, built or booted, no
+# fault injection, nothing tested), 128 usage error, 129 runner, harness or host error, 130/143
+# interrupted by SIGINT/SIGTERM (forwarded to the harness or guest, which restore first).
+# Manual: docs/runner.md.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly ROOT
 RUNNER=$ROOT/harness/runner
+# The kernel builder and the guest booter; tests put stand-ins here (tests/harness_runsh_vm.t).
+BUILD_KERNEL=${SPLITFAIL_BUILD_KERNEL:-$RUNNER/build-kernel.sh}
+BOOT_GUEST=${SPLITFAIL_BOOT_GUEST:-$RUNNER/boot-guest.sh}
 HARNESS=$ROOT/build/harness/splitfail
-readonly EXIT_GOOD=0 EXIT_BUG=1 EXIT_USAGE=2 EXIT_ERROR=3 EXIT_SKIP=125
+RESULTS=${SPLITFAIL_RESULTS:-$ROOT/results}	# where results/<UTC>-<release>/ go
+case $RESULTS in /*) ;; *) RESULTS=$PWD/$RESULTS ;; esac
+readonly EXIT_GOOD=0 EXIT_BUG=1 EXIT_SKIP=125 EXIT_USAGE=128 EXIT_ERROR=129
 readonly MAX_BOOTS=${SPLITFAIL_MAX_BOOTS:-8}
 readonly BOOT_RETRIES=${SPLITFAIL_BOOT_RETRIES:-2}
 
@@ -26,13 +34,47 @@ ONLY=
 LIST=0
 SHARD=
 SEED=
-ACCEL=${SPLITFAIL_ACCEL:-auto}
-QUIET=0
+ACCEL=${SPLITFAIL_ACCEL:-}	# empty: the profile's [vm] accel
+QUIET=1	# the guest console is streamed only with --console
 EXTRA=()
 WRAP=()
 
 say() { echo "run.sh: $*" >&2; }
 die() { local rc=$1; shift; say "$*"; exit "$rc"; }
+# An unexpected failure must not exit 1 ("bad" to a bisect): it is the runner's error.
+trap 'say "unexpected failure (line $LINENO)"; exit "$EXIT_ERROR"' ERR
+
+# Cancel (CI sends SIGTERM, a terminal SIGINT): the child running now (harness, guest, kernel
+# build) runs in its own session and process group; the group gets SIGTERM (a kernel build's
+# make and compilers too), run.sh waits until the child has restored and ended, then exits
+# 128 + signal.
+CHILD=
+# shellcheck disable=SC2317 # called from the traps
+on_cancel() {
+	trap '' INT TERM
+	say "interrupted by SIG$1: stopping ${CHILD:+pid $CHILD }and waiting for its cleanup"
+	if [ -n "$CHILD" ]; then
+		kill -TERM -- "-$CHILD" 2>/dev/null || kill -TERM "$CHILD" 2>/dev/null || true
+		while kill -0 "$CHILD" 2>/dev/null; do wait "$CHILD" 2>/dev/null || true; done
+	fi
+	[ -n "${FOLLOW:-}" ] && kill -TERM "$FOLLOW" 2>/dev/null
+	exit $(( 128 + $2 ))
+}
+trap 'on_cancel INT 2' INT
+trap 'on_cancel TERM 15' TERM
+# run_child CMD...: run CMD as the cancellable child and return its exit code.
+run_child() {
+	local rc=0
+	if command -v setsid > /dev/null; then
+		setsid "$@" &	# not a group leader here: setsid execs CMD, so $! is CMD
+	else
+		"$@" &
+	fi
+	CHILD=$!
+	wait "$CHILD" || rc=$?
+	CHILD=
+	return "$rc"
+}
 
 usage() {
 	cat <<EOF
@@ -53,12 +95,14 @@ running kernel when it has fault injection, else a QEMU guest with the default k
   --shard i/n         run only shard i of n
   --seed N            pattern seed
   --accel A           guest accelerator: auto (probe KVM), kvm or tcg
-  --quiet             do not stream the guest console
+  --console           stream the guest's console (default: findings and progress only;
+                      the console is in <results>/console.log); --quiet: the default
   --wrap CMD ARGS...  run CMD (absolute, or relative to this clone) as the only test case,
                       fault injection armed for all of it; the rest of the line is its own
   -h, --help          this text
-Exit: 0 good, 1 bug found, 125 kernel could not be configured/built/booted (git bisect skips
-it), 2 usage error, 3 runner or harness error.
+Exit (safe for git bisect run): 0 good, 1 bug found, 125 this kernel cannot be tested (not
+configured/built/booted, no fault injection, nothing tested: bisect skips it), 128 usage
+error, 129 runner, harness or host error (both abort a bisect), 130/143 interrupted.
 Bisect: git bisect run $ROOT/run.sh --kernel-tree . --profile smoke --only thp_munmap
 EOF
 }
@@ -79,6 +123,7 @@ while [ $# -gt 0 ]; do
 	--seed) need_value "$@"; SEED=$2; shift 2 ;;
 	--accel) need_value "$@"; ACCEL=$2; shift 2 ;;
 	--quiet) QUIET=1; shift ;;
+	--console) QUIET=0; shift ;;
 	-h|--help) usage; exit 0 ;;
 	--wrap)
 		[ $# -ge 2 ] || { usage >&2; die "$EXIT_USAGE" "--wrap needs a command"; }
@@ -98,14 +143,21 @@ if [ "$NEWEST" = 1 ]; then
 fi
 [ "$MODE" = host ] && { [ -n "$KERNEL" ] || [ -n "$TREE" ]; } &&
 	die "$EXIT_USAGE" "--host cannot boot --kernel or --kernel-tree"
+# is_bzimage FILE: an x86 boot image: 0x55aa at 0x1fe and "HdrS" at 0x202 (boot protocol).
+is_bzimage() {
+	[ -f "$1" ] && [ -r "$1" ] &&
+		[ "$(od -An -tx1 -j $((0x1fe)) -N2 "$1" | tr -d ' \n')" = 55aa ] &&
+		[ "$(dd if="$1" bs=1 skip=$((0x202)) count=4 status=none)" = HdrS ]
+}
 if [ -n "$KERNEL" ]; then
-	[ -r "$KERNEL" ] || die "$EXIT_USAGE" "--kernel $KERNEL is not readable"
+	is_bzimage "$KERNEL" ||
+		die "$EXIT_USAGE" "--kernel $KERNEL is not a bzImage (no x86 boot header: 0x55aa at 0x1fe, HdrS at 0x202)"
 	KERNEL=$(cd "$(dirname "$KERNEL")" && pwd -P)/$(basename "$KERNEL")
 fi
 if [ -n "$SHARD" ] && ! [[ $SHARD =~ ^[0-9]+/[0-9]+$ ]]; then
 	die "$EXIT_USAGE" "--shard wants i/n, got '$SHARD'"
 fi
-case $ACCEL in auto|kvm|tcg) ;; *) die "$EXIT_USAGE" "--accel wants auto, kvm or tcg" ;; esac
+case $ACCEL in ''|auto|kvm|tcg) ;; *) die "$EXIT_USAGE" "--accel wants auto, kvm or tcg" ;; esac
 if [ -n "$TREE" ]; then
 	[ -d "$TREE" ] || die "$EXIT_USAGE" "--kernel-tree $TREE is not a directory"
 	TREE=$(cd "$TREE" && pwd -P)
@@ -115,7 +167,8 @@ case $PROFILE in
 */*|*.ini) PROFILE_PATH=$PROFILE ;;
 *) PROFILE_PATH=$ROOT/configs/$PROFILE.ini ;;
 esac
-[ -r "$PROFILE_PATH" ] || die "$EXIT_USAGE" "no profile $PROFILE_PATH"
+[ -f "$PROFILE_PATH" ] && [ -r "$PROFILE_PATH" ] ||
+	die "$EXIT_USAGE" "no profile $PROFILE_PATH (not a readable file)"
 PROFILE_PATH=$(cd "$(dirname "$PROFILE_PATH")" && pwd -P)/$(basename "$PROFILE_PATH")
 # From here on every path is absolute; the harness and profiles work relative to the clone.
 cd "$ROOT"
@@ -124,20 +177,6 @@ if [ ${#WRAP[@]} -gt 0 ]; then
 	case ${WRAP[0]} in /*) ;; *) WRAP[0]=$ROOT/${WRAP[0]} ;; esac
 	[ -x "${WRAP[0]}" ] || die "$EXIT_USAGE" "--wrap ${WRAP[0]} is not an executable file"
 fi
-
-# profile_value SECTION KEY DEFAULT: a value of the INI profile (docs/protocol.md).
-profile_value() {
-	local v
-	v=$(awk -v want="$1" -v key="$2" '
-		/^[ \t]*\[/ { gsub(/[][ \t]/, ""); section = $0; next }
-		section == want {
-			line = $0; sub(/[ \t]*#.*/, "", line)
-			split(line, kv, "=")
-			k = kv[1]; gsub(/[ \t]/, "", k)
-			if (k == key) { v = substr(line, index(line, "=") + 1); gsub(/^[ \t]+|[ \t]+$/, "", v); print v }
-		}' "$PROFILE_PATH" | tail -n 1)
-	echo "${v:-$3}"
-}
 
 # The harness options every run gets, on the host and in the guest. They come last on the
 # harness's command line: --wrap takes the rest of it as the wrapped command.
@@ -176,9 +215,28 @@ fi
 make -C "$ROOT" -s -j2 >&2 || die "$EXIT_ERROR" "building splitfail failed (make)"
 [ -x "$HARNESS" ] || die "$EXIT_ERROR" "make did not produce $HARNESS"
 
+# harness_exit RC: map the harness's exit code (docs/protocol.md) onto run.sh's.
+harness_exit() {
+	case $1 in
+	0) return "$EXIT_GOOD" ;;
+	1|5) return "$EXIT_BUG" ;;
+	2) return "$EXIT_USAGE" ;;
+	4) return "$EXIT_SKIP" ;;
+	*) return "$EXIT_ERROR" ;;
+	esac
+}
+
 if [ "$LIST" = 1 ]; then
-	exec "$HARNESS" --list "${HARNESS_ARGS[@]}"
+	rc=0
+	"$HARNESS" --list "${HARNESS_ARGS[@]}" || rc=$?
+	harness_exit "$rc" || exit $?
+	exit 0
 fi
+# The harness checks the profile and the selection (--only, --case, ...) before any results
+# folder exists or any kernel is built: a bad one is a usage error now, not after the build.
+rc=0
+"$HARNESS" --list "${HARNESS_ARGS[@]}" > /dev/null || rc=$?
+[ "$rc" = 0 ] || { harness_exit "$rc" || die $? "the harness refused its arguments (above)"; }
 
 # --- results folder ---
 # bzimage_release FILE: the version string in a bzImage's setup header (boot protocol 2.0+).
@@ -191,9 +249,9 @@ bzimage_release() {
 
 new_results_dir() {
 	local dir
-	dir=$ROOT/results/$(date -u +%Y%m%dT%H%M%SZ)-$1
+	dir=$RESULTS/$(date -u +%Y%m%dT%H%M%SZ)-$1
 	mkdir -p "$dir"
-	ln -sfn "$(basename "$dir")" "$ROOT/results/latest"
+	ln -sfn "$(basename "$dir")" "$RESULTS/latest"
 	echo "$dir"
 }
 
@@ -209,22 +267,13 @@ summary_line() {
 	echo "$counts faults_injected=${faults:-?}"
 }
 
-# harness_exit RC: map the harness's exit code onto run.sh's.
-harness_exit() {
-	case $1 in
-	0) return "$EXIT_GOOD" ;;
-	1) return "$EXIT_BUG" ;;
-	2) return "$EXIT_USAGE" ;;
-	*) return "$EXIT_ERROR" ;;
-	esac
-}
-
 if [ "$MODE" = host ]; then
 	RES=$(new_results_dir "$(uname -r)")
 	say "results: $RES"
 	rc=0
-	"$HARNESS" --out "$RES" "${HARNESS_ARGS[@]}" || rc=$?
+	run_child "$HARNESS" --out "$RES" "${HARNESS_ARGS[@]}" || rc=$?
 	say "verdicts: $(summary_line "$RES")"
+	[ "$rc" = 4 ] && say "nothing was tested as asked (exit 125: this kernel cannot be tested)"
 	harness_exit "$rc" || exit $?
 	exit 0
 fi
@@ -237,7 +286,10 @@ if [ -z "$KERNEL" ]; then
 	build_args=()
 	[ -n "$TREE" ] && build_args=(--kernel-tree "$TREE")
 	rc=0
-	KERNEL=$("$RUNNER/build-kernel.sh" "${build_args[@]}" | tail -n 1) || rc=$?
+	built=$(mktemp)
+	run_child "$BUILD_KERNEL" "${build_args[@]}" > "$built" || rc=$?
+	KERNEL=$(tail -n 1 "$built")
+	rm -f "$built"
 	case $rc in
 	0) ;;
 	125) die "$EXIT_SKIP" "the kernel could not be configured or built (exit 125 for bisect)" ;;
@@ -259,12 +311,31 @@ fi
 RELEASE=$(bzimage_release "$KERNEL") || RELEASE=
 RES=$(new_results_dir "${RELEASE:-unknown}")
 mkdir -p "$RES/.runner"
-MEMORY=$(profile_value vm memory 1G)
-TIMEOUT=$(profile_value vm timeout 1800)
-[ "$ACCEL" = auto ] && ACCEL=$("$RUNNER/boot-guest.sh" --probe --kernel "$KERNEL")
+# profile values come from the harness, which parsed and checked the profile above
+MEMORY=$("$HARNESS" --print vm.memory "${HARNESS_ARGS[@]}")
+TIMEOUT=$("$HARNESS" --print vm.timeout "${HARNESS_ARGS[@]}")
+[ -n "$ACCEL" ] || ACCEL=$("$HARNESS" --print vm.accel "${HARNESS_ARGS[@]}")
+if [ "$ACCEL" = auto ]; then
+	# The probe's own sentence is kept; a shell's job message about the aborted QEMU is not
+	# (it reads like a crash of run.sh): both stay in .runner/kvm-probe.log.
+	ACCEL=$("$BOOT_GUEST" --probe --kernel "$KERNEL" 2> "$RES/.runner/kvm-probe.log") ||
+		die "$EXIT_ERROR" "KVM probe failed: $(tail -n 3 "$RES/.runner/kvm-probe.log")"
+	grep -h '^boot-guest: ' "$RES/.runner/kvm-probe.log" >&2 || true
+fi
 say "results: $RES (kernel $RELEASE, $KERNEL)"
 # shellcheck source=harness/runner/guest-death.sh
 . "$RUNNER/guest-death.sh"
+# shellcheck source=harness/runner/follow.sh
+. "$RUNNER/follow.sh"
+# stop_follow: end the findings follower of the guest that just ended, after its last look.
+stop_follow() {
+	[ -n "${FOLLOW:-}" ] || return 0
+	kill -TERM "$FOLLOW" 2>/dev/null || true
+	wait "$FOLLOW" 2>/dev/null || true
+	FOLLOW=
+	[ -t 2 ] && echo >&2
+	return 0
+}
 
 # Continuation guests run without --shard, --only and --case: the remaining cases are already
 # this selection's, and a later --only or --case on the harness's command line would replace
@@ -287,17 +358,24 @@ args=("${HARNESS_ARGS[@]}")
 deaths=0
 bug=0
 error=0
+untested=0
 decided_before=0
-IDLE=$(( $(profile_value run timeout 120) + 60 ))
+IDLE=$(( $("$HARNESS" --print run.timeout "${HARNESS_ARGS[@]}") + 60 ))
 while :; do
 	boot_args=(--kernel "$KERNEL" --results "$out" --memory "$MEMORY" --timeout "$TIMEOUT"
 		   --accel "$ACCEL" --idle "$IDLE")
-	[ "$QUIET" = 1 ] && boot_args+=(--quiet)
+	FOLLOW=
+	if [ "$QUIET" = 1 ]; then
+		boot_args+=(--quiet)
+		say "guest console: $out/console.log (--console streams it)"
+		follow_findings "$out" &
+		FOLLOW=$!
+	fi
 	# A guest stuck before its first test case (exit 103: boot, init or the harness's start-up
 	# made no progress, e.g. a vCPU starved by a busy host) is no result: boot it again.
 	for try in $(seq 0 "$BOOT_RETRIES"); do
 		rc=0
-		"$RUNNER/boot-guest.sh" "${boot_args[@]}" -- "$HARNESS" --out "$out" "${args[@]}" ||
+		run_child "$BOOT_GUEST" "${boot_args[@]}" -- "$HARNESS" --out "$out" "${args[@]}" ||
 			rc=$?
 		[ "$rc" = 103 ] || break
 		mv "$out/console.log" "$out/console-stuck-$(( try + 1 )).log" 2>/dev/null || true
@@ -305,10 +383,12 @@ while :; do
 			"$out/console-stuck-$(( try + 1 )).log); $([ "$try" -lt "$BOOT_RETRIES" ] &&
 			echo "booting it again" || echo "no retries left (SPLITFAIL_BOOT_RETRIES)")"
 	done
+	stop_follow
 	case $rc in
 	0) ;;
 	1) bug=1 ;;
-	2|3) error=$rc ;;
+	2|3) harness_exit "$rc" || error=$? ;;
+	4) untested=1 ;;
 	103)
 		# Stuck in every try: a kernel that never reached init could not be booted (bisect
 		# skips it); one whose harness never started a case is a runner problem.
@@ -370,6 +450,7 @@ while :; do
 		"${next[*]}"
 done
 final=$EXIT_GOOD
+[ "$untested" = 1 ] && final=$EXIT_SKIP
 [ "$error" != 0 ] && final=$error
 [ "$bug" = 1 ] && final=$EXIT_BUG
 

@@ -6,7 +6,7 @@
  * guest death so that the one matcher of known.c decides there too:
  *
  *   splitfail --known-match --name NAME --release R --evidence-file F
- *             [--profile NAME|FILE] [--known-issues FILE]
+ *             [--profile NAME|FILE] [--known-issues-file FILE]
  *
  * Exit 0 and the lines `id=ID`, `fails_run=yes|no` (the profile's known_issues) and
  * `note=known issue ID (REFERENCE, FILE): DESCRIPTION` on stdout when an entry matches;
@@ -17,21 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "splitfail.h"
+#include "control/control.h"
 
 #define EVIDENCE_FILE_MAX	(1 << 20)
-
-/* `[run] known_issues`: allow (KNOWN-FAIL passes the run) or fail; 0 or -EINVAL. */
-int known_mode_parse(const char *val, long long *fail)
-{
-	if (!strcmp(val, "allow"))
-		*fail = 0;
-	else if (!strcmp(val, "fail"))
-		*fail = 1;
-	else
-		return -EINVAL;
-	return 0;
-}
 
 /*
  * Load the profile's known-issues file (relative paths are from the clone's top), or
@@ -76,7 +64,7 @@ static int read_evidence(const char *path, char **text)
 static int usage(const char *msg, const char *val)
 {
 	fprintf(stderr, "splitfail: --known-match: %s%s%s\n"
-		"usage: splitfail --known-match --name NAME --release R --evidence-file F [--profile P] [--known-issues FILE]\n",
+		"usage: splitfail --known-match --name NAME --release R --evidence-file F [--profile P] [--known-issues-file FILE]\n",
 		msg, val ? " " : "", val ? val : "");
 	return SF_EXIT_USAGE;
 }
@@ -89,7 +77,7 @@ int known_match_main(int argc, char **argv)
 		{ "release", required_argument, 0, 'r' },
 		{ "evidence-file", required_argument, 0, 'e' },
 		{ "profile", required_argument, 0, 'p' },
-		{ "known-issues", required_argument, 0, 'f' },
+		{ "known-issues-file", required_argument, 0, 'f' },
 		{ 0, 0, 0, 0 },
 	};
 	static struct options o;
@@ -99,7 +87,7 @@ int known_match_main(int argc, char **argv)
 	char top[SF_PATH_MAX], path[SF_PATH_MAX], err[1024], note[1024], *text = NULL;
 	int c, ret;
 
-	profile_defaults(&o);
+	schema_defaults(&o);
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {

@@ -102,15 +102,6 @@ static int check_targets(const struct options *o)
 	return 0;
 }
 
-/* --case takes FIXTURE[.VARIANT].TEST or workload:FIXTURE[.VARIANT].TEST (as --list prints). */
-static int case_selected(const char *list, const struct wl_case *c)
-{
-	char full[SF_NAME_MAX * 2];
-
-	snprintf(full, sizeof(full), "%s:%s", c->workload, c->name);
-	return sf_list_has(list, c->name) || sf_list_has(list, full);
-}
-
 /*
  * The cases a run would take, in run order, --case applied (the runner applies --shard to
  * this list as run_suite does, and works out from it what a dead guest left undone).
@@ -118,7 +109,7 @@ static int case_selected(const char *list, const struct wl_case *c)
 static int list_cases(const struct options *o, const struct wl_case *cases, int n)
 {
 	for (int i = 0; i < n; i++)
-		if (!o->cases[0] || case_selected(o->cases, &cases[i]))
+		if (!o->cases[0] || selection_has(o->cases, &cases[i]))
 			printf("%s:%s\n", cases[i].workload, cases[i].name);
 	return SF_EXIT_OK;
 }
@@ -178,18 +169,50 @@ static int apply_conditions(const struct options *o)
 	return ret;
 }
 
+/* 1 when a strategy that injects faults was asked for. */
+static int injection_asked(const struct options *o)
+{
+	return o->strategies[STRAT_RANDOM] || o->strategies[STRAT_SWEEP] ||
+	       o->strategies[STRAT_TARGETED];
+}
+
+/*
+ * The exit code when no run failed and none was an ERROR: 0 when something was tested as
+ * asked, SF_EXIT_UNTESTED when every run was SKIP (or none ran) or injection was asked on a
+ * kernel without it: "good" would be a lie a bisect or CI acts on.
+ */
+static int untested_or_ok(const struct options *o, const struct fault_env *fe)
+{
+	int ran = results_count(V_PASS) + results_count(V_SILENT_SKIP) +
+		  results_count(V_KNOWN_FAIL);
+
+	if (!ran) {
+		fprintf(stderr, "splitfail: nothing was tested: %s\n",
+			results_count(V_SKIP) ? "every run was SKIP (reasons in tap.txt)" :
+						"no run matched the selection");
+		return SF_EXIT_UNTESTED;
+	}
+	if (injection_asked(o) && !fe->available) {
+		fprintf(stderr, "splitfail: not tested as asked: injection runs SKIP: %s\n",
+			fe->reason);
+		return SF_EXIT_UNTESTED;
+	}
+	return SF_EXIT_OK;
+}
+
 static int run_suite(struct options *o, struct fault_env *fe, struct wl_case *cases, int n,
-		     const char *release)
+		     const char *release, const char *no_kmsg)
 {
 	static struct suite s;
 	char strat[64];
-	int ret = 0, fails, errors, index = 0;
+	int ret = 0, fails, errors, index = 0, untested;
 
 	memset(&s, 0, sizeof(s));
 	s.o = o;
 	s.fe = fe;
 	s.root = o->root;
 	s.stop = &stop_signal;
+	snprintf(s.no_kmsg, sizeof(s.no_kmsg), "%s", no_kmsg);
 	if (readlink("/proc/self/exe", s.self, sizeof(s.self) - 1) < 0)
 		snprintf(s.self, sizeof(s.self), "splitfail");
 	snprintf(s.log_dir, sizeof(s.log_dir), "%s/logs", o->out_dir);
@@ -203,12 +226,11 @@ static int run_suite(struct options *o, struct fault_env *fe, struct wl_case *ca
 	}
 	if (apply_conditions(o))
 		ret = -EIO;
-	if (ret == 0 && !fe->available && (o->strategies[STRAT_RANDOM] || o->strategies[STRAT_SWEEP] ||
-			       o->strategies[STRAT_TARGETED]))
+	if (ret == 0 && !fe->available && injection_asked(o))
 		fprintf(stderr, "splitfail: injection runs will be SKIP: %s\n", fe->reason);
 	for (int rep = 0; rep < o->repeat && !stop_signal && ret >= 0; rep++) {
 		for (int i = 0; i < n && !stop_signal && ret >= 0; i++) {
-			if (o->cases[0] && !case_selected(o->cases, &cases[i]))
+			if (o->cases[0] && !selection_has(o->cases, &cases[i]))
 				continue;
 			if (index++ % o->shard_n != o->shard_i)
 				continue;
@@ -227,6 +249,8 @@ static int run_suite(struct options *o, struct fault_env *fe, struct wl_case *ca
 		results_count(V_SILENT_SKIP), results_count(V_SKIP), results_count(V_ERROR),
 		results_faults(), o->out_dir);
 	errors = results_count(V_ERROR);
+	untested = fails || errors || stop_signal || s.damaged || ret < 0 ? 0 :
+		   untested_or_ok(o, fe);
 	results_close();
 	if (stop_signal) {
 		fprintf(stderr, "splitfail: interrupted by signal %d; knobs restored\n",
@@ -243,14 +267,14 @@ static int run_suite(struct options *o, struct fault_env *fe, struct wl_case *ca
 	}
 	if (fails)
 		return SF_EXIT_BUG;
-	return errors ? SF_EXIT_HARNESS : SF_EXIT_OK;
+	return errors ? SF_EXIT_HARNESS : untested;
 }
 
 int main(int argc, char **argv)
 {
 	static struct options o;
 	static struct fault_env fe;
-	char top[SF_PATH_MAX], release[256], err[1024];
+	char top[SF_PATH_MAX], release[256], err[1024], no_kmsg[SF_PATH_MAX + 64] = "";
 	struct wl_case *cases = NULL;
 	int n = 0, rc, ret;
 
@@ -265,6 +289,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "splitfail: see --help\n");
 		return SF_EXIT_USAGE;
 	}
+	if (o.print[0])
+		return schema_print(&o, o.print, stdout) ? SF_EXIT_USAGE : SF_EXIT_OK;
 	sf_top_dir(top, sizeof(top));
 	if (!o.workload_dir[0])
 		snprintf(o.workload_dir, sizeof(o.workload_dir), "%s/build/workloads", top);
@@ -279,9 +305,15 @@ int main(int argc, char **argv)
 	if (o.wrap_argv) {
 		if (wrap_case(&o, &cases, &n))
 			return SF_EXIT_USAGE;
-	} else if (workloads_list(o.workload_dir, o.only, &cases, &n, err, sizeof(err))) {
-		fprintf(stderr, "splitfail: %s\n", err);
-		return o.only[0] ? SF_EXIT_USAGE : SF_EXIT_HARNESS;
+	} else {
+		ret = workloads_list(o.workload_dir, o.only, &cases, &n, err, sizeof(err));
+		if (!ret && o.cases[0])
+			ret = selection_check(o.cases, cases, n, err, sizeof(err));
+		if (ret) {
+			fprintf(stderr, "splitfail: %s\n", err);
+			free(cases);
+			return ret == -EINVAL ? SF_EXIT_USAGE : SF_EXIT_HARNESS;
+		}
 	}
 	if (o.list)
 		return list_cases(&o, cases, n);
@@ -294,14 +326,17 @@ int main(int argc, char **argv)
 	}
 	kernel_release(o.root, release, sizeof(release));
 	fault_discover(o.root, o.attrs, &fe);
-	if (kmsg_open(o.root))
-		fprintf(stderr, "splitfail: no kernel log (%s/dev/kmsg): %s\n", o.root,
-			strerror(errno));
+	if (kmsg_open(o.root)) {
+		snprintf(no_kmsg, sizeof(no_kmsg),
+			 "no kernel log: %s/dev/kmsg: %s (kernel bugs could not be seen: not run)",
+			 o.root, strerror(errno));
+		fprintf(stderr, "splitfail: %s; every run is ERROR\n", no_kmsg);
+	}
 	if (make_out_dir(&o, top, release)) {
 		fprintf(stderr, "splitfail: cannot create %s: %s\n", o.out_dir, strerror(errno));
 		rc = SF_EXIT_HARNESS;
 	} else {
-		rc = run_suite(&o, &fe, cases, n, release);
+		rc = run_suite(&o, &fe, cases, n, release, no_kmsg);
 	}
 	kmsg_close();
 	if (knobs_restore()) {

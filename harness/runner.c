@@ -4,7 +4,8 @@
  * docs/protocol.md (SPLITFAIL_SEED/INJECT/ITERATIONS), output to a log file and parsed on
  * the fly for `# splitfail:` lines and skip reasons, smaps_rollup sampled while it lives,
  * a time limit after which every process of the group has its state, wchan and
- * /proc/PID/stack recorded before the group is killed. Per-process files always come from
+ * /proc/PID/stack recorded before the group is killed. A workload gets SIGTERM when the
+ * harness dies (PR_SET_PDEATHSIG), so a SIGKILLed harness leaves no workload running. Per-process files always come from
  * the real /proc (the children are real even when --root points at a fake tree).
  */
 #include <dirent.h>
@@ -14,6 +15,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -176,7 +178,7 @@ int run_case(const struct wl_case *c, const char *inject, unsigned long long see
 	size_t acc_len = 0;
 	double start = sf_now(), next_sample = 0;
 	int pfd[2], status = 0, log_fd, open_pipe = 1, armed = 0;
-	pid_t pid;
+	pid_t pid, parent;
 
 	memset(ro, 0, sizeof(*ro));
 	log_fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -187,6 +189,7 @@ int run_case(const struct wl_case *c, const char *inject, unsigned long long see
 		return -errno;
 	}
 	fflush(NULL);
+	parent = getpid();
 	pid = fork();
 	if (pid < 0) {
 		close(log_fd);
@@ -194,6 +197,12 @@ int run_case(const struct wl_case *c, const char *inject, unsigned long long see
 	}
 	if (!pid) {
 		close(pfd[0]);
+		/*
+		 * A workload dies with the harness (SIGTERM: it restores its own knobs); a
+		 * wrapped program is traced and is detached instead.
+		 */
+		if (!c->argv && (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != parent))
+			_exit(127);
 		child_exec(c, inject, seed, dup(pfd[1]));
 	}
 	setpgid(pid, pid);

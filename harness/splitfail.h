@@ -22,6 +22,7 @@
 #define SF_EXIT_BUG		1
 #define SF_EXIT_USAGE		2
 #define SF_EXIT_HARNESS		3
+#define SF_EXIT_UNTESTED	4	/* nothing was tested: every run SKIP, or no injection */
 #define SF_EXIT_DAMAGED		5	/* a FAIL left the system unusable: run the rest afresh */
 
 #define SF_PATH_MAX		4096
@@ -97,6 +98,10 @@ struct options {
 	char known_file[SF_PATH_MAX];	/* [run] known_issues_file, "" = configs/known-issues.ini */
 	int list;
 	int progress;
+	char print[64];			/* --print SECTION.KEY */
+	long long vm_memory;		/* [vm] memory: guest RAM per node (run.sh) */
+	int vm_timeout;			/* [vm] timeout: whole guest, seconds (run.sh) */
+	char vm_accel[8];		/* [vm] accel: auto, kvm or tcg (run.sh) */
 	struct fault_params fp;
 	struct leak_params lp;
 	int kmemleak;			/* [leak] kmemleak = yes */
@@ -108,16 +113,13 @@ struct options {
 	int wrap_argc;
 };
 
-/* cli.c */
-int cli_parse(int argc, char **argv, struct options *o);
-void cli_usage(FILE *f);
-const char *strategy_name(int s);
-int strategies_parse(const char *list, int *flags, char *err, size_t errlen);
+struct wl_case;
 
-/* profile.c */
-void profile_defaults(struct options *o);
-int profile_load(const char *path, struct options *o, char *err, size_t errlen);
-int profile_resolve(const char *name_or_path, const char *top, char *out, size_t len);
+/* selection.c: --case items, with the @strategy and #repetition suffixes of result names */
+int selection_parse(struct options *o, char *err, size_t len);
+int selection_has(const char *list, const struct wl_case *c);
+int selection_check(const char *list, const struct wl_case *cases, int n, char *err,
+		    size_t len);
 
 /* util.c */
 void sf_path(char *out, size_t len, const char *root, const char *path);
@@ -132,9 +134,6 @@ double sf_now(void);
 void sf_appendf(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int sf_ini_line(char *line, char **key, char **val);
-
-/* profile_knobs.c: the profile's [knobs] lines, written through knob_set() */
-int profile_knobs_apply(const struct options *o, const char *root, FILE *json);
 
 /* pressure.c: [pressure] stress-ng in the background and a memory cgroup for workloads */
 int pressure_start(const struct options *o, const char *root, const char *out_dir, FILE *json);
@@ -154,16 +153,6 @@ int memcg_fill_start(struct memcg_fill *f, const char *root, const char *cgroup,
 int memcg_fill_wait(struct memcg_fill *f);
 int memcg_fill_topup(struct memcg_fill *f);
 void memcg_fill_status(struct memcg_fill *f, char *out, size_t len);
-
-/* knobs.c: save, set, restore, journal, lock */
-int knobs_init(const char *state_dir);
-int knobs_lock(void);
-int knobs_recover(void);
-int knob_set(const char *path, const char *value);
-int knob_note_mount(const char *mountpoint);
-int knob_note(char kind, const char *path, const char *val);
-int knobs_restore(void);
-void knobs_unlock(void);
 
 /* fault.c */
 struct fault_attr_dir {
@@ -217,11 +206,16 @@ struct wl_case {
 	int index_in_workload;
 	char **argv;			/* a wrapped command (wrap.c), NULL for a workload */
 };
+/* 0, -EINVAL for a --only name that is no workload (a usage error), other -errno */
 int workloads_list(const char *dir, const char *only, struct wl_case **cases, int *n,
 		   char *err, size_t errlen);
 int workload_parse_listing(const char *text, const char *workload, const char *path,
 			   struct wl_case **cases, int *n);
-int workload_targets(const char *path, char names[][SF_NAME_MAX], int max);
+int workload_answer(const struct wl_case *c, const char *opt, char lines[][SF_NAME_MAX]);
+
+/* needs.c: the knobs a workload may write, journalled before each run and put back after */
+int needs_before_run(const struct wl_case *c, const char *root, char *err, size_t len);
+int needs_after_run(char *note, size_t len);
 
 /* wrap.c: --wrap CMD, any program as one test case with injection armed for all of it */
 int wrap_split_argv(int argc, char **argv, struct options *o);
@@ -346,7 +340,6 @@ const char *known_id(const struct known_issue *k);
 void known_note(const struct known_issue *k, char *out, size_t len);
 int known_apply(struct result *r, const char *release, const char *kmsg);
 int known_setup(const struct options *o, char *err, size_t errlen);
-int known_mode_parse(const char *val, long long *fail);
 
 /* known_cli.c: `splitfail --known-match ...`, the runner's way to ask known.c */
 int known_match_main(int argc, char **argv);
@@ -366,6 +359,7 @@ struct suite {
 	struct leak_state leak[64];
 	int total, done;
 	int damaged;			/* a run left the root filesystem unusable: stop */
+	char no_kmsg[SF_PATH_MAX + 64];	/* why the kernel log cannot be read: runs ERROR */
 };
 int suite_run_case(struct suite *s, const struct wl_case *c, int case_rank, int rep);
 
@@ -375,5 +369,7 @@ int kmemleak_batch_full(void);
 int kmemleak_owner_run(const int *pids, int n, int pid);
 int kmemleak_batch_close(const char *label, const char *comm, int age_ms,
 			 const char *report_path, struct result *res);
+
+#include "control/control.h"	/* tunables, profiles, command line, knobs journal */
 
 #endif /* SPLITFAIL_H */

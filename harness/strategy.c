@@ -5,8 +5,9 @@
  * times), `sweep` (fail-nth N = 1, 2, ... until the window no longer consumes the fault,
  * capped; one verdict per N), `targeted` (stack filter to each kernel function the
  * workload names that /proc/kallsyms has, then random or sweep). Around every run: vmstat
- * and taint before/after, leak settle loop, kernel log, then the verdict (a FAIL that a
- * known issue explains becomes KNOWN-FAIL, known.c) and results.
+ * and taint before/after, the knobs the workload may write (journalled, put back: needs.c),
+ * leak settle loop, kernel log, then the verdict (a FAIL that a known issue explains becomes
+ * KNOWN-FAIL, known.c) and results.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,8 +16,6 @@
 #include <unistd.h>
 
 #include "splitfail.h"
-
-#define TARGETS_CACHE	16
 
 struct run_spec {
 	int strategy;
@@ -65,7 +64,6 @@ static void make_reproduce(struct suite *s, const struct wl_case *c, const struc
 			   char *out, size_t len)
 {
 	const struct options *o = s->o;
-	const struct fault_params *fp = &o->fp;
 
 	if (c->argv)
 		snprintf(out, len, "%s --seed %llu --timeout %d", s->self, o->seed, o->timeout_s);
@@ -80,24 +78,12 @@ static void make_reproduce(struct suite *s, const struct wl_case *c, const struc
 		sf_appendf(out, len, " --strategy off");
 		goto wrapped;
 	}
-	sf_appendf(out, len, " --strategy %s --attrs ", strategy_name(r->strategy));
-	for (const char *a = o->attrs; *a; a++)	/* a profile's "x, y" is one shell word */
-		if (*a != ' ')
-			sf_appendf(out, len, "%c", *a);
+	sf_appendf(out, len, " --strategy %s", strategy_name(r->strategy));
 	if (r->target)
 		sf_appendf(out, len, " --target %s", r->target);
 	if (r->nth)
 		sf_appendf(out, len, " --nth %d", r->nth);
-	if (!r->nth)
-		sf_appendf(out, len, " --probability %lld --interval %lld --times %lld --space %lld",
-			   fp->probability, fp->interval, fp->times, fp->space);
-	if (fp->min_order >= 0)
-		sf_appendf(out, len, " --min-order %lld", fp->min_order);
-	if (fp->ignore_gfp_wait >= 0)
-		sf_appendf(out, len, " --ignore-gfp-wait %s", fp->ignore_gfp_wait ? "Y" : "N");
-	if (fp->ignore_gfp_highmem >= 0)
-		sf_appendf(out, len, " --ignore-gfp-highmem %s",
-			   fp->ignore_gfp_highmem ? "Y" : "N");
+	schema_reproduce(o, "fault", out, len);	/* the fault attributes, from the table */
 wrapped:
 	if (c->argv) {
 		sf_appendf(out, len, " --wrap --");
@@ -160,7 +146,7 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 	static struct judge_in in;
 	static char kmsg_all[1 << 16];
 	static struct vmstat before, settled;
-	char inject[32], log_path[SF_PATH_MAX * 2], pressure[512];
+	char inject[32], log_path[SF_PATH_MAX * 2], pressure[512], knobs[1024];
 	long long times_before[SF_MAX_ATTRS];
 	struct result res;
 	double ended;
@@ -181,9 +167,16 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 			    r->end))
 		snprintf(in.harness_error, sizeof(in.harness_error),
 			 "could not configure the fault attributes (see stderr)");
-	if (pressure_before_run(pressure, sizeof(pressure))) {
+	if (s->no_kmsg[0])
+		snprintf(in.harness_error, sizeof(in.harness_error), "%s", s->no_kmsg);
+	else if (pressure_before_run(pressure, sizeof(pressure))) {
 		snprintf(in.harness_error, sizeof(in.harness_error), "[pressure] %s", pressure);
 		pressure[0] = '\0';
+	}
+	if (!in.harness_error[0] &&
+	    needs_before_run(c, s->root, in.harness_error, sizeof(in.harness_error))) {
+		fprintf(stderr, "\nsplitfail: %s\n", in.harness_error);
+		return -EIO;	/* the journal is broken: nothing may run */
 	}
 	fault_times_read(s->fe, times_before);
 	vmstat_read(s->root, &before);
@@ -201,6 +194,8 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 	if (in.wrapped)
 		wrap_log_tail(log_path, in.tail, sizeof(in.tail));
 	ended = sf_now();
+	if (needs_after_run(knobs, sizeof(knobs)))
+		fprintf(stderr, "\nsplitfail: %s: %s\n", res.name, knobs);
 	if (*s->stop)
 		return -EINTR;
 	if (in.injecting)
@@ -223,6 +218,8 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 		res.verdict = V_FAIL;
 		s->damaged = 1;
 	}
+	if (knobs[0])
+		sf_appendf(res.evidence, sizeof(res.evidence), "knobs: %s", knobs);
 	pressure_after_run(pressure, sizeof(pressure));
 	if (pressure[0])
 		sf_appendf(res.evidence, sizeof(res.evidence), "pressure: %s", pressure);
@@ -269,10 +266,7 @@ static int sweep(struct suite *s, const struct wl_case *c, struct run_spec *r, i
 /* Targets of a workload: --target from the command line/profile, else its --targets. */
 static int targets_of(struct suite *s, const struct wl_case *c, char names[][SF_NAME_MAX])
 {
-	static char cache_wl[TARGETS_CACHE][SF_NAME_MAX];
-	static char cache[TARGETS_CACHE][SF_MAX_TARGETS][SF_NAME_MAX];
-	static int cache_n[TARGETS_CACHE], used;
-	int n = 0, slot;
+	int n = 0;
 
 	if (s->o->targets[0]) {
 		for (const char *p = s->o->targets; p && n < SF_MAX_TARGETS;
@@ -280,18 +274,9 @@ static int targets_of(struct suite *s, const struct wl_case *c, char names[][SF_
 			snprintf(names[n++], SF_NAME_MAX, "%.*s", (int)strcspn(p, ","), p);
 		return n;
 	}
-	for (slot = 0; slot < used; slot++)
-		if (!strcmp(cache_wl[slot], c->workload))
-			break;
 	if (c->argv)
 		return 0;	/* a wrapped program does not answer --targets */
-	if (slot == used) {
-		slot = used < TARGETS_CACHE ? used++ : TARGETS_CACHE - 1;
-		snprintf(cache_wl[slot], SF_NAME_MAX, "%s", c->workload);
-		cache_n[slot] = workload_targets(c->path, cache[slot], SF_MAX_TARGETS);
-	}
-	memcpy(names, cache[slot], sizeof(cache[slot]));
-	return cache_n[slot];
+	return workload_answer(c, "--targets", names);
 }
 
 static int targeted(struct suite *s, const struct wl_case *c, struct run_spec *r, int rep)

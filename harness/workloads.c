@@ -8,7 +8,8 @@
  * tests side by side, blocks separated by a dashed line. The cases are the cross product
  * variants x tests: FIXTURE.VARIANT.TEST, or FIXTURE.TEST for a fixture without variants
  * (the name kselftest's `-r` accepts). The cases come back in run order (order.c: split
- * operations first). `--targets` lists kernel functions worth a stack-filtered fault.
+ * operations first). `--targets` lists kernel functions worth a stack-filtered fault,
+ * `--needs` the knobs the workload may write (harness/needs.c).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -167,6 +168,33 @@ static int cmp_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Every name of --only must be a workload of dir: -EINVAL naming the first that is not. */
+static int only_check(const char *only, char *const *names, int nn, const char *dir, char *err,
+		      size_t errlen)
+{
+	char item[SF_NAME_MAX];
+	int found;
+
+	for (const char *p = only; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
+		size_t l = strcspn(p, ",");
+
+		while (l && *p == ' ')
+			p++, l--;
+		while (l && p[l - 1] == ' ')
+			l--;
+		snprintf(item, sizeof(item), "%.*s", (int)l, p);
+		found = 0;
+		for (int i = 0; i < nn && !found; i++)
+			found = !strcmp(names[i], item);
+		if (!found) {
+			snprintf(err, errlen, "--only: unknown workload '%s' (not an executable in %s; --list shows them)",
+				 item, dir);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 int workloads_list(const char *dir, const char *only, struct wl_case **cases, int *n,
 		   char *err, size_t errlen)
 {
@@ -194,12 +222,14 @@ int workloads_list(const char *dir, const char *only, struct wl_case **cases, in
 	}
 	closedir(d);
 	qsort(names, nn, sizeof(names[0]), cmp_name);
+	ret = only_check(only, names, nn, dir, err, errlen);
 	for (int i = 0; i < nn; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		capture(path, "-l", listing, sizeof(listing));
+		if (!ret)
+			capture(path, "-l", listing, sizeof(listing));
 		if (!ret && workload_parse_listing(listing, names[i], path, cases, n) <= 0) {
 			snprintf(err, errlen, "%s -l listed no test cases", path);
-			ret = -EINVAL;
+			ret = -EIO;
 		}
 		free(names[i]);
 	}
@@ -213,23 +243,55 @@ int workloads_list(const char *dir, const char *only, struct wl_case **cases, in
 	return ret;
 }
 
-/* The workload's --targets lines; returns how many. */
-int workload_targets(const char *path, char names[][SF_NAME_MAX], int max)
+/* The lines of `path opt` made only of chars, each shorter than size; returns how many. */
+static int answer_lines(const char *path, const char *opt, const char *chars, char *names,
+			size_t size, int max)
 {
-	static const char ident_chars[] = "_.abcdefghijklmnopqrstuvwxyz"
-					  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 	static char out[8192];
 	const char *p = out;
 	int n = 0;
 
-	if (capture(path, "--targets", out, sizeof(out)) != 0)
+	if (capture(path, opt, out, sizeof(out)) != 0)
 		return 0;
 	while (*p && n < max) {
 		size_t l = strcspn(p, "\n");
 
-		if (l && l < SF_NAME_MAX && strspn(p, ident_chars) == l)
-			snprintf(names[n++], SF_NAME_MAX, "%.*s", (int)l, p);
+		if (l && l < size && strspn(p, chars) == l)
+			snprintf(names + size * n++, size, "%.*s", (int)l, p);
 		p += l + (p[l] == '\n');
 	}
 	return n;
+}
+
+#define ANSWER_CACHE	32
+
+/*
+ * The lines a workload answers to --targets (kernel functions) or --needs (absolute paths of
+ * knobs it may write), at most SF_MAX_TARGETS, asked once per workload and option; returns
+ * how many.
+ */
+int workload_answer(const struct wl_case *c, const char *opt, char lines[][SF_NAME_MAX])
+{
+	static char cache_key[ANSWER_CACHE][SF_NAME_MAX + 16];
+	static char cache[ANSWER_CACHE][SF_MAX_TARGETS][SF_NAME_MAX];
+	static int cache_n[ANSWER_CACHE], used;
+	char key[SF_NAME_MAX + 16];
+	int slot;
+
+	snprintf(key, sizeof(key), "%s %s", c->workload, opt);
+	for (slot = 0; slot < used; slot++)
+		if (!strcmp(cache_key[slot], key))
+			break;
+	if (slot == used) {
+		slot = used < ANSWER_CACHE ? used++ : ANSWER_CACHE - 1;
+		snprintf(cache_key[slot], sizeof(cache_key[slot]), "%s", key);
+		cache_n[slot] = answer_lines(c->path, opt, strcmp(opt, "--needs") ?
+					     "_.abcdefghijklmnopqrstuvwxyz"
+					     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" :
+					     "/_.-abcdefghijklmnopqrstuvwxyz"
+					     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+					     cache[slot][0], SF_NAME_MAX, SF_MAX_TARGETS);
+	}
+	memcpy(lines, cache[slot], sizeof(cache[slot]));
+	return cache_n[slot];
 }

@@ -87,7 +87,10 @@ ok $? "stall notes name the time and the running test" "$(cat "$R/guest-stalls.t
 
 # --- 2. boot-guest.sh with the fake QEMU ---
 export SPLITFAIL_QEMU=$ROOT/tests/fixtures/fake-qemu.sh FAKE_DIR
-head -c 4096 /dev/zero > "$SCRATCH/bzImage"	# no setup header: release "unknown"
+# An x86 boot header (run.sh checks for one) and no version string: release "unknown".
+head -c 4096 /dev/zero > "$SCRATCH/bzImage"
+printf '\125\252' | dd of="$SCRATCH/bzImage" bs=1 seek=510 conv=notrunc status=none
+printf 'HdrS' | dd of="$SCRATCH/bzImage" bs=1 seek=514 conv=notrunc status=none
 # boot NAME SCENARIO ARGS...: boot-guest.sh with the fake QEMU; sets RC, OUT (results), ERR, SECS.
 boot() {
 	local name=$1 start

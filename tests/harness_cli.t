@@ -27,7 +27,7 @@ profile_case "1: unknown section [bogus]" "[bogus]\n"
 profile_case "3: expected 'key = value'" "# c\n[run]\njust words\n"
 profile_case "2: unknown key 'nope' in section [run]" "[run]\nnope = 1\n"
 profile_case "1: key 'seed' outside any [section]" "seed = 1\n"
-profile_case "2: unknown strategy 'fast'" "[run]\nstrategies = off, fast\n"
+profile_case "2: strategies: unknown strategy 'fast'" "[run]\nstrategies = off, fast\n"
 profile_case "2: malformed section header" "[run]\n[fault\n"
 for p in smoke nightly strict pressure; do
 	"$SF" --profile "$TOP/configs/$p.ini" --workload-dir "$WDIR" --list > /dev/null 2>&1
@@ -74,7 +74,7 @@ assert all(k in d for k in ("kernel", "profile", "seed", "strategy", "counts",
 verdict_case ok 0 '^ok 1 - fake_thp:fake.head.munmap$'
 verdict_case kmsg 1 'evidence: kernel log: expected no bug messages, actual: BUG: Bad page state'
 verdict_case fail 1 'workload check failed: expected exit 0, actual 1; # fake.head.munmap: pattern: expected 0x5a5a, got 0x0000'
-verdict_case skip 0 '^ok 1 - fake_thp:fake.head.munmap # SKIP no swap configured'
+verdict_case skip 4 '^ok 1 - fake_thp:fake.head.munmap # SKIP no swap configured'
 verdict_case silent 0 '^ok 1 - fake_thp:fake.head.munmap # SILENT-SKIP'
 verdict_case silent 1 '^not ok 1 - fake_thp:fake.head.munmap # SILENT-SKIP' --strict
 verdict_case leak 1 'leak: nr_page_table_pages expected <= 64 above baseline 800 after 2000 ms settle, actual \+100'
@@ -115,10 +115,10 @@ new_tree
 rm -rf "$TREE/sys/kernel/debug/failslab" "$TREE/sys/kernel/debug/fail_page_alloc"
 FAKE_MODE=ok sf --strategy off,random,sweep --case fake.head.munmap
 rc=$?
-[ $rc -eq 0 ] && grep -q '^ok 1 - fake_thp:fake.head.munmap$' "$OUT/tap.txt" &&
+[ $rc -eq 4 ] && grep -q '^ok 1 - fake_thp:fake.head.munmap$' "$OUT/tap.txt" &&
 	[ "$(grep -c '# SKIP kernel has no fault injection (no .*/sys/kernel/debug/failslab)' \
 		"$OUT/tap.txt")" -eq 2 ]
-ok $? "no fault injection: off runs, random and sweep SKIP with the reason" \
+ok $? "no fault injection: off runs, random and sweep SKIP with the reason, exit 4 (got $rc)" \
 	"$(cat "$OUT/tap.txt")"
 
 # shards split the cases without overlap

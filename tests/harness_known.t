@@ -21,7 +21,7 @@ ok $? "configs/known-issues.ini has test-hmm-fallback-null-dpage"
 bad_case() {	# bad_case EXPECTED-TEXT FILE-CONTENT
 	printf '%b' "$2" > "$KI"
 	echo x > "$EV"
-	"$SF" --known-match --known-issues "$KI" --name n --release 7.2.13 --evidence-file "$EV" \
+	"$SF" --known-match --known-issues-file "$KI" --name n --release 7.2.13 --evidence-file "$EV" \
 		> /dev/null 2> "$SCRATCH/err"
 	local rc=$?
 	[ $rc -eq 2 ] && grep -qF -- "$KI:$1" "$SCRATCH/err"
@@ -47,7 +47,7 @@ rc=$?
 [ $rc -eq 2 ] && grep -qF "$SCRATCH/p-known.ini:1: [a] has no 'signature'" "$SCRATCH/err"
 ok $? "malformed: the harness refuses to start (exit 2) on the profile's bad file (got $rc)" \
 	"$(cat "$SCRATCH/err")"
-profile_case "2: known_issues: bad value 'maybe' (want allow or fail)" \
+profile_case "2: known_issues: bad value 'maybe' (want one of allow,fail)" \
 	"[run]\nknown_issues = maybe\n"
 
 # --- matching: name, release range, every signature ---
@@ -68,7 +68,7 @@ guest died while thp_device_migrate:thp_device_migrate.one_thp.to_device@random 
 [   61.21] RIP: 0010:dmirror_migrate_to_device+0x1c2/0x4e0
 EOF
 match() {	# match WANT-RC RELEASE [NAME] [EVIDENCE-FILE]
-	"$SF" --known-match --known-issues "$KI" --name "${3:-$NAME}" --release "$2" \
+	"$SF" --known-match --known-issues-file "$KI" --name "${3:-$NAME}" --release "$2" \
 		--evidence-file "${4:-$EV}" > "$SCRATCH/out" 2> "$SCRATCH/err"
 	local rc=$?
 	[ $rc -eq "$1" ]

@@ -31,7 +31,7 @@ wrap_case 1 '^not ok 1 - wrap:sh:run # FAIL$' \
 	"wrap a crashing program" --strategy off --wrap -- sh -c 'echo about to crash; kill -SEGV $$'
 grep -qF -- "--wrap -- sh -c 'echo about to crash; kill -SEGV \$\$'" "$OUT/tap.txt"
 ok $? "reproduce line shell-quotes the arguments" "$(grep reproduce "$OUT/tap.txt")"
-wrap_case 0 '^ok 1 - wrap:sh:run # SKIP no THP here$' '^1\.\.1$' "wrap a kselftest skip (exit 4)" \
+wrap_case 4 '^ok 1 - wrap:sh:run # SKIP no THP here$' '^1\.\.1$' "wrap a kselftest skip (exit 4)" \
 	--strategy off --wrap sh -c 'echo "# SKIP no THP here"; exit 4'
 wrap_case 3 '^not ok 1 - wrap:true:run@random # ERROR$' \
 	'evidence: harness error: cannot arm the wrapped program: write 1 to .*/proc/[0-9]+/make-it-fail' \
@@ -43,7 +43,7 @@ printf '[fault]\nattrs = failslab, fail_page_alloc\n' > "$SCRATCH/attrs.ini"
 wrap_case 3 'reproduce: .* --strategy random --attrs failslab,fail_page_alloc ' '^1\.\.1$' \
 	"a profile's 'a, b' attrs are one word in the reproduce line" --profile "$SCRATCH/attrs.ini" \
 	--strategy random --wrap /bin/true
-wrap_case 0 '^ok 1 - wrap:true:run@targeted # SKIP a wrapped program names no kernel functions' \
+wrap_case 4 '^ok 1 - wrap:true:run@targeted # SKIP a wrapped program names no kernel functions' \
 	'^1\.\.1$' \
 	"targeted without --target" --strategy targeted --wrap /bin/true
 

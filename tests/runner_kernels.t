@@ -9,26 +9,29 @@ trap 'rm -rf "$SCRATCH"' EXIT
 # shellcheck source=tests/tap_helpers.bash
 . "$ROOT/tests/tap_helpers.bash"
 
-# usage_error WHAT EXPECTED_WORD CMD...: exit 2 and the bad value named on stderr.
+# usage_error WHAT CODE EXPECTED_WORD CMD...: exit CODE and the bad value named on stderr.
 usage_error() {
-	local what=$1 word=$2 rc=0
-	shift 2
+	local what=$1 code=$2 word=$3 rc=0
+	shift 3
 	"$@" > "$SCRATCH/out" 2> "$SCRATCH/err" || rc=$?
-	[ "$rc" = 2 ] && grep -qF -- "$word" "$SCRATCH/err"
-	ok $? "$what: exit 2 naming '$word' (got exit $rc)" "$(cat "$SCRATCH/err")"
+	[ "$rc" = "$code" ] && grep -qF -- "$word" "$SCRATCH/err"
+	ok $? "$what: exit $code naming '$word' (got exit $rc)" "$(cat "$SCRATCH/err")"
 }
 
 echo "TAP version 13"
 KS=$ROOT/harness/runner/kernel-source.sh
 CK=$ROOT/harness/runner/check-kernels.sh
-usage_error "kernel-source.sh --suite with a space" "a b" "$KS" --suite "a b"
-usage_error "kernel-source.sh --package not a linux-source" "linux-image-7.2" \
+# run.sh and check-kernels.sh use the bisect-safe usage code of run.sh; kernel-source.sh is a
+# helper like build-kernel.sh (2 usage, 3 could not fetch).
+RUN_USAGE=$(sed -n 's/.*EXIT_USAGE=\([0-9]*\).*/\1/p' "$ROOT/run.sh" | head -n 1)
+usage_error "kernel-source.sh --suite with a space" 2 "a b" "$KS" --suite "a b"
+usage_error "kernel-source.sh --package not a linux-source" 2 "linux-image-7.2" \
 	"$KS" --package linux-image-7.2
-usage_error "kernel-source.sh unknown option" "--frobnicate" "$KS" --frobnicate
-usage_error "check-kernels.sh unknown option" "--frobnicate" "$CK" --frobnicate
-usage_error "check-kernels.sh --newest-tree not a directory" "--newest-tree" \
+usage_error "kernel-source.sh unknown option" 2 "--frobnicate" "$KS" --frobnicate
+usage_error "check-kernels.sh unknown option" "$RUN_USAGE" "--frobnicate" "$CK" --frobnicate
+usage_error "check-kernels.sh --newest-tree not a directory" "$RUN_USAGE" "--newest-tree" \
 	"$CK" --newest-tree /nonexistent
-usage_error "run.sh --newest-kernel with --kernel" "--newest-kernel" \
+usage_error "run.sh --newest-kernel with --kernel" "$RUN_USAGE" "--newest-kernel" \
 	"$ROOT/run.sh" --newest-kernel --kernel /etc/hostname
 
 # --print-version asks the archive (the machine's own apt sources) and changes nothing of the

@@ -7,9 +7,10 @@
 # workloads, and the verdict counts are printed as one table (also written to
 # results/kernels-<UTC time>.txt), so a note can quote it as it is.
 #   check-kernels.sh [--profile NAME] [--only a,b] [--kernel-tree DIR]... [-- run.sh options]
-# Exit: 0 every kernel good, 1 a FAIL on some kernel, 125 a kernel could not be fetched, built
-# or booted, 3 runner error.
+# Exit (run.sh's codes): 0 every kernel good, 1 a FAIL on some kernel, 125 a kernel could not be
+# fetched, built or booted, 128 usage error, 129 runner error.
 set -uo pipefail
+readonly EXIT_USAGE=128 EXIT_ERROR=129
 
 readonly ME=check-kernels
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -34,23 +35,24 @@ Runs ./run.sh --profile NAME on the default kernel, the newest Debian kernel and
   --newest-tree DIR  take this tree as the newest kernel instead of fetching it (offline
                      machines, or a git checkout of it; env SPLITFAIL_NEWEST_TREE)
   --kernel-tree DIR  one more kernel tree in the matrix (repeatable)
-Exit: 0 all good, 1 a FAIL somewhere, 125 a kernel could not be had, 3 runner error.
+Exit: 0 all good, 1 a FAIL somewhere, 125 a kernel could not be had, 128 usage error,
+129 runner error.
 EOF
 }
 
 while [ $# -gt 0 ]; do
 	case $1 in
-	--profile) [ $# -ge 2 ] && [ -n "$2" ] || die 2 "--profile needs a value"; PROFILE=$2; shift 2 ;;
-	--only) [ $# -ge 2 ] && [ -n "$2" ] || die 2 "--only needs a value"; ONLY=$2; shift 2 ;;
+	--profile) [ $# -ge 2 ] && [ -n "$2" ] || die "$EXIT_USAGE" "--profile needs a value"; PROFILE=$2; shift 2 ;;
+	--only) [ $# -ge 2 ] && [ -n "$2" ] || die "$EXIT_USAGE" "--only needs a value"; ONLY=$2; shift 2 ;;
 	--newest-tree)
-		[ $# -ge 2 ] && [ -d "$2" ] || die 2 "--newest-tree needs a directory"
+		[ $# -ge 2 ] && [ -d "$2" ] || die "$EXIT_USAGE" "--newest-tree needs a directory"
 		NEWEST_TREE=$2; shift 2 ;;
 	--kernel-tree)
-		[ $# -ge 2 ] && [ -d "$2" ] || die 2 "--kernel-tree needs a directory"
+		[ $# -ge 2 ] && [ -d "$2" ] || die "$EXIT_USAGE" "--kernel-tree needs a directory"
 		TREES+=("$2"); shift 2 ;;
 	-h|--help) usage; exit 0 ;;
 	--) shift; EXTRA=("$@"); break ;;
-	*) usage >&2; die 2 "unknown option '$1'" ;;
+	*) usage >&2; die "$EXIT_USAGE" "unknown option '$1'" ;;
 	esac
 done
 
@@ -112,7 +114,7 @@ for i in "${!kernels[@]}"; do
 	0) ;;
 	1) final=1 ;;
 	125) [ "$final" = 0 ] && final=125 ;;
-	*) [ "$final" = 0 ] && final=3 ;;
+	*) [ "$final" = 0 ] && final=$EXIT_ERROR ;;
 	esac
 done
 cat "$table"

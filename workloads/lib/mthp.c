@@ -16,7 +16,7 @@
 #include "mthp.h"
 #include "thp_region.h"
 
-#define THP_SYSFS "/sys/kernel/mm/transparent_hugepage"
+#define THP_SYSFS MTHP_SYSFS
 #define MTHP_MAX_SAVED (MTHP_MAX_SIZES + 1)
 
 struct mthp_saved {

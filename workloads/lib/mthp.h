@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #define MTHP_MAX_SIZES 16
+#define MTHP_SYSFS "/sys/kernel/mm/transparent_hugepage"
 
 /* Sizes in bytes, ascending, smaller than the PMD size. Returns how many (0 if none). */
 int mthp_sizes(size_t *sizes, int max);

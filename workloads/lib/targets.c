@@ -33,6 +33,7 @@ void targets_help(int argc, char **argv)
 		fprintf(stderr,
 			"splitfail workload (docs/protocol.md). Also:\n"
 			"\t--targets  kernel functions worth a stack-filtered fault, one a line\n"
+			"\t--needs    knobs (sysfs, sysctl files) it may write, one a line\n"
 			"Environment:\n"
 			"\tSPLITFAIL_SEED=<u64>             pattern seed (default 1)\n"
 			"\tSPLITFAIL_INJECT=off|task|nth:N  injection around the operation\n"

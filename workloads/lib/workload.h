@@ -1,7 +1,9 @@
 /*
  * workload.h: what every workload file includes after kselftest_harness.h.
  * SPLITFAIL_MAIN(targets...) defines main(): it answers --targets with the kernel functions
- * worth a stack-filtered fault (docs/protocol.md) before kselftest parses options, runs the
+ * worth a stack-filtered fault and --needs with the knobs it may write (docs/protocol.md)
+ * before kselftest parses options, ignores SIGPIPE (a dead reader of its output must not
+ * kill it before it restores its knobs: writes then fail with EPIPE), runs the
  * kselftest harness, and exits 4 (KSFT_SKIP) when every test case was skipped so the harness
  * sees the skip. SF_TEST_ID() gives the "<fixture>.<variant>.<test>" name used in the
  * machine-readable lines.
@@ -9,6 +11,7 @@
 #ifndef SPLITFAIL_WORKLOAD_H
 #define SPLITFAIL_WORKLOAD_H
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +19,7 @@
 
 #include "lifetime.h"
 #include "mthp.h"
+#include "needs.h"
 #include "oracle.h"
 #include "pagemap.h"
 #include "pattern.h"
@@ -82,8 +86,10 @@ static void sf_exit_skip_if_all_skipped(void)
 	int main(int argc, char **argv) \
 	{ \
 		static const char *const sf_targets[] = { __VA_ARGS__, NULL }; \
-		if (targets_requested(argc, argv, sf_targets)) \
+		if (targets_requested(argc, argv, sf_targets) || \
+		    needs_requested(argc, argv)) \
 			return 0; \
+		signal(SIGPIPE, SIG_IGN); \
 		targets_help(argc, argv); \
 		lifetime_tie_children(); \
 		sf_main_pid = getpid(); \

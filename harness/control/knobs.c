@@ -8,6 +8,9 @@
  * put the machine back and say so. A flock on <state>/lock keeps two runs from sharing
  * the global knobs. Values are written back byte for byte as read, except sysfs choice
  * files ("always [madvise] never"), where the bracketed token is what the kernel takes.
+ * A write the kernel refuses drops its entry again (nothing changed); an entry that cannot
+ * be restored is reported and its journal kept aside as a record, so it never blocks the
+ * next runs.
  *
  * Besides knobs ('K'), the journal holds the other things a run sets up and must undo, in
  * the same reverse order: a mount ('M', unmounted), a folder such as a cgroup ('D',
@@ -27,7 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "splitfail.h"
+#include "control.h"
 
 #define KNOBS_MAX	256
 #define KNOB_VAL_MAX	512
@@ -127,26 +130,79 @@ static int hex_decode(char *out, size_t max, const char *in, size_t *len)
 	return 0;
 }
 
-static int journal_append(const struct knob *k)
+/* One journal line for k on fd. 0 or -errno. */
+static int journal_line(int fd, const struct knob *k)
 {
 	char line[2 * (SF_PATH_MAX + KNOB_VAL_MAX) + 8];
 	char hp[2 * SF_PATH_MAX + 1], hv[2 * KNOB_VAL_MAX + 1];
 	int n;
 
-	if (journal_fd < 0) {
-		journal_fd = open(journal_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-		if (journal_fd < 0)
-			return -errno;
-		n = snprintf(line, sizeof(line), "# splitfail journal pid=%d started=%lld\n",
-			     (int)getpid(), (long long)time(NULL));
-		if (write(journal_fd, line, n) != n)
-			return -errno;
-	}
 	hex_encode(hp, k->path, strlen(k->path));
 	hex_encode(hv, k->val, k->len);
 	n = snprintf(line, sizeof(line), "%c %s %s\n", k->kind, hp, k->len ? hv : "-");
-	if (write(journal_fd, line, n) != n)
+	return write(fd, line, n) == n ? 0 : -errno;
+}
+
+/* A fresh journal file at path with its header line; the fd or -errno. */
+static int journal_create(const char *path, int flags)
+{
+	char line[96];
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | flags, 0600), n;
+
+	if (fd < 0)
 		return -errno;
+	n = snprintf(line, sizeof(line), "# splitfail journal pid=%d started=%lld\n",
+		     (int)getpid(), (long long)time(NULL));
+	if (write(fd, line, n) != n) {
+		n = -errno;
+		close(fd);
+		return n;
+	}
+	return fd;
+}
+
+/*
+ * The journal again from the table, replacing the file atomically: after an entry was
+ * dropped (a knob whose write was refused: nothing to restore). 0 or -errno.
+ */
+static int journal_rewrite(void)
+{
+	char tmp[SF_PATH_MAX + 8];
+	int fd, ret = 0;
+
+	snprintf(tmp, sizeof(tmp), "%s.new", journal_path);
+	fd = journal_create(tmp, O_TRUNC);
+	if (fd < 0)
+		return fd;
+	for (int i = 0; i < n_knobs && !ret; i++)
+		ret = journal_line(fd, &knobs[i]);
+	if (!ret && fsync(fd))
+		ret = -errno;
+	close(fd);
+	if (!ret && rename(tmp, journal_path))
+		ret = -errno;
+	if (ret) {
+		unlink(tmp);
+		return ret;
+	}
+	if (journal_fd >= 0)
+		close(journal_fd);
+	journal_fd = open(journal_path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	return journal_fd < 0 ? -errno : 0;
+}
+
+static int journal_append(const struct knob *k)
+{
+	int ret;
+
+	if (journal_fd < 0) {
+		journal_fd = journal_create(journal_path, O_APPEND);
+		if (journal_fd < 0)
+			return journal_fd;
+	}
+	ret = journal_line(journal_fd, k);
+	if (ret)
+		return ret;
 	if (fsync(journal_fd))
 		return -errno;
 	return 0;
@@ -162,32 +218,59 @@ static struct knob *knob_find(const char *path)
 	return NULL;
 }
 
-/* Save path's current value (first time only, journal first), then write value. */
-int knob_set(const char *path, const char *value)
+/*
+ * Save path's current value in the journal (first time only) without writing it: a knob
+ * something else of ours (a workload) may change is restored like one the harness set.
+ */
+int knob_save(const char *path)
 {
 	struct knob *k = knob_find(path);
 	ssize_t n;
 	int ret;
 
-	if (!k) {
-		if (n_knobs == KNOBS_MAX)
-			return -ENOSPC;
-		k = &knobs[n_knobs];
-		n = sf_read_file(path, k->val, sizeof(k->val));
-		if (n < 0)
-			return (int)n;
-		k->len = (size_t)n;
-		k->kind = 'K';
-		snprintf(k->path, sizeof(k->path), "%s", path);
-		ret = journal_append(k);
-		if (ret) {
-			fprintf(stderr, "splitfail: cannot write journal %s: %s\n", journal_path,
-				strerror(-ret));
-			return ret;
-		}
-		n_knobs++;
+	if (k)
+		return 0;
+	if (n_knobs == KNOBS_MAX)
+		return -ENOSPC;
+	k = &knobs[n_knobs];
+	n = sf_read_file(path, k->val, sizeof(k->val));
+	if (n < 0)
+		return (int)n;
+	k->len = (size_t)n;
+	k->kind = 'K';
+	snprintf(k->path, sizeof(k->path), "%s", path);
+	ret = journal_append(k);
+	if (ret) {
+		fprintf(stderr, "splitfail: cannot write journal %s: %s\n", journal_path,
+			strerror(-ret));
+		return ret;
 	}
-	return sf_write_file(path, value, strlen(value));
+	n_knobs++;
+	return 0;
+}
+
+/*
+ * Save path's current value (first time only, journal first), then write value. A write
+ * the kernel refuses changed nothing: a knob saved for it is dropped from the journal, so
+ * that no restore of a file that cannot be written is left behind.
+ */
+int knob_set(const char *path, const char *value)
+{
+	int fresh = !knob_find(path), ret = knob_save(path);
+
+	if (ret)
+		return ret;
+	ret = sf_write_file(path, value, strlen(value));
+	if (ret && fresh) {
+		int jret;
+
+		n_knobs--;
+		jret = journal_rewrite();
+		if (jret)
+			fprintf(stderr, "splitfail: cannot rewrite journal %s: %s\n", journal_path,
+				strerror(-jret));
+	}
+	return ret;
 }
 
 /*
@@ -336,6 +419,27 @@ static void restore_value(const struct knob *k, const char **v, size_t *len)
 	*len = k->len;
 }
 
+/*
+ * Entries that cannot be restored (a file that refuses the write, a folder that stays busy)
+ * would be tried again by every later start, and fail again: the journal is kept as a record,
+ * journal.unrestored.<time>, and the machine is free for the next run.
+ */
+static void journal_set_aside(int failed)
+{
+	char record[SF_PATH_MAX + 48];
+
+	snprintf(record, sizeof(record), "%s.unrestored.%lld", journal_path,
+		 (long long)time(NULL));
+	if (rename(journal_path, record)) {
+		fprintf(stderr, "splitfail: cannot keep %s as %s: %s\n", journal_path, record,
+			strerror(errno));
+		return;
+	}
+	fprintf(stderr,
+		"splitfail: %d entr%s could not be restored (above); the journal is kept as %s and not tried again: put those back by hand\n",
+		failed, failed == 1 ? "y" : "ies", record);
+}
+
 /* Restore in reverse order; returns the number of knobs that could not be restored. */
 int knobs_restore(void)
 {
@@ -374,6 +478,8 @@ int knobs_restore(void)
 	}
 	if (!failed)
 		unlink(journal_path);
+	else
+		journal_set_aside(failed);
 	return failed;
 }
 
@@ -388,9 +494,21 @@ static const char *kind_verb(char kind)
 	return "restore";
 }
 
+/* A journal that cannot be read: said, set aside, nothing restored from it. Returns 0. */
+static int journal_unreadable(FILE *f, int lineno, const char *what)
+{
+	fprintf(stderr, "splitfail: %s:%d: %s\n", journal_path, lineno, what);
+	fclose(f);
+	n_knobs = 0;
+	journal_set_aside(1);
+	return 0;
+}
+
 /*
  * A journal left behind means a run was killed before it could restore: put every knob
- * back from it and say so. Returns the number restored, or -errno on a bad journal.
+ * back from it and say so. What cannot be restored, or a journal that cannot be read, is
+ * reported and set aside, never in the way of this run. Returns the number of entries, or
+ * -errno when the journal cannot be opened.
  */
 int knobs_recover(void)
 {
@@ -414,19 +532,13 @@ int knobs_recover(void)
 		if (n_knobs == KNOBS_MAX ||
 		    sscanf(line, "%c %8193s %1025s", &kind, hp, hv) != 3 ||
 		    !strchr("KMDSP", kind)) {
-			fprintf(stderr, "splitfail: %s:%d: malformed journal line\n", journal_path,
-				lineno);
-			fclose(f);
-			return -EINVAL;
+			return journal_unreadable(f, lineno, "malformed journal line");
 		}
 		memset(k, 0, sizeof(*k));
 		k->kind = kind;
 		if (hex_decode(k->path, sizeof(k->path) - 1, hp, &k->len) ||
 		    (strcmp(hv, "-") && hex_decode(k->val, sizeof(k->val), hv, &k->len))) {
-			fprintf(stderr, "splitfail: %s:%d: bad hex in journal\n", journal_path,
-				lineno);
-			fclose(f);
-			return -EINVAL;
+			return journal_unreadable(f, lineno, "bad hex in journal");
 		}
 		if (!strcmp(hv, "-"))
 			k->len = 0;
@@ -440,8 +552,11 @@ int knobs_recover(void)
 		fprintf(stderr, "splitfail:   %s %s <- %.*s\n", kind_verb(knobs[i].kind),
 			knobs[i].path, (int)strcspn(knobs[i].val, "\n"), knobs[i].val);
 	failed = knobs_restore();
-	if (failed)
-		return -EIO;
+	if (failed) {
+		fprintf(stderr, "splitfail: journal restored but for %d entr%s (kept aside); going on\n",
+			failed, failed == 1 ? "y" : "ies");
+		return n;
+	}
 	fprintf(stderr, "splitfail: journal restored, machine state is back to before that run\n");
 	return n;
 }

@@ -1,0 +1,39 @@
+#!/bin/bash
+# follow.sh: sourced by run.sh. follow_findings DIR says, while a guest runs, each finding as it
+# happens (a "not ok" line of DIR/tap.txt, which the harness in the guest writes into the shared
+# results folder) and, on a terminal, how many runs are decided. It looks every
+# SPLITFAIL_FOLLOW_SECONDS (2) until SIGTERM, then takes a last look and ends, so the guest's
+# console does not have to be streamed for a user to see what is found.
+
+# follow_scan DIR: say the findings after the first $seen decided runs; updates seen, findings.
+follow_scan() {
+	local line total=0
+	[ -r "$1/tap.txt" ] || return 0
+	while IFS= read -r line; do
+		case $line in "ok "*|"not ok "*) ;; *) continue ;; esac
+		total=$((total + 1))
+		[ "$total" -le "$seen" ] && continue
+		case $line in
+		"not ok "*)
+			findings=$((findings + 1))
+			if [ -t 2 ]; then printf '\r\033[K' >&2; fi
+			echo "run.sh: finding: ${line#not ok * - }" >&2 ;;
+		esac
+	done < "$1/tap.txt"
+	seen=$total
+	if [ -t 2 ]; then
+		printf '\r\033[K[%d runs decided, %d findings]' "$seen" "$findings" >&2
+	fi
+	return 0
+}
+
+follow_findings() {
+	local seen=0 findings=0 last=0
+	trap 'last=1' TERM
+	while [ "$last" = 0 ]; do
+		sleep "${SPLITFAIL_FOLLOW_SECONDS:-2}" &
+		wait $! || true
+		follow_scan "$1"
+	done
+	exit 0
+}

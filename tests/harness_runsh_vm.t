@@ -1,0 +1,114 @@
+#!/bin/bash
+# harness_runsh_vm.t: run.sh's guest path with stand-ins for the kernel builder and the guest
+# (tests/fixtures/runner: a "build" of a tree that can fail, a "guest" that runs the harness on
+# the fake tree). A good kernel exits 0, a FAIL 1 with the finding said as it happens (the
+# console is not streamed, a KVM probe's job message is not shown), a kernel that does not build 125; SIGTERM cancels the "guest" and
+# its harness restores first (143). Then `git bisect run ./run.sh --kernel-tree .` over a repo
+# whose commits flip between good, bad and "cannot build" lands on the first bad commit with
+# the unbuildable ones skipped, and a commit whose profile is broken (usage error, 128) stops
+# the bisect instead of being marked.
+. "$(dirname "$0")/fixtures/lib.sh"
+export SPLITFAIL_RESULTS=$SCRATCH/results SPLITFAIL_FOLLOW_SECONDS=0.3
+export SPLITFAIL_BUILD_KERNEL=$TOP/tests/fixtures/runner/fake-build-kernel.sh
+export SPLITFAIL_BOOT_GUEST=$TOP/tests/fixtures/runner/fake-boot-guest.sh
+export FAKE_KERNEL_OUT=$SCRATCH REPO=$SCRATCH/linux FAKE_MODE_FILE=$SCRATCH/linux/mode
+git init -q "$REPO"
+commit() {	# commit MODE BUILD NAME [PROFILE-TEXT]: prints the new commit
+	echo "$1" > "$REPO/mode"
+	echo "$2" > "$REPO/build"
+	printf '%b' "${4:-[run]\nstrategies = off\n[knobs]\n/proc/sys/vm/nr_hugepages = 16\n}" \
+		> "$REPO/p.ini"
+	echo "$3" > "$REPO/name"
+	git -C "$REPO" add mode build p.ini name
+	git -C "$REPO" -c user.name=t -c user.email=t@t commit -qm "$3"
+	git -C "$REPO" rev-parse HEAD
+}
+runvm() {	# runvm [harness options]: run.sh --kernel-tree $REPO on the fake tree
+	"$TOP/run.sh" --kernel-tree "$REPO" --profile "$REPO/p.ini" -- --root "$TREE" \
+		--workload-dir "$WDIR" --no-progress --case fake.head.munmap "$@" \
+		> "$SCRATCH/out" 2> "$SCRATCH/err"
+}
+
+for m in "ok ok 0" "fail ok 1" "ok fail 125"; do
+	set -- $m
+	commit "$1" "$2" "$1-$2" > /dev/null
+	new_tree
+	runvm
+	rc=$?
+	[ $rc -eq "$3" ]
+	ok $? "guest path: workload $1, build $2 -> exit $3 (got $rc)" "$(tail -n 8 "$SCRATCH/err")"
+done
+commit fail ok said > /dev/null
+new_tree
+runvm
+grep -q 'run.sh: finding: fake_thp:fake.head.munmap # FAIL' "$SCRATCH/err" &&
+	grep -q 'guest console: .*/console.log (--console streams it)' "$SCRATCH/err"
+ok $? "guest path: the finding is said, the console's place too" "$(cat "$SCRATCH/err")"
+grep -q '^boot-guest: KVM probe failed' "$SCRATCH/err" && ! grep -q 'Aborted' "$SCRATCH/err"
+ok $? "guest path: the KVM probe's sentence is said, the shell's job message is not" \
+	"$(cat "$SCRATCH/err")"
+
+commit hang ok hang > /dev/null
+new_tree
+"$TOP/run.sh" --kernel-tree "$REPO" --profile "$REPO/p.ini" -- --root "$TREE" \
+	--workload-dir "$WDIR" --no-progress --case fake.head.munmap --timeout 60 \
+	> "$SCRATCH/out" 2> "$SCRATCH/err" &
+rpid=$!
+wait_for 30 workload_pid > /dev/null
+kill -TERM $rpid
+wait $rpid
+rc=$?
+[ $rc -eq 143 ] && ! workload_pid > /dev/null && [ ! -e "$TREE/run/splitfail/journal" ] &&
+	knobs_same
+ok $? "guest path: SIGTERM to run.sh stops the guest, restored first, exit 143 (got $rc)" \
+	"$(cat "$SCRATCH/err" "$SCRATCH/diff")"
+
+marks_right() {	# every "# good/bad/skip: [sha]" of the bisect log matches that commit's files
+	local mark sha want
+	git -C "$REPO" bisect log | sed -n 's/^# \(good\|bad\|skip\): \[\([0-9a-f]*\)\].*/\1 \2/p' |
+		while read -r mark sha; do
+			if [ "$(git -C "$REPO" show "$sha:build")" = fail ]; then want=skip
+			elif [ "$(git -C "$REPO" show "$sha:mode")" = fail ]; then want=bad
+			else want=good; fi
+			[ "$mark" = "$want" ] || { echo "$sha marked $mark, want $want"; return 1; }
+		done
+}
+git -C "$REPO" checkout -q --detach
+g=$(commit ok ok g1)
+for i in 2 3 4; do commit ok fail "nobuild$i" > /dev/null; done
+commit ok ok g5 > /dev/null
+b=$(commit fail ok b6); last=$(commit fail ok b7)
+new_tree
+(
+	cd "$REPO" && git bisect start "$last" "$g" &&
+		git bisect run "$TOP/run.sh" --kernel-tree . --profile p.ini -- --root "$TREE" \
+			--workload-dir "$WDIR" --no-progress --case fake.head.munmap
+) > "$SCRATCH/bisect" 2>&1
+grep -q "^$b is the first bad commit" "$SCRATCH/bisect"
+ok $? "git bisect run ./run.sh --kernel-tree .: lands on the first bad commit" \
+	"$(cat "$SCRATCH/bisect")"
+marks_right > "$SCRATCH/marks" && git -C "$REPO" bisect log | grep -q '^# skip: '
+ok $? "git bisect run: commits that do not build are skipped (125), none marked good or bad" \
+	"$(cat "$SCRATCH/marks"; git -C "$REPO" bisect log)"
+git -C "$REPO" bisect reset -q > /dev/null 2>&1
+
+git -C "$REPO" checkout -q --detach "$last"
+g=$(commit ok ok g8)
+u=$(commit ok ok u9 '[vm]\nmemroy = 2G\n')
+last=$(commit fail ok b10)
+new_tree
+(
+	cd "$REPO" && git bisect start "$last" "$g" &&
+		git bisect run "$TOP/run.sh" --kernel-tree . --profile p.ini -- --root "$TREE" \
+			--workload-dir "$WDIR" --no-progress --case fake.head.munmap
+) > "$SCRATCH/bisect" 2>&1
+brc=$?
+log=$(git -C "$REPO" bisect log 2>&1)
+[ $brc -ne 0 ] && grep -q 'exit code 128' "$SCRATCH/bisect" &&
+	! grep -q "^# \(good\|bad\|skip\): \[$u\]" <<< "$log" &&
+	! grep -q 'is the first bad commit' "$SCRATCH/bisect"
+ok $? "git bisect run: a broken profile (usage error, 128) stops the bisect, no commit marked" \
+	"$(cat "$SCRATCH/bisect"; echo "$log")"
+git -C "$REPO" bisect reset -q > /dev/null 2>&1
+
+finish
