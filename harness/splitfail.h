@@ -196,6 +196,9 @@ int meminfo_line(const char *root, const char *key, long long *kb);
 int kmsg_open(const char *root);
 int kmsg_collect(char *all, size_t all_len, char *hits, size_t hits_len);
 int kmsg_line_is_bug(const char *line);
+int kmsg_line_is_stall(const char *line);
+int kmsg_emulated_guest(const char *root);
+const char *kmsg_stall_notes(void);
 void kmsg_close(void);
 
 /* workloads.c: enumerate workloads and their test cases */

@@ -210,6 +210,11 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 		wrap_segv_line(kmsg_all, in.ro.pid, in.segv_line, sizeof(in.segv_line));
 	in.taint_after = taint_read(s->root);
 	res.verdict = judge(&in, res.evidence, sizeof(res.evidence));
+	if (kmsg_stall_notes()[0])
+		sf_appendf(res.evidence, sizeof(res.evidence),
+			   "note: the kernel reported a stall during this run on an emulated CPU (splitfail.accel=tcg): a vCPU the host did not schedule looks like this; not a verdict, the run %s: %s; ",
+			   in.ro.timed_out ? "did NOT finish within its time limit (judged as a hang)" :
+					     "finished within its time limit", kmsg_stall_notes());
 	ret = in.injecting ? root_fs_check(s) : 0;
 	if (ret) {
 		sf_appendf(res.evidence, sizeof(res.evidence),
