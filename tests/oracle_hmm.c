@@ -13,7 +13,11 @@
  * behind), a present page (reads the pattern: transient). Made-up states for what cannot be
  * made here: a migration entry that resolved (khugepaged's swap-in of a device page, seen in
  * the guest) is transient, one whose read hangs is broken; pagemap words decode to the
- * special swap types of include/linux/swap.h.
+ * special swap types of include/linux/swap.h in the 6.12 and the 7.2 layout (each layout
+ * misnames the other kernel's types: negative controls).
+ * Third oracle: MIGRATE_TO_SYS cpages (workloads/lib/hmm_entries.c) on snapshot bytes as
+ * 6.12 (single device pages) and 7.x (PMD-sized device folios) write them, each kernel's
+ * count accepted and the other's refused, and what the device holds for fail_alloc's check.
  * tests/oracle_hmm.t checks the evidence lines this prints. Needs root (kpageflags).
  */
 #include <errno.h>
@@ -339,6 +343,29 @@ TEST(to_sys_cpages_compound)
 	EXPECT_EQ(0, cpages_check("oracle.unaligned", before, after, PMD_PAGES,
 				  PMD_ADDR + PAGE_SIZE_4K, 512, &e));
 	EXPECT_EQ(0, e.dev_compound);
+}
+
+/* What the device holds (fail_alloc's check): PMD folios only on aligned whole blocks. */
+TEST(device_entries)
+{
+	unsigned char perm[2 * PMD_PAGES];
+	long compound, single;
+
+	fill(perm, 0, PMD_PAGES, 0x26);
+	fill(perm, PMD_PAGES, PMD_PAGES, 0x22);
+	hmm_entries_on_device(perm, sizeof(perm), PMD_ADDR, PMD_PAGES, &compound, &single);
+	EXPECT_EQ(1, compound);
+	EXPECT_EQ(512, single);
+	/* negative: one page of the block elsewhere, or the block not aligned */
+	perm[3] = 0x06;
+	hmm_entries_on_device(perm, sizeof(perm), PMD_ADDR, PMD_PAGES, &compound, &single);
+	EXPECT_EQ(0, compound);
+	EXPECT_EQ(1023, single);
+	perm[3] = 0x26;
+	hmm_entries_on_device(perm, sizeof(perm), PMD_ADDR + PAGE_SIZE_4K, PMD_PAGES, &compound,
+			      &single);
+	EXPECT_EQ(0, compound);
+	EXPECT_EQ(1024, single);
 }
 
 TEST(to_sys_cpages_mixed)
