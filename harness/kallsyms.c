@@ -4,12 +4,31 @@
  * fault-injection stack filter (require-start / require-end) takes: the function's
  * address up to the next higher symbol's address in /proc/kallsyms
  * (Documentation/fault-injection/fault-injection.rst, "require-start").
+ * GCC may emit a function only as a specialised clone: `dmirror_migrate_to_device.constprop.0`
+ * (seen on 6.12 and 7.2), `.isra.N`, `.part.N`. A name with no exact match takes its first
+ * clone of those kinds, so a workload's target list works on kernels built either way; the
+ * out-of-line cold part (`.cold`) is never taken, it is not where the function runs.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "splitfail.h"
+
+/* 1 when sym is name followed by a clone suffix: .constprop. .isra. .part. .lto_priv. */
+static int is_clone_of(const char *sym, const char *name)
+{
+	static const char *const kinds[] = { ".constprop.", ".isra.", ".part.", ".lto_priv.",
+					     NULL };
+	size_t n = strlen(name);
+
+	if (strncmp(sym, name, n) || sym[n] != '.')
+		return 0;
+	for (int i = 0; kinds[i]; i++)
+		if (!strncmp(sym + n, kinds[i], strlen(kinds[i])))
+			return 1;
+	return 0;
+}
 
 /*
  * Returns 0 and the range, -ENOENT when the name is absent, -EINVAL on malformed input or
@@ -19,8 +38,8 @@ int kallsyms_lookup(const char *path, const char *name, unsigned long *start,
 		    unsigned long *end, char *err, size_t errlen)
 {
 	char line[512], sym[256], type[8];
-	unsigned long addr, found = 0, next = ~0UL;
-	int lineno = 0, have = 0, nonzero = 0;
+	unsigned long addr, found = 0, clone = 0, next = ~0UL;
+	int lineno = 0, have = 0, have_clone = 0, nonzero = 0;
 	FILE *f = fopen(path, "re");
 
 	if (!f) {
@@ -48,10 +67,19 @@ int kallsyms_lookup(const char *path, const char *name, unsigned long *start,
 		}
 		if (addr)
 			nonzero = 1;
-		if (!have && !strcmp(sym, name) && (type[0] == 't' || type[0] == 'T')) {
+		if (type[0] != 't' && type[0] != 'T')
+			continue;
+		if (!have && !strcmp(sym, name)) {
 			found = addr;
 			have = 1;
+		} else if (!have_clone && is_clone_of(sym, name)) {
+			clone = addr;
+			have_clone = 1;
 		}
+	}
+	if (!have && have_clone) {
+		found = clone;
+		have = 1;
 	}
 	if (!have) {
 		fclose(f);

@@ -19,8 +19,8 @@
  *  - vmsplice: the pipe must return the data at splice time, equal to userspace's view of
  *    the still-mapped part.
  * Kernel paths: io_sqe_buffer_register (pin_user_pages_fast FOLL_LONGTERM), iter_to_pipe,
- * __split_huge_pmd, __split_vma, split_huge_page_to_list_to_order (can_split_folio fails on
- * pins), madvise_cold_or_pageout_pte_range, try_to_unmap_one (keeps pinned anon pages),
+ * __split_huge_pmd, __split_vma, split_huge_page_to_list_to_order (6.12; __folio_split on 7.x,
+ * where the former is an inline wrapper; can_split_folio fails on pins), madvise_cold_or_pageout_pte_range, try_to_unmap_one (keeps pinned anon pages),
  * migrate_pages_batch / migrate_folio_unmap (pinned: -EAGAIN), copy_huge_pmd and
  * copy_present_page (fork copies pinned anon pages eagerly).
  * Guards seed 001 (fallible PMD split must be reported, not skipped) where pins make splits
@@ -367,6 +367,7 @@ TEST_F(thp_pinned, move_pages)
 }
 
 SPLITFAIL_MAIN("io_sqe_buffer_register", "__split_huge_pmd", "__split_vma",
-	       "split_huge_page_to_list_to_order", "madvise_cold_or_pageout_pte_range",
+	       "split_huge_page_to_list_to_order", "__folio_split",
+	       "madvise_cold_or_pageout_pte_range",
 	       "try_to_unmap_one", "migrate_pages_batch", "migrate_folio_unmap", "copy_huge_pmd",
 	       "copy_present_page", "iter_to_pipe");

@@ -17,7 +17,8 @@
  * A failed operation must leave its range as it was (munmap, mmap) or with either protection
  * (mprotect); fork fails cleanly; move_pages statuses tell the truth.
  * Kernel paths: __split_vma, __split_huge_pmd (munmap, mprotect, CoW), do_huge_pmd_wp_page,
- * copy_huge_pmd, madvise_cold_or_pageout_pte_range, split_huge_page_to_list_to_order,
+ * copy_huge_pmd, madvise_cold_or_pageout_pte_range, split_huge_page_to_list_to_order (6.12;
+ * __folio_split on 7.x, where the former is an inline wrapper),
  * deferred_split_folio, migrate_pages_batch, try_to_migrate_one. Guards seeds 001 and 002
  * (splits racing with migration and unmapping of partially mapped THPs).
  */
@@ -504,4 +505,5 @@ TEST_F_TIMEOUT(thp_race, migrate_pageout, RACE_MAX_SECONDS + 60)
 
 SPLITFAIL_MAIN("__split_vma", "__split_huge_pmd", "do_huge_pmd_wp_page", "copy_huge_pmd",
 	       "madvise_cold_or_pageout_pte_range", "split_huge_page_to_list_to_order",
+	       "__folio_split",
 	       "deferred_split_folio", "migrate_pages_batch", "try_to_migrate_one");
