@@ -146,7 +146,7 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 	static struct judge_in in;
 	static char kmsg_all[1 << 16];
 	static struct vmstat before, settled;
-	char inject[32], log_path[SF_PATH_MAX * 2], pressure[512], knobs[1024];
+	char inject[32], log_path[SF_PATH_MAX * 2], pressure[512] = "", knobs[1024] = "";
 	long long times_before[SF_MAX_ATTRS];
 	struct result res;
 	double ended;
