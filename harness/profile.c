@@ -35,7 +35,8 @@ void profile_defaults(struct options *o)
 	};
 	o->lp = (struct leak_params){
 		.settle_ms = 2000, .pgtable_pages = 64, .anon_thps = 2, .anon_pages = 8192,
-		.growth_runs = 3,
+		.growth_runs = 3, .mode = "auto", .exact_pgtable_pages = 0, .exact_anon_thps = 0,
+		.exact_anon_pages = 0, .trend_runs = 4, .page_owner = 1,
 	};
 	o->pp.stress_seconds = 3600;
 	o->kmemleak_age_ms = 5000;	/* kmemleak's MSECS_MIN_AGE */
@@ -72,7 +73,8 @@ struct key_rule {
 	const char *section, *key;
 	long long min, max;
 	int kind;		/* 0 integer, 1 bool, 2 string, 3 strategies, 4 size,
-				 * 5 known_issues (allow|fail, known_cli.c) */
+				 * 5 known_issues (allow|fail, known_cli.c),
+				 * 6 leak mode (auto|exact|busy, leak_mode.c) */
 	size_t off;		/* offsetof into struct options */
 	size_t size;		/* sizeof the field */
 };
@@ -117,6 +119,13 @@ static const struct key_rule rules[] = {
 	INT_KEY("leak", "anon_thps", 0, LLONG_MAX, lp.anon_thps),
 	INT_KEY("leak", "anon_pages", 0, LLONG_MAX, lp.anon_pages),
 	INT_KEY("leak", "growth_runs", 1, 1000, lp.growth_runs),
+	{ "leak", "mode", 0, 0, 6, offsetof(struct options, lp.mode),
+	  sizeof(((struct options *)0)->lp.mode) },
+	INT_KEY("leak", "exact_pgtable_pages", 0, LLONG_MAX, lp.exact_pgtable_pages),
+	INT_KEY("leak", "exact_anon_thps", 0, LLONG_MAX, lp.exact_anon_thps),
+	INT_KEY("leak", "exact_anon_pages", 0, LLONG_MAX, lp.exact_anon_pages),
+	INT_KEY("leak", "trend_runs", 0, LEAK_TREND_MAX, lp.trend_runs),
+	BOOL_KEY("leak", "page_owner", lp.page_owner),
 	BOOL_KEY("leak", "kmemleak", kmemleak),
 	INT_KEY("leak", "kmemleak_age_ms", 0, 600000, kmemleak_age_ms),
 	STR_KEY("pressure", "stress_ng", pp.stress_ng),
@@ -260,6 +269,14 @@ static int apply_key(struct options *o, const char *section, const char *key, co
 				return -EINVAL;
 			}
 			store_int(field, r->size, v);
+			return 0;
+		case 6:
+			if (leak_mode_parse(val)) {
+				snprintf(err, errlen, "%s: bad value '%s' (want auto, exact or busy)",
+					 key, val);
+				return -EINVAL;
+			}
+			snprintf(field, r->size, "%s", val);
 			return 0;
 		default:
 			return strategies_parse(val, o->strategies, err, errlen);
