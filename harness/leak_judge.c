@@ -28,34 +28,62 @@ static void log_tsv(const struct leak_run_in *in, const struct leak_resid *res, 
 	fclose(f);
 }
 
-/* 1 = leak (evidence in ev), 0 = none. */
+/* Evidence whose "leak: " lines become "residual (unattributed): " lines. */
+static void unattribute(char *ev, size_t evlen)
+{
+	static const char from[] = "leak: ", to[] = "residual (unattributed): ";
+	char out[4096], *p = ev, *hit;
+
+	out[0] = '\0';
+	while ((hit = strstr(p, from))) {
+		sf_appendf(out, sizeof(out), "%.*s%s", (int)(hit - p), p, to);
+		p = hit + strlen(from);
+	}
+	sf_appendf(out, sizeof(out), "%s", p);
+	snprintf(ev, evlen, "%s", out);
+}
+
+/*
+ * 1 = leak (evidence in ev), 0 = none. In exact mode with page_owner, a counter that did
+ * not come back is a leak when page_owner still holds a user page table or anonymous folio
+ * of the workload's pids (the stacks name who allocated it); when it holds none, the
+ * residual is someone else's (a kernel page table for vmalloc, another task, a free still
+ * deferred) and is noted, and left to the growth trend.
+ */
 int leak_judge(const struct leak_run_in *in, struct leak_table *t, struct vmstat *settled,
 	       char *ev, size_t evlen)
 {
 	struct leak_entry *wl = leak_table_get(t, in->workload);
 	struct leak_entry *cs = leak_table_get(t, in->case_key);
+	const int exact = in->before->mode == LEAK_EXACT;
 	static struct leak_state spare;
 	struct leak_resid res;
+	long long user_pages = 0;
 	double po_s = 0;
-	int leak, grows = 0;
+	int leak, grows = 0, po = -1;
 
 	leak = leak_check(in->root, in->before, in->lp, wl ? &wl->st : &spare, settled, &res, ev,
 			  evlen);
-	if (cs)
-		grows = leak_trend_add(&cs->tr, &res, in->before->mode, in->lp->trend_runs, ev,
-				       evlen);
-	if ((leak || grows || (res.off && in->before->mode == LEAK_EXACT)) && in->lp->page_owner &&
-	    in->pid_lo > 0) {
+	if ((leak || (res.off && exact)) && in->lp->page_owner && in->pid_lo > 0) {
 		long long hi = leak_last_pid(in->root);
 
 		if (hi < in->pid_lo)
 			hi = in->pid_lo;
-		if (!leak && !grows)
+		if (!leak)
 			sf_appendf(ev, evlen,
 				   "note (exact mode): counters off by %+lld page tables, %+lld THPs, %+lld anon pages (within tolerance); ",
 				   res.r[0], res.r[1], res.r[2]);
-		page_owner_scan(in->root, in->pid_lo, hi, ev, evlen, &po_s);
+		po = page_owner_scan(in->root, in->pid_lo, hi, ev, evlen, &po_s, &user_pages);
 	}
+	if (leak && exact && po == 0 && !user_pages) {
+		unattribute(ev, evlen);
+		sf_appendf(ev, evlen,
+			   "not judged a leak: page_owner holds no user page table or anonymous folio of the workload's pids; left to the growth trend; ");
+		leak = 0;
+	}
+	if (cs)
+		grows = leak_trend_add(&cs->tr, &res, in->before->mode, in->lp->trend_runs, ev,
+				       evlen);
 	log_tsv(in, &res, leak || grows, po_s);
 	return leak || grows;
 }

@@ -198,9 +198,20 @@ void page_owner_format(const struct po_report *rep, int top, char *out, size_t l
 		sf_appendf(out, len, "; %d more stack(s)", n - top);
 }
 
+/* Pages of the kinds the leak counters count: user page tables and anonymous folios. */
+long long page_owner_user_pages(const struct po_report *rep)
+{
+	long long n = 0;
+
+	for (int i = 0; i < rep->n; i++)
+		if (rank(&rep->g[i]) < 2)
+			n += rep->g[i].pages;
+	return n;
+}
+
 /* Read <root>/sys/kernel/debug/page_owner and put the top stacks into ev. */
 int page_owner_scan(const char *root, long long pid_lo, long long pid_hi, char *ev, size_t len,
-		    double *seconds)
+		    double *seconds, long long *user_pages)
 {
 	static struct po_report rep;
 	char path[SF_PATH_MAX], line[1536];
@@ -209,6 +220,7 @@ int page_owner_scan(const char *root, long long pid_lo, long long pid_hi, char *
 	int ret;
 
 	*seconds = 0;
+	*user_pages = 0;
 	sf_path(path, sizeof(path), root, "/sys/kernel/debug/page_owner");
 	f = fopen(path, "re");
 	if (!f) {
@@ -219,6 +231,7 @@ int page_owner_scan(const char *root, long long pid_lo, long long pid_hi, char *
 	ret = page_owner_parse(f, pid_lo, pid_hi, &rep);
 	fclose(f);
 	*seconds = sf_now() - t0;
+	*user_pages = page_owner_user_pages(&rep);
 	page_owner_format(&rep, 3, line, sizeof(line));
 	sf_appendf(ev, len, "page_owner (pids %lld..%lld, read in %.1f s): %s; ", pid_lo, pid_hi,
 		   *seconds, line);

@@ -351,8 +351,9 @@ struct po_report {
 };
 int page_owner_parse(FILE *f, long long pid_lo, long long pid_hi, struct po_report *rep);
 void page_owner_format(const struct po_report *rep, int top, char *out, size_t len);
+long long page_owner_user_pages(const struct po_report *rep);
 int page_owner_scan(const char *root, long long pid_lo, long long pid_hi, char *ev, size_t len,
-		    double *seconds);
+		    double *seconds, long long *user_pages);
 
 /* leak_judge.c: the leak verdict of one run: counters, trend, page_owner */
 struct leak_run_in {
