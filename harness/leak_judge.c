@@ -3,15 +3,16 @@
  * leak_judge.c - the leak verdict of one run: the counters against the run's baseline
  * (leak.c, exact or busy mode: leak_mode.c), their trend over the case's runs
  * (leak_trend.c), and, when a counter did not come back, who allocated what is left
- * (page_owner.c). Each run's residuals go to <out>/leak.tsv, one line a run, so the
- * distribution over a clean run can be read off (docs/protocol.md "Leak oracle").
+ * (page_owner.c). Each run's residuals go to <out>/leak.tsv, one line a run (with the
+ * seconds the page_owner read and the whole check took), so the distribution over a clean
+ * run can be read off (docs/protocol.md "Leak oracle").
  */
 #include <string.h>
 
 #include "splitfail.h"
 
 static void log_tsv(const struct leak_run_in *in, const struct leak_resid *res, int leak,
-		    double po_s)
+		    double po_s, double judge_s)
 {
 	FILE *f;
 
@@ -21,10 +22,10 @@ static void log_tsv(const struct leak_run_in *in, const struct leak_resid *res, 
 	if (!f)
 		return;
 	if (ftell(f) == 0)
-		fprintf(f, "name\tmode\twaited_ms\tpgtable\tanon_thps\tanon_pages\tleak\tpage_owner_s\n");
-	fprintf(f, "%s\t%s\t%d\t%lld\t%lld\t%lld\t%d\t%.3f\n", in->name,
+		fprintf(f, "name\tmode\twaited_ms\tpgtable\tanon_thps\tanon_pages\tleak\tpage_owner_s\tleak_check_s\n");
+	fprintf(f, "%s\t%s\t%d\t%lld\t%lld\t%lld\t%d\t%.3f\t%.3f\n", in->name,
 		in->before->mode == LEAK_EXACT ? "exact" : "busy", res->waited_ms, res->r[0],
-		res->r[1], res->r[2], leak, po_s);
+		res->r[1], res->r[2], leak, po_s, judge_s);
 	fclose(f);
 }
 
@@ -59,7 +60,7 @@ int leak_judge(const struct leak_run_in *in, struct leak_table *t, struct vmstat
 	static struct leak_state spare;
 	struct leak_resid res;
 	long long user_pages = 0;
-	double po_s = 0;
+	double po_s = 0, t0 = sf_now();
 	int leak, grows = 0, po = -1;
 
 	leak = leak_check(in->root, in->before, in->lp, wl ? &wl->st : &spare, settled, &res, ev,
@@ -84,6 +85,6 @@ int leak_judge(const struct leak_run_in *in, struct leak_table *t, struct vmstat
 	if (cs)
 		grows = leak_trend_add(&cs->tr, &res, in->before->mode, in->lp->trend_runs, ev,
 				       evlen);
-	log_tsv(in, &res, leak || grows, po_s);
+	log_tsv(in, &res, leak || grows, po_s, sf_now() - t0);
 	return leak || grows;
 }

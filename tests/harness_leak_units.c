@@ -266,6 +266,51 @@ static void test_page_owner(const char *fixture)
 	fclose(f);
 }
 
+/* leak_judge() in exact mode on a fake tree whose page_owner is the captured text. */
+static void test_judge(const char *fixture)
+{
+	static struct leak_snap before;
+	struct leak_params p = lp;
+	struct leak_table t;
+	struct vmstat settled;
+	struct leak_run_in in;
+	char ev[2048], cmd[SF_PATH_MAX * 2];
+	int r;
+
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s/sys/kernel/debug && cp %s %s/sys/kernel/debug/page_owner",
+		 root, fixture, root);
+	if (system(cmd))
+		printf("# %s failed\n", cmd);
+	memset(&t, 0, sizeof(t));
+	p.page_owner = 1;
+	p.settle_ms = 0;
+	memset(&before, 0, sizeof(before));
+	before.mode = LEAK_EXACT;
+	before.self_pte_kb = before.self_anon_kb = -1;
+	write_vmstat(120, 0, 279);
+	vmstat_read(root, &before.vs);
+	write_vmstat(121, 0, 279);
+	write_file("/proc/loadavg", "0.50 0.20 0.10 1/60 209\n");
+	in = (struct leak_run_in){ .root = root, .lp = &p, .before = &before,
+				   .workload = "thp_pinned", .case_key = "thp_pinned:fixed_pmd.fork",
+				   .pid_lo = 204, .tsv = "", .name = "x" };
+	r = leak_judge(&in, &t, &settled, ev, sizeof(ev));
+	check(r == 1 && strstr(ev, "leak: nr_page_table_pages") && strstr(ev, "exact mode") &&
+	      strstr(ev, "page_owner (pids 204..209") &&
+	      strstr(ev, "page-table page(s) in 1 record(s) from pte_alloc_one <- copy_huge_pmd"),
+	      "judge: +1 page table, page_owner names pte_alloc_one <- copy_huge_pmd: FAIL with the stack",
+	      "leak with the stack", ev);
+	write_file("/proc/loadavg", "0.50 0.20 0.10 1/60 214\n");
+	in.pid_lo = 210;
+	in.case_key = "other:case";
+	r = leak_judge(&in, &t, &settled, ev, sizeof(ev));
+	check(r == 0 && strstr(ev, "residual (unattributed): nr_page_table_pages") &&
+	      strstr(ev, "left to the growth trend"),
+	      "judge: +1 page table but no user page of the run's pids in page_owner: noted, not a FAIL",
+	      "0, unattributed", ev);
+	leak_table_free(&t);
+}
+
 int main(int argc, char **argv)
 {
 	char cmd[SF_PATH_MAX];
@@ -282,6 +327,7 @@ int main(int argc, char **argv)
 	test_table();
 	test_trend();
 	test_page_owner(argc > 1 ? argv[1] : "tests/fixtures/page_owner-7.2.13-copy_huge_pmd-leak.txt");
+	test_judge(argc > 1 ? argv[1] : "tests/fixtures/page_owner-7.2.13-copy_huge_pmd-leak.txt");
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
 	if (system(cmd))
 		printf("# could not remove %s\n", root);
