@@ -196,7 +196,7 @@ static void test_trend(void)
 	check(r == 0, "trend: 3 runs are fewer than trend_runs 4: no verdict", "0", ev);
 	r = trend_run(&tr, 1, LEAK_BUSY, ev, sizeof(ev));
 	check(r == 1 && strstr(ev, "nr_page_table_pages rose +1.00 pages/run") &&
-	      strstr(ev, "N=4 runs") && strstr(ev, "4 of 4 runs positive, total +4"),
+	      strstr(ev, "N=4 runs") && strstr(ev, "4 of 4 runs positive, total +4, t=inf"),
 	      "trend: +1 page table on 4 runs, each within tolerance, is a leak naming slope and N",
 	      "1 with slope and N", ev);
 	check(tr.n == 0, "trend: the window starts again after a verdict", "0", "");
@@ -205,6 +205,13 @@ static void test_trend(void)
 	for (size_t i = 0; i < sizeof(noise) / sizeof(noise[0]); i++)
 		r |= trend_run(&tr, noise[i], LEAK_BUSY, ev, sizeof(ev));
 	check(r == 0, "trend: residuals that go up and down are no growth", "0", ev);
+	memset(&tr, 0, sizeof(tr));
+	r = 0;
+	for (int i = 0; i < 4; i++)
+		r |= trend_run(&tr, (const long long[]){ 43, 1, 17, 40 }[i], LEAK_BUSY, ev,
+			       sizeof(ev));
+	check(r == 0, "trend: scattered positive residuals (an undrained guest: +43 +1 +17 +40) are not steady growth",
+	      "0", ev);
 	memset(&tr, 0, sizeof(tr));
 	r = 0;
 	for (int i = 0; i < 8; i++)
