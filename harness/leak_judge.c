@@ -29,6 +29,14 @@ static void log_tsv(const struct leak_run_in *in, const struct leak_resid *res, 
 	fclose(f);
 }
 
+/* The last pid handed out, at least lo. */
+static long long last_pid_from(const char *root, long long lo)
+{
+	long long hi = leak_last_pid(root);
+
+	return hi < lo ? lo : hi;
+}
+
 /* Evidence whose "leak: " lines become "residual (unattributed): " lines. */
 static void unattribute(char *ev, size_t evlen)
 {
@@ -67,10 +75,8 @@ int leak_judge(const struct leak_run_in *in, struct leak_table *t, struct vmstat
 	leak = leak_check(in->root, in->before, in->lp, wl ? &wl->st : &spare, settled, &res, ev,
 			  evlen);
 	if ((leak || (res.off && exact)) && in->lp->page_owner && in->pid_lo > 0) {
-		long long hi = leak_last_pid(in->root);
+		long long hi = last_pid_from(in->root, in->pid_lo);
 
-		if (hi < in->pid_lo)
-			hi = in->pid_lo;
 		if (!leak)
 			sf_appendf(ev, evlen,
 				   "note (exact mode): counters off by %+lld page tables, %+lld THPs, %+lld anon pages (within tolerance); ",
@@ -85,9 +91,19 @@ int leak_judge(const struct leak_run_in *in, struct leak_table *t, struct vmstat
 		leak = 0;
 		memset(trend_in.r, 0, sizeof(trend_in.r));
 	}
-	if (cs)
+	if (cs) {
+		long long first;
+
+		if (!cs->tr.n)
+			cs->tr.first_pid = in->pid_lo;
+		first = cs->tr.first_pid;
 		grows = leak_trend_add(&cs->tr, &trend_in, in->before->mode, in->lp->trend_runs, ev,
 				       evlen);
+		/* growth over the window's runs: who allocated what they left, from its first pid */
+		if (grows && po < 0 && in->lp->page_owner && first > 0)
+			page_owner_scan(in->root, first, last_pid_from(in->root, first), ev, evlen,
+					&po_s, &user_pages);
+	}
 	log_tsv(in, &res, leak || grows, po_s, sf_now() - t0);
 	return leak || grows;
 }

@@ -321,6 +321,7 @@ int leak_check(const char *root, const struct leak_snap *before, const struct le
 #define LEAK_TREND_MAX	256
 struct leak_trend {
 	int n;				/* runs in the window */
+	long long first_pid;		/* the first run's workload pid, for page_owner */
 	long long r[LEAK_COUNTERS][LEAK_TREND_MAX];
 };
 struct leak_entry {
