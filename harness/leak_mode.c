@@ -25,6 +25,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -133,6 +134,31 @@ void leak_self(const char *root, long long *pte_kb, long long *anon_kb)
 
 /* The last pid handed out: the last field of /proc/loadavg (ns_last_pid needs
  * CONFIG_CHECKPOINT_RESTORE, which the guest kernel lacks); -1 = unknown. */
+/*
+ * Empty every CPU's LRU batches, whose folio references keep freed pages allocated in
+ * page_owner's eyes: move_pages(2) of one page of our own to the node it is on calls
+ * lru_cache_disable() (workloads/lib/hmm_leak.c does the same). Real machine only.
+ */
+void leak_lru_drain(const char *root)
+{
+	char *page;
+	void *pages[1];
+	int node = -1, status = -1;
+
+	if (root[0])
+		return;
+	page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (page == MAP_FAILED)
+		return;
+	page[0] = 1;
+	pages[0] = page;
+	if (!syscall(__NR_move_pages, 0, 1UL, pages, NULL, &status, 0) && status >= 0) {
+		node = status;
+		syscall(__NR_move_pages, 0, 1UL, pages, &node, &status, 0);
+	}
+	munmap(page, 4096);
+}
+
 long long leak_last_pid(const char *root)
 {
 	char path[SF_PATH_MAX], buf[256], *sp;

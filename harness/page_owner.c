@@ -221,6 +221,7 @@ int page_owner_scan(const char *root, long long pid_lo, long long pid_hi, char *
 
 	*seconds = 0;
 	*user_pages = 0;
+	leak_lru_drain(root);	/* LRU batches keep freed folios allocated */
 	sf_path(path, sizeof(path), root, "/sys/kernel/debug/page_owner");
 	f = fopen(path, "re");
 	if (!f) {

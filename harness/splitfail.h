@@ -298,6 +298,7 @@ void leak_drain(const char *root, int mode);
 void leak_before(const char *root, int mode, struct leak_snap *snap);
 void leak_self(const char *root, long long *pte_kb, long long *anon_kb);
 long long leak_last_pid(const char *root);
+void leak_lru_drain(const char *root);
 
 /* leak.c: one run's residuals against its own baseline */
 #define LEAK_COUNTERS	3		/* nr_page_table_pages, nr_anon_transparent_hugepages,
