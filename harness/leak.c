@@ -4,15 +4,20 @@
  * nr_anon_pages must come back to their values from before the run.
  *
  * Freed page tables and folios may trail the exit (RCU, deferred split, per-CPU batches),
- * so the counters are polled for up to settle_ms. Other processes move these system-wide
- * counters too, so each has a tolerance from the profile. Page tables and anonymous THPs
- * are quiet in a guest: a residual above tolerance after the settle loop is a leak, unless
- * nr_anon_pages moved beyond its tolerance in the same run (the system is busy, e.g. a
- * compiler on the host); then the excess must repeat on growth_runs consecutive runs. The
- * anonymous page count is noisy wherever anything else runs, so a residual there is only
- * a leak when it repeats on growth_runs consecutive runs of the same workload (each run's
- * residual is measured from its own baseline, so repeats mean growth); a single excess is
- * noted in the evidence, not judged.
+ * so the counters are polled for up to settle_ms, drained each time (leak_mode.c). The
+ * harness's own change of VmPTE and RssAnon over the run is taken out of the residuals.
+ *
+ * Exact mode (a quiet guest): every counter must come back within the exact_* tolerances
+ * (0 page tables, 0 THPs; measured, docs/protocol.md); a residual above is a leak.
+ *
+ * Busy mode (anywhere else): other processes move these system-wide counters, so each has
+ * a tolerance from the profile. Page tables and anonymous THPs are quiet enough: a residual
+ * above tolerance after the settle loop is a leak, unless nr_anon_pages moved beyond its
+ * tolerance in the same run (the system is busy, e.g. a compiler on the host); then the
+ * excess must repeat on growth_runs consecutive runs. The anonymous page count is noisy
+ * wherever anything else runs, so a residual there is only a leak when it repeats on
+ * growth_runs consecutive runs of the same workload (each run's residual is measured from
+ * its own baseline, so repeats mean growth); a single excess is noted, not judged.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,49 +26,64 @@
 
 #define SETTLE_STEP_MS	100
 
-struct counter_rule {
-	const char *name;
-	long long tol;
+const char *const leak_counter_names[LEAK_COUNTERS] = {
+	"nr_page_table_pages", "nr_anon_transparent_hugepages", "nr_anon_pages",
 };
 
-int leak_check(const char *root, const struct vmstat *before, const struct leak_params *lp,
-	       struct leak_state *ls, struct vmstat *settled, char *ev, size_t evlen)
+/* Residuals of settled against before, the harness's own growth taken out. */
+static void residuals(const char *root, const struct leak_snap *before,
+		      const struct vmstat *settled, long long *resid)
 {
-	struct counter_rule rules[3] = {
-		{ "nr_page_table_pages", lp->pgtable_pages },
-		{ "nr_anon_transparent_hugepages", lp->anon_thps },
-		{ "nr_anon_pages", lp->anon_pages },
-	};
-	long long resid[3] = { 0, 0, 0 };
-	int waited = 0, leak = 0, over, noisy, quiet_over;
+	long long pte_kb, anon_kb;
 
-	ev[0] = '\0';
-	for (;;) {
-		over = 0;
-		if (vmstat_read(root, settled))
-			return 0;
-		for (int i = 0; i < 3; i++) {
-			long long b = vmstat_get(before, rules[i].name);
-			long long a = vmstat_get(settled, rules[i].name);
+	leak_self(root, &pte_kb, &anon_kb);
+	for (int i = 0; i < LEAK_COUNTERS; i++) {
+		long long b = vmstat_get(&before->vs, leak_counter_names[i]);
+		long long a = vmstat_get(settled, leak_counter_names[i]);
 
-			resid[i] = (a < 0 || b < 0) ? 0 : a - b;
-			if (resid[i] > rules[i].tol)
-				over = 1;
-		}
-		if (!over || waited >= lp->settle_ms)
-			break;
-		sf_sleep_ms(SETTLE_STEP_MS);
-		waited += SETTLE_STEP_MS;
+		resid[i] = (a < 0 || b < 0) ? 0 : a - b;
 	}
-	noisy = llabs(resid[2]) > rules[2].tol;
-	quiet_over = 0;
+	if (pte_kb >= 0 && before->self_pte_kb >= 0)
+		resid[0] -= (pte_kb - before->self_pte_kb) / 4;
+	if (anon_kb >= 0 && before->self_anon_kb >= 0)
+		resid[2] -= (anon_kb - before->self_anon_kb) / 4;
+}
+
+static int exact_check(const struct leak_snap *before, const struct leak_params *lp,
+		       const struct leak_resid *res, char *ev, size_t evlen)
+{
+	const long long tol[LEAK_COUNTERS] = { lp->exact_pgtable_pages, lp->exact_anon_thps,
+					       lp->exact_anon_pages };
+	int leak = 0;
+
+	for (int i = 0; i < LEAK_COUNTERS; i++) {
+		if (res->r[i] <= tol[i])
+			continue;
+		leak = 1;
+		sf_appendf(ev, evlen,
+			   "leak: %s expected <= %lld above baseline %lld after %d ms settle, actual %+lld (exact mode: quiet guest, drained); ",
+			   leak_counter_names[i], tol[i],
+			   vmstat_get(&before->vs, leak_counter_names[i]), res->waited_ms,
+			   res->r[i]);
+	}
+	return leak;
+}
+
+static int busy_check(const struct leak_snap *before, const struct leak_params *lp,
+		      struct leak_state *ls, const struct leak_resid *res, char *ev, size_t evlen)
+{
+	const long long tol[LEAK_COUNTERS] = { lp->pgtable_pages, lp->anon_thps, lp->anon_pages };
+	const long long *resid = res->r;
+	int leak = 0, noisy = llabs(resid[2]) > tol[2], quiet_over = 0;
+
 	for (int i = 0; i < 2; i++)
-		if (resid[i] > rules[i].tol) {
+		if (resid[i] > tol[i]) {
 			quiet_over = 1;
 			sf_appendf(ev, evlen,
-				   "%s: %s expected <= %lld above baseline %lld after %d ms settle, actual +%lld; ",
-				   noisy ? "suspect" : "leak", rules[i].name, rules[i].tol,
-				   vmstat_get(before, rules[i].name), waited, resid[i]);
+				   "%s: %s expected <= %lld above baseline %lld after %d ms settle, actual +%lld (busy mode tolerance); ",
+				   noisy ? "suspect" : "leak", leak_counter_names[i], tol[i],
+				   vmstat_get(&before->vs, leak_counter_names[i]), res->waited_ms,
+				   resid[i]);
 		}
 	if (quiet_over && !noisy)
 		leak = 1;
@@ -71,19 +91,19 @@ int leak_check(const char *root, const struct vmstat *before, const struct leak_
 	if (quiet_over && noisy) {
 		sf_appendf(ev, evlen,
 			   "system busy (nr_anon_pages moved %+lld, tolerance %lld): page-table/THP excess on %d of %d consecutive runs needed; ",
-			   resid[2], rules[2].tol, ls->n_quiet_excess, lp->growth_runs);
+			   resid[2], tol[2], ls->n_quiet_excess, lp->growth_runs);
 		if (ls->n_quiet_excess >= lp->growth_runs) {
 			leak = 1;
 			sf_appendf(ev, evlen, "leak: excess repeated on %d consecutive runs; ",
 				   ls->n_quiet_excess);
 		}
 	}
-	if (resid[2] > rules[2].tol) {
+	if (resid[2] > tol[2]) {
 		ls->excess_anon[ls->n_excess % 8] = resid[2];
 		ls->n_excess++;
 		sf_appendf(ev, evlen,
-			   "nr_anon_pages +%lld above baseline after %d ms (tolerance %lld, noisy counter: excess %d of %d consecutive runs needed); ",
-			   resid[2], waited, rules[2].tol, ls->n_excess, lp->growth_runs);
+			   "nr_anon_pages +%lld above baseline after %d ms (busy mode, tolerance %lld, noisy counter: excess %d of %d consecutive runs needed); ",
+			   resid[2], res->waited_ms, tol[2], ls->n_excess, lp->growth_runs);
 		if (ls->n_excess >= lp->growth_runs) {
 			leak = 1;
 			sf_appendf(ev, evlen, "leak: nr_anon_pages stayed above baseline on %d consecutive runs; ",
@@ -93,4 +113,43 @@ int leak_check(const char *root, const struct vmstat *before, const struct leak_
 		ls->n_excess = 0;
 	}
 	return leak;
+}
+
+/*
+ * Poll until the counters are back (exact: to the page; busy: within tolerance) or
+ * settle_ms passed, then judge. 1 = leak; res gets the residuals.
+ */
+int leak_check(const char *root, const struct leak_snap *before, const struct leak_params *lp,
+	       struct leak_state *ls, struct vmstat *settled, struct leak_resid *res, char *ev,
+	       size_t evlen)
+{
+	const int exact = before->mode == LEAK_EXACT;
+	const long long tol[LEAK_COUNTERS] = {
+		exact ? lp->exact_pgtable_pages : lp->pgtable_pages,
+		exact ? lp->exact_anon_thps : lp->anon_thps,
+		exact ? lp->exact_anon_pages : lp->anon_pages,
+	};
+	int over;
+
+	memset(res, 0, sizeof(*res));
+	ev[0] = '\0';
+	for (;;) {
+		leak_drain(root, before->mode);
+		if (vmstat_read(root, settled))
+			return 0;
+		residuals(root, before, settled, res->r);
+		over = 0;
+		for (int i = 0; i < LEAK_COUNTERS; i++)
+			/* busy mode waits for page tables and THPs only, as before */
+			if ((exact || i < 2) && res->r[i] > tol[i])
+				over = 1;
+		if (!over || res->waited_ms >= lp->settle_ms)
+			break;
+		sf_sleep_ms(SETTLE_STEP_MS);
+		res->waited_ms += SETTLE_STEP_MS;
+	}
+	res->off = res->r[0] > 0 || res->r[1] > 0 || (exact && res->r[2] > tol[2]);
+	if (exact)
+		return exact_check(before, lp, res, ev, evlen);
+	return busy_check(before, lp, ls, res, ev, evlen);
 }

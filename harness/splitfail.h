@@ -55,6 +55,12 @@ struct leak_params {
 	long long anon_thps;		/* tolerance, THPs */
 	long long anon_pages;		/* tolerance, pages (noisy: judged on growth) */
 	int growth_runs;		/* consecutive excess runs that make a leak */
+	char mode[8];			/* auto | exact | busy (leak_mode.c) */
+	long long exact_pgtable_pages;	/* exact-mode tolerances (quiet guest, drained) */
+	long long exact_anon_thps;
+	long long exact_anon_pages;
+	int trend_runs;			/* runs of a case the growth trend needs, 0 = off */
+	int page_owner;			/* read page_owner when a counter is off */
 };
 
 /* One `path = value` line of a profile's [knobs] section (path under /proc/sys or /sys). */
@@ -273,14 +279,93 @@ int run_case(const struct wl_case *c, const char *inject, unsigned long long see
 	     const char *root, const char *log_path, volatile int *stop, struct run_obs *ro);
 void run_parse_line(const char *line, struct run_obs *ro);
 
-/* leak.c */
+/* leak_mode.c: exact counters in a quiet guest, busy-host tolerances elsewhere */
+enum leak_mode { LEAK_BUSY, LEAK_EXACT };
+struct leak_snap {
+	struct vmstat vs;		/* /proc/vmstat after the drain */
+	int mode;			/* enum leak_mode */
+	long long self_pte_kb;		/* the harness's own VmPTE and RssAnon, -1 = unknown */
+	long long self_anon_kb;
+	long long last_pid;		/* /proc/sys/kernel/ns_last_pid, -1 = unknown */
+};
+int leak_mode_parse(const char *val);
+int leak_mode_of(const char *root, const struct leak_params *lp, int pressure, char *why,
+		 size_t len);
+void leak_drain(const char *root, int mode);
+void leak_before(const char *root, int mode, struct leak_snap *snap);
+void leak_self(const char *root, long long *pte_kb, long long *anon_kb);
+long long leak_last_pid(const char *root);
+void leak_lru_drain(const char *root);
+
+/* leak.c: one run's residuals against its own baseline */
+#define LEAK_COUNTERS	3		/* nr_page_table_pages, nr_anon_transparent_hugepages,
+					 * nr_anon_pages */
 struct leak_state {
 	long long excess_anon[8];
 	int n_excess;			/* consecutive runs with nr_anon_pages excess */
 	int n_quiet_excess;		/* same for page tables / THPs on a busy system */
 };
-int leak_check(const char *root, const struct vmstat *before, const struct leak_params *lp,
-	       struct leak_state *ls, struct vmstat *settled, char *ev, size_t evlen);
+struct leak_resid {
+	long long r[LEAK_COUNTERS];	/* settled minus baseline, the harness's own share out */
+	int waited_ms;
+	int off;			/* a counter did not come back exactly (page_owner worth it) */
+};
+extern const char *const leak_counter_names[LEAK_COUNTERS];
+int leak_check(const char *root, const struct leak_snap *before, const struct leak_params *lp,
+	       struct leak_state *ls, struct vmstat *settled, struct leak_resid *res, char *ev,
+	       size_t evlen);
+
+/* leak_trend.c: per key (workload, or workload:case) state, and the growth trend */
+#define LEAK_TREND_MAX	256
+struct leak_trend {
+	int n;				/* runs in the window */
+	long long first_pid;		/* the first run's workload pid, for page_owner */
+	long long r[LEAK_COUNTERS][LEAK_TREND_MAX];
+};
+struct leak_entry {
+	char key[SF_NAME_MAX * 2];
+	struct leak_state st;
+	struct leak_trend tr;
+};
+struct leak_table {
+	struct leak_entry *e;
+	int n, cap;
+};
+struct leak_entry *leak_table_get(struct leak_table *t, const char *key);
+void leak_table_free(struct leak_table *t);
+double leak_slope(const long long *r, int n);
+int leak_trend_add(struct leak_trend *tr, const struct leak_resid *res, int mode, int min_runs,
+		   char *ev, size_t evlen);
+
+/* page_owner.c: pages the workload's pids allocated and still hold, grouped by stack */
+struct po_group {
+	char stack[512];		/* "fn <- caller <- ...", allocator frames left out */
+	char kind[12];			/* page-table, anon, slab, file, kernel-pt, other */
+	long long pages, records;
+};
+struct po_report {
+	struct po_group g[32];
+	int n;
+	long long records, matched, other_pages;
+};
+int page_owner_parse(FILE *f, long long pid_lo, long long pid_hi, struct po_report *rep);
+void page_owner_format(const struct po_report *rep, int top, char *out, size_t len);
+long long page_owner_user_pages(const struct po_report *rep);
+int page_owner_scan(const char *root, long long pid_lo, long long pid_hi, char *ev, size_t len,
+		    double *seconds, long long *user_pages);
+
+/* leak_judge.c: the leak verdict of one run: counters, trend, page_owner */
+struct leak_run_in {
+	const char *root;
+	const struct leak_params *lp;
+	const struct leak_snap *before;
+	const char *workload, *case_key;
+	long long pid_lo;		/* the workload's pid: its children follow */
+	const char *tsv;		/* residual log, "" = none */
+	const char *name;		/* the result's name, for the log */
+};
+int leak_judge(const struct leak_run_in *in, struct leak_table *t, struct vmstat *settled,
+	       char *ev, size_t evlen);
 
 /* kmemleak.c */
 int kmemleak_setup(const char *root, char *note, size_t len);
@@ -295,7 +380,7 @@ struct judge_in {
 	int injecting;			/* a fault mode was armed */
 	long long faults_injected;
 	int leak;			/* leak_check() result: 1 = leak */
-	char leak_ev[1024];
+	char leak_ev[2048];
 	char kmsg_hits[2048];
 	long long taint_before, taint_after;
 	char harness_error[256];
@@ -359,7 +444,9 @@ struct suite {
 	volatile int *stop;
 	char self[SF_PATH_MAX];		/* path of this binary, for reproduce lines */
 	char log_dir[SF_PATH_MAX];
-	struct leak_state leak[64];
+	struct leak_table leak;		/* leak state per workload and per case */
+	int leak_mode;			/* enum leak_mode, decided at the first run */
+	char leak_why[256];
 	int total, done;
 	int damaged;			/* a run left the root filesystem unusable: stop */
 	char no_kmsg[SF_PATH_MAX + 64];	/* why the kernel log cannot be read: runs ERROR */

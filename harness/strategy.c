@@ -91,13 +91,21 @@ wrapped:
 	}
 }
 
-static struct leak_state *leak_for(struct suite *s, const char *workload)
+/* The leak mode of this suite, decided once and recorded in summary.json. */
+static int leak_mode(struct suite *s)
 {
-	unsigned int h = 5381;
+	const struct options *o = s->o;
+	char why[256], json[512];
 
-	for (const char *p = workload; *p; p++)
-		h = h * 33 + (unsigned char)*p;
-	return &s->leak[h % 64];
+	if (s->leak_why[0])
+		return s->leak_mode;
+	s->leak_mode = leak_mode_of(s->root, &o->lp, o->pp.stress_ng[0] || o->pp.memcg_max,
+				    why, sizeof(why));
+	snprintf(s->leak_why, sizeof(s->leak_why), "%s", why);
+	snprintf(json, sizeof(json), "{\"mode\": \"%s\", \"why\": \"%s\", \"residuals\": \"leak.tsv\"}",
+		 s->leak_mode == LEAK_EXACT ? "exact" : "busy", why);
+	results_extra("leak", json);
+	return s->leak_mode;
 }
 
 static void progress(struct suite *s, const char *name, int verdict)
@@ -145,8 +153,11 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 {
 	static struct judge_in in;
 	static char kmsg_all[1 << 16];
-	static struct vmstat before, settled;
-	char inject[32], log_path[SF_PATH_MAX * 2], pressure[512] = "", knobs[1024] = "";
+	static struct vmstat settled;
+	static struct leak_snap lsnap;
+	struct leak_run_in lin;
+	char inject[32], log_path[SF_PATH_MAX * 2], pressure[512] = "", key[SF_NAME_MAX * 2];
+	char tsv[SF_PATH_MAX + 16], knobs[1024] = "";
 	long long times_before[SF_MAX_ATTRS];
 	struct result res;
 	double ended;
@@ -179,7 +190,7 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 		return -EIO;	/* the journal is broken: nothing may run */
 	}
 	fault_times_read(s->fe, times_before);
-	vmstat_read(s->root, &before);
+	leak_before(s->root, leak_mode(s), &lsnap);
 	in.taint_before = taint_read(s->root);
 	snprintf(log_path, sizeof(log_path), "%s/%s.log", s->log_dir, res.name);
 	results_start(res.name);
@@ -200,8 +211,12 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 		return -EINTR;
 	if (in.injecting)
 		in.faults_injected = fault_times_consumed(s->fe, times_before);
-	in.leak = leak_check(s->root, &before, &s->o->lp, leak_for(s, c->workload), &settled,
-			     in.leak_ev, sizeof(in.leak_ev));
+	snprintf(key, sizeof(key), "%s:%s", c->workload, c->name);
+	snprintf(tsv, sizeof(tsv), "%s/../leak.tsv", s->log_dir);
+	lin = (struct leak_run_in){ .root = s->root, .lp = &s->o->lp, .before = &lsnap,
+				    .workload = c->workload, .case_key = key, .pid_lo = in.ro.pid,
+				    .tsv = tsv, .name = res.name };
+	in.leak = leak_judge(&lin, &s->leak, &settled, in.leak_ev, sizeof(in.leak_ev));
 	if (s->o->kmemleak)	/* scanned once after the case's runs (kmemleak_batch.c) */
 		kmemleak_batch_note(res.name, res.reproduce, in.ro.pid, ended);
 	kmsg_collect(kmsg_all, sizeof(kmsg_all), in.kmsg_hits, sizeof(in.kmsg_hits));
@@ -236,7 +251,7 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 		 "inject=%s windows=%d consumed=%d unknown=%d ret=%d errno=%s", inject,
 		 in.ro.win.windows, in.ro.win.consumed, in.ro.win.unknown, in.ro.win.last_ret,
 		 in.ro.win.last_errno[0] ? in.ro.win.last_errno : "0");
-	vmstat_delta_json(&before, &settled, res.vmstat_delta, sizeof(res.vmstat_delta));
+	vmstat_delta_json(&lsnap.vs, &settled, res.vmstat_delta, sizeof(res.vmstat_delta));
 	progress(s, res.name, res.verdict);
 	ret = results_add(&res);
 	if (ret)

@@ -184,45 +184,50 @@ static void test_leak(void)
 	struct leak_params lp = { .settle_ms = 200, .pgtable_pages = 4, .anon_thps = 0,
 				  .anon_pages = 100, .growth_runs = 2 };
 	struct leak_state ls;
-	struct vmstat before, settled;
+	struct leak_snap before;
+	struct leak_resid res;
+	struct vmstat settled;
 	char root[] = "/tmp/splitfail-units.XXXXXX", ev[1024];
 	int r;
 
 	memset(&ls, 0, sizeof(ls));
+	memset(&before, 0, sizeof(before));
+	before.mode = LEAK_BUSY;
+	before.self_pte_kb = before.self_anon_kb = -1;
 	if (!mkdtemp(root)) {
 		check(0, "leak: temp dir", "created", "mkdtemp failed");
 		return;
 	}
 	write_vmstat(root, 800, 3, 5000);
-	vmstat_read(root, &before);
+	vmstat_read(root, &before.vs);
 	write_vmstat(root, 803, 3, 5050);
-	r = leak_check(root, &before, &lp, &ls, &settled, ev, sizeof(ev));
+	r = leak_check(root, &before, &lp, &ls, &settled, &res, ev, sizeof(ev));
 	check(r == 0, "leak: residuals within tolerance are no leak", "0", ev);
 	write_vmstat(root, 810, 3, 5000);
-	r = leak_check(root, &before, &lp, &ls, &settled, ev, sizeof(ev));
+	r = leak_check(root, &before, &lp, &ls, &settled, &res, ev, sizeof(ev));
 	check(r == 1 && strstr(ev, "nr_page_table_pages expected <= 4") && strstr(ev, "+10"),
 	      "leak: page tables 10 above baseline after settle is a leak", "1 with +10", ev);
 	write_vmstat(root, 800, 4, 5000);
-	r = leak_check(root, &before, &lp, &ls, &settled, ev, sizeof(ev));
+	r = leak_check(root, &before, &lp, &ls, &settled, &res, ev, sizeof(ev));
 	check(r == 1 && strstr(ev, "nr_anon_transparent_hugepages"),
 	      "leak: one THP above baseline (tolerance 0) is a leak", "1", ev);
 	write_vmstat(root, 800, 3, 5600);
-	r = leak_check(root, &before, &lp, &ls, &settled, ev, sizeof(ev));
+	r = leak_check(root, &before, &lp, &ls, &settled, &res, ev, sizeof(ev));
 	check(r == 0 && strstr(ev, "noisy counter"), "leak: one anon-page excess is only noted",
 	      "0 with a note", ev);
-	r = leak_check(root, &before, &lp, &ls, &settled, ev, sizeof(ev));
+	r = leak_check(root, &before, &lp, &ls, &settled, &res, ev, sizeof(ev));
 	check(r == 1 && strstr(ev, "stayed above baseline on 2 consecutive runs"),
 	      "leak: anon-page excess on growth_runs consecutive runs is a leak", "1", ev);
 	write_vmstat(root, 800, 3, 5000);
-	r = leak_check(root, &before, &lp, &ls, &settled, ev, sizeof(ev));
+	r = leak_check(root, &before, &lp, &ls, &settled, &res, ev, sizeof(ev));
 	check(r == 0 && ls.n_excess == 0, "leak: a clean run resets the anon-page streak", "0",
 	      ev);
 	memset(&ls, 0, sizeof(ls));
 	write_vmstat(root, 900, 3, 40000);
-	r = leak_check(root, &before, &lp, &ls, &settled, ev, sizeof(ev));
+	r = leak_check(root, &before, &lp, &ls, &settled, &res, ev, sizeof(ev));
 	check(r == 0 && strstr(ev, "suspect: nr_page_table_pages") && strstr(ev, "system busy"),
 	      "leak: page-table excess while the system is busy is only suspect", "0", ev);
-	r = leak_check(root, &before, &lp, &ls, &settled, ev, sizeof(ev));
+	r = leak_check(root, &before, &lp, &ls, &settled, &res, ev, sizeof(ev));
 	check(r == 1 && strstr(ev, "excess repeated on 2 consecutive runs"),
 	      "leak: busy-system page-table excess repeated growth_runs times is a leak", "1",
 	      ev);

@@ -89,12 +89,15 @@ static void run_fork(struct __test_metadata *_metadata, FIXTURE_DATA(thp_fork_co
 	char why[256];
 	int ret;
 
+	self->f.check_pfns = 1;	/* every folio freed after munmap (pfn_freed.h) */
 	ret = cycle_run(&self->f, &variant->kind, l, fork_cycle, &c, why, sizeof(why));
 	if (ret == THP_REGION_SKIP)
 		SKIP(return, "%s", why);
 	ASSERT_EQ(0, ret) TH_LOG("%s", why);
 	printf("# %s: forks=%ld failed=%ld\n", self->f.test, c.forks, c.failed_forks);
 	EXPECT_EQ(0, report_check_zero(self->f.test, "cow_promises_broken", c.broken));
+	EXPECT_EQ(0, report_check_zero(self->f.test, "thp_pfns_held_after_munmap",
+				       self->f.pfns.held));
 }
 
 TEST_F(thp_fork_cow, parent_writes)

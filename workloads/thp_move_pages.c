@@ -102,6 +102,7 @@ static void run_move(struct __test_metadata *_metadata, FIXTURE_DATA(thp_move_pa
 	char why[256];
 	int ret;
 
+	self->f.check_pfns = 1;	/* every folio freed after munmap (pfn_freed.h) */
 	ret = cycle_run(&self->f, &variant->kind, l, move_cycle, &c, why, sizeof(why));
 	if (ret == THP_REGION_SKIP)
 		SKIP(return, "%s", why);
@@ -110,6 +111,8 @@ static void run_move(struct __test_metadata *_metadata, FIXTURE_DATA(thp_move_pa
 	       c.asked, c.moved, c.errors, c.unreported);
 	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_status_broken", c.broken));
 	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_corrupted", c.corrupt));
+	EXPECT_EQ(0, report_check_zero(self->f.test, "thp_pfns_held_after_munmap",
+				       self->f.pfns.held));
 }
 
 TEST_F(thp_move_pages, whole) { run_move(_metadata, self, variant, LAYOUT_WHOLE, 0); }

@@ -81,6 +81,7 @@ static void run_mprotect(struct __test_metadata *_metadata, FIXTURE_DATA(thp_mpr
 
 	printf("# %s: mprotect(%s) of %s, then back to PROT_READ|PROT_WRITE\n", self->f.test,
 	       prot_name(prot), layout_name(l));
+	self->f.check_pfns = 1;	/* every folio freed after munmap (pfn_freed.h) */
 	ret = cycle_run(&self->f, &variant->kind, l, mprotect_cycle, &c, why, sizeof(why));
 	if (ret == THP_REGION_SKIP)
 		SKIP(return, "%s", why);
@@ -94,6 +95,8 @@ static void run_mprotect(struct __test_metadata *_metadata, FIXTURE_DATA(thp_mpr
 	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_not_rw_after_restore",
 				       c.after_restore_bad));
 	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_corrupted", c.corrupt));
+	EXPECT_EQ(0, report_check_zero(self->f.test, "thp_pfns_held_after_munmap",
+				       self->f.pfns.held));
 }
 
 #define MPROTECT_TEST(name, layout, prot) \

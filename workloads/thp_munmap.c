@@ -75,6 +75,7 @@ static void run_munmap(struct __test_metadata *_metadata, FIXTURE_DATA(thp_munma
 	char why[256];
 	int ret;
 
+	self->f.check_pfns = 1;	/* every folio freed after munmap (pfn_freed.h) */
 	ret = cycle_run(&self->f, &variant->kind, l, munmap_cycle, &c, why, sizeof(why));
 	if (ret == THP_REGION_SKIP)
 		SKIP(return, "%s", why);
@@ -85,6 +86,8 @@ static void run_munmap(struct __test_metadata *_metadata, FIXTURE_DATA(thp_munma
 	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_still_mapped", c.still_mapped));
 	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_outside_not_rw", c.rest_bad_prot));
 	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_corrupted", c.corrupt));
+	EXPECT_EQ(0, report_check_zero(self->f.test, "thp_pfns_held_after_munmap",
+				       self->f.pfns.held));
 }
 
 TEST_F(thp_munmap, head) { run_munmap(_metadata, self, variant, LAYOUT_HEAD); }

@@ -177,7 +177,8 @@ NINEP=trans=virtio,version=9p2000.L,msize=262144
 APPEND="console=ttyS0 loglevel=5 oops=panic panic=-1 root=/dev/root rootfstype=9p"
 APPEND+=" rootflags=$NINEP,cache=loose ro init=$ROOT/harness/runner/guest-init.sh"
 # no_timer_check: a TCG guest on a loaded host can fail the IO-APIC timer check and panic at boot
-APPEND+=" no_timer_check splitfail.guest=1 splitfail.accel=$ACCEL splitfail.top=$ROOT splitfail.results=$RESULTS"
+APPEND+=" no_timer_check page_owner=on splitfail.guest=1 splitfail.accel=$ACCEL"
+APPEND+=" splitfail.top=$ROOT splitfail.results=$RESULTS"
 [ "$ACCEL" = tcg ] && APPEND+=" $TCG_APPEND"
 APPEND+=" $EXTRA_APPEND"
 QEMU_ARGS=("${ACCEL_ARGS[@]}" -smp "2,sockets=2,cores=1,threads=1" -m "$(( MEM_MIB * 2 ))M"

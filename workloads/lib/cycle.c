@@ -1,6 +1,7 @@
 /*
  * cycle.c: repeats a workload's operation cycle on fresh THP regions and reports its rate, so
- * every workload has the same throughput mode (SPLITFAIL_ITERATIONS) and rate line.
+ * every workload has the same throughput mode (SPLITFAIL_ITERATIONS) and rate line; with
+ * check_pfns, each region's folio PFNs must be freed after its munmap (pfn_freed.h).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -36,9 +37,13 @@ void cycle_teardown(struct cycle_fixture *f)
 	mthp_restore();
 }
 
-static int cycle_loop(struct thp_region *r, const struct thp_kind *k, enum layout l,
-		      cycle_fn fn, void *ctx, const char *test, char *why, size_t why_len)
+#define PFN_SETTLE_MS 2000
+
+static int cycle_loop(struct cycle_fixture *f, const struct thp_kind *k, enum layout l,
+		      cycle_fn fn, void *ctx, char *why, size_t why_len)
 {
+	struct thp_region *r = &f->r;
+	const char *test = f->test;
 	long i, iterations = splitfail_iterations();
 	struct rate_meter m;
 	int ret = 0;
@@ -46,6 +51,8 @@ static int cycle_loop(struct thp_region *r, const struct thp_kind *k, enum layou
 	rate_start(&m);
 	for (i = 0; i < iterations; i++) {
 		thp_region_unmap(r);
+		if (f->check_pfns && pfn_watch_check(&f->pfns, test, PFN_SETTLE_MS) < 0)
+			f->check_pfns = 0;	/* PFNs not readable here (not root) */
 		ret = thp_kind_map(r, k, layout_min_folios(l), splitfail_seed(), why, why_len);
 		if (ret == THP_REGION_SKIP && i == 0)
 			return ret;
@@ -55,6 +62,8 @@ static int cycle_loop(struct thp_region *r, const struct thp_kind *k, enum layou
 			snprintf(why + used, why_len - used, " (cycle %ld)", i);
 			return ret < 0 ? ret : -1;
 		}
+		if (f->check_pfns)
+			pfn_watch_record(&f->pfns, r);
 		ret = fn(r, l, ctx);
 		if (ret) {
 			snprintf(why, why_len, "cycle %ld: %s", i, strerror(-ret));
@@ -76,9 +85,13 @@ int cycle_run(struct cycle_fixture *f, const struct thp_kind *k, enum layout l, 
 
 	for (i = 0; size_stats[i]; i++)
 		stats_before[i] = thp_size_stat(size, size_stats[i]);
-	ret = cycle_loop(&f->r, k, l, fn, ctx, f->test, why, why_len);
+	ret = cycle_loop(f, k, l, fn, ctx, why, why_len);
 	if (ret == THP_REGION_SKIP)
 		return ret;
+	if (f->check_pfns) {
+		thp_region_unmap(&f->r);
+		pfn_watch_check(&f->pfns, f->test, PFN_SETTLE_MS);
+	}
 	after = malloc(sizeof(*after));
 	if (after && vmstat_snapshot_take(after) > 0)
 		vmstat_print_thp_deltas(f->test, &f->before, after);

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "layout.h"
+#include "pfn_freed.h"
 #include "vmstat.h"
 #include "window.h"
 
@@ -21,6 +22,8 @@ struct cycle_fixture {
 	struct window w;
 	struct vmstat_snapshot before;
 	char test[256];
+	int check_pfns;			/* set before cycle_run: per-PFN freed-after-munmap check */
+	struct pfn_watch pfns;		/* its PFNs and findings (pfns.held) */
 };
 
 /*
@@ -34,7 +37,8 @@ void cycle_teardown(struct cycle_fixture *f);
 
 /*
  * Runs fn SPLITFAIL_ITERATIONS times, each on a fresh region of kind k (the previous one
- * unmapped first; the last is left in f->r until teardown). Prints the rate line and the
+ * unmapped first; the last is left in f->r until teardown, unless f->check_pfns: then it is
+ * unmapped at the end and every region's folio PFNs must have been freed, f->pfns.held). Prints the rate line and the
  * vmstat deltas since cycle_setup. Returns 0; THP_REGION_SKIP when the first region could not
  * be made (reason in why); or -errno (reason in why) when mapping or a cycle failed.
  */

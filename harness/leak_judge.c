@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * leak_judge.c - the leak verdict of one run: the counters against the run's baseline
+ * (leak.c, exact or busy mode: leak_mode.c), their trend over the case's runs
+ * (leak_trend.c), and, when a counter did not come back, who allocated what is left
+ * (page_owner.c). Each run's residuals go to <out>/leak.tsv, one line a run (with the
+ * seconds the page_owner read and the whole check took), so the distribution over a clean
+ * run can be read off (docs/protocol.md "Leak oracle").
+ */
+#include <string.h>
+
+#include "splitfail.h"
+
+static void log_tsv(const struct leak_run_in *in, const struct leak_resid *res, int leak,
+		    double po_s, double judge_s)
+{
+	FILE *f;
+
+	if (!in->tsv || !in->tsv[0])
+		return;
+	f = fopen(in->tsv, "ae");
+	if (!f)
+		return;
+	if (ftell(f) == 0)
+		fprintf(f, "name\tmode\twaited_ms\tpgtable\tanon_thps\tanon_pages\tleak\tpage_owner_s\tleak_check_s\n");
+	fprintf(f, "%s\t%s\t%d\t%lld\t%lld\t%lld\t%d\t%.3f\t%.3f\n", in->name,
+		in->before->mode == LEAK_EXACT ? "exact" : "busy", res->waited_ms, res->r[0],
+		res->r[1], res->r[2], leak, po_s, judge_s);
+	fclose(f);
+}
+
+/* The last pid handed out, at least lo. */
+static long long last_pid_from(const char *root, long long lo)
+{
+	long long hi = leak_last_pid(root);
+
+	return hi < lo ? lo : hi;
+}
+
+/* Evidence whose "leak: " lines become "residual (unattributed): " lines. */
+static void unattribute(char *ev, size_t evlen)
+{
+	static const char from[] = "leak: ", to[] = "residual (unattributed): ";
+	char out[4096], *p = ev, *hit;
+
+	out[0] = '\0';
+	while ((hit = strstr(p, from))) {
+		sf_appendf(out, sizeof(out), "%.*s%s", (int)(hit - p), p, to);
+		p = hit + strlen(from);
+	}
+	sf_appendf(out, sizeof(out), "%s", p);
+	snprintf(ev, evlen, "%s", out);
+}
+
+/*
+ * 1 = leak (evidence in ev), 0 = none. In exact mode with page_owner, a counter that did
+ * not come back is a leak when page_owner still holds a user page table or anonymous folio
+ * of the workload's pids (the stacks name who allocated it); when it holds none, the
+ * residual is the kernel's own (page tables of vmalloc and of device memory's vmemmap that
+ * test_hmm grows, another task): noted, and kept out of the growth trend, where it would
+ * add up (seen: thp_device_migrate, +1 kernel page table on most runs of 7.2.13).
+ */
+int leak_judge(const struct leak_run_in *in, struct leak_table *t, struct vmstat *settled,
+	       char *ev, size_t evlen)
+{
+	struct leak_entry *wl = leak_table_get(t, in->workload);
+	struct leak_entry *cs = leak_table_get(t, in->case_key);
+	const int exact = in->before->mode == LEAK_EXACT;
+	static struct leak_state spare;
+	struct leak_resid res, trend_in;
+	long long user_pages = 0;
+	double po_s = 0, t0 = sf_now();
+	int leak, grows = 0, po = -1;
+
+	leak = leak_check(in->root, in->before, in->lp, wl ? &wl->st : &spare, settled, &res, ev,
+			  evlen);
+	if ((leak || (res.off && exact)) && in->lp->page_owner && in->pid_lo > 0) {
+		long long hi = last_pid_from(in->root, in->pid_lo);
+
+		if (!leak)
+			sf_appendf(ev, evlen,
+				   "note (exact mode): counters off by %+lld page tables, %+lld THPs, %+lld anon pages (within tolerance); ",
+				   res.r[0], res.r[1], res.r[2]);
+		po = page_owner_scan(in->root, in->pid_lo, hi, ev, evlen, &po_s, &user_pages);
+	}
+	trend_in = res;
+	if (res.off && exact && po == 0 && !user_pages) {
+		unattribute(ev, evlen);
+		sf_appendf(ev, evlen,
+			   "not judged a leak: page_owner holds no user page table or anonymous folio of the workload's pids; not counted in the growth trend; ");
+		leak = 0;
+		memset(trend_in.r, 0, sizeof(trend_in.r));
+	}
+	if (cs) {
+		long long first;
+
+		if (!cs->tr.n)
+			cs->tr.first_pid = in->pid_lo;
+		first = cs->tr.first_pid;
+		grows = leak_trend_add(&cs->tr, &trend_in, in->before->mode, in->lp->trend_runs, ev,
+				       evlen);
+		/* growth over the window's runs: who allocated what they left, from its first pid */
+		if (grows && po < 0 && in->lp->page_owner && first > 0)
+			page_owner_scan(in->root, first, last_pid_from(in->root, first), ev, evlen,
+					&po_s, &user_pages);
+	}
+	log_tsv(in, &res, leak || grows, po_s, sf_now() - t0);
+	return leak || grows;
+}

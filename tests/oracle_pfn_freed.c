@@ -1,0 +1,48 @@
+/*
+ * oracle_pfn_freed: hands the per-PFN "freed after munmap" oracle (workloads/lib/pfn_freed.h)
+ * a real leaked reference and a clean unmap, and prints what it returned:
+ *  held   a THP vmsplice'd into a pipe that stays open: after munmap nobody maps the folio,
+ *         but the pipe's reference keeps every PFN anonymous and allocated (the state a
+ *         missing folio_put() leaves): the oracle must report all of them held;
+ *  freed  the same after the pipe is closed: every PFN freed or reused, nothing reported.
+ * Needs root (PFNs from pagemap); prints "# SKIP" and exits 4 otherwise.
+ */
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "oracle_util.h"
+#include "pfn_freed.h"
+
+int main(void)
+{
+	struct pfn_watch w;
+	struct thp_region r;
+	struct iovec iov;
+	int p[2];
+	long held;
+
+	memset(&w, 0, sizeof(w));
+	oracle_region(&r, 1);
+	pfn_watch_record(&w, &r);
+	if (!w.n) {
+		printf("# SKIP PFNs not visible (needs root)\n");
+		return 4;
+	}
+	printf("# expect: pages=%ld\n", w.nr);
+	if (pipe(p) || fcntl(p[1], F_SETPIPE_SZ, 1 << 20) < 0)
+		return 2;
+	iov = (struct iovec){ r.base, PAGE_SIZE_4K };
+	if (vmsplice(p[1], &iov, 1, 0) != (ssize_t)PAGE_SIZE_4K)
+		return 2;
+	thp_region_unmap(&r);
+	held = pfn_watch_check(&w, "oracle_pfn_freed.held", 300);
+	printf("result: held returned %ld\n", held);
+	w.n = 1;		/* the same PFNs again, after the pipe is gone */
+	close(p[0]);
+	close(p[1]);
+	held = pfn_watch_check(&w, "oracle_pfn_freed.freed", 2000);
+	printf("result: freed returned %ld\n", held);
+	return 0;
+}

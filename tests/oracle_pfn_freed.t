@@ -1,0 +1,29 @@
+#!/bin/bash
+# oracle_pfn_freed.t: the per-PFN freed-after-munmap oracle's self-test
+# (build/tests/oracle_pfn_freed): a THP whose reference a pipe keeps after munmap must be
+# reported held on every PFN, with the evidence line; once the pipe is closed, nothing.
+# Not root, or no PFNs visible: TAP SKIP.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${SPLITFAIL_BUILD:-$top/build}
+out=$(mktemp /tmp/splitfail-oracle-pfn.XXXXXX)
+trap 'rm -f "$out"' EXIT
+echo "1..2"
+"$build/tests/oracle_pfn_freed" >"$out" 2>&1
+rc=$?
+if ((rc == 4)); then
+	echo "ok 1 # SKIP $(sed -n 's/^# SKIP //p' "$out")"
+	echo "ok 2 # SKIP"
+	exit 0
+fi
+pages=$(sed -n 's/^# expect: pages=//p' "$out")
+grep -q "^result: held returned $pages\$" "$out" &&
+	grep -q "THP freed after munmap (PFN): expected freed (buddy) or reused, got held: anon, mapcount 0" "$out" &&
+	grep -q "check test=oracle_pfn_freed.held what=pfns_held_after_exit expected=0 actual=$pages result=FAIL" "$out"
+r=$?
+echo "$( ((rc == 0 && r == 0)) && echo ok || echo 'not ok') 1 - a THP a pipe still references after munmap: all $pages PFNs held, with evidence"
+((rc == 0 && r == 0)) || sed 's/^/#   /' "$out"
+grep -q "^result: freed returned 0\$" "$out"
+r=$?
+echo "$( ((rc == 0 && r == 0)) && echo ok || echo 'not ok') 2 - the same PFNs after the pipe is closed: none held"
+((rc == 0 && r == 0)) || sed 's/^/#   /' "$out"
