@@ -112,7 +112,7 @@ ok $? "sweep: stops at the cap and says so"
 
 # a kernel without fault injection: baseline runs count, injection runs SKIP with the reason
 new_tree
-rm -rf "$TREE/sys/kernel/debug/failslab" "$TREE/sys/kernel/debug/fail_page_alloc"
+rm -rf "${TREE:?}/sys/kernel/debug/failslab" "${TREE:?}/sys/kernel/debug/fail_page_alloc"
 FAKE_MODE=ok sf --strategy off,random,sweep --case fake.head.munmap
 rc=$?
 [ $rc -eq 4 ] && grep -q '^ok 1 - fake_thp:fake.head.munmap$' "$OUT/tap.txt" &&
