@@ -15,7 +15,7 @@
 #    goes on: run.sh exits 0, no FAIL, the stall is a note in guest-stalls.txt.
 # SPLITFAIL_GUEST_SMOKE=0 skips part 2 (the long one) when iterating on the others.
 # SPLITFAIL_KERNEL=BZIMAGE or a kernel tree (built by build-kernel.sh, cached) replaces the
-# default kernel, e.g. SPLITFAIL_KERNEL=/root/linux-7.2.
+# default kernel, e.g. SPLITFAIL_KERNEL=~/linux-7.2.
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${SPLITFAIL_BUILD:-$ROOT/build}
 SCRATCH=$(mktemp -d /tmp/splitfail-guest-t.XXXXXX)
