@@ -1,7 +1,7 @@
 /*
- * oracle.h: the checks that decide whether an operation kept its promise
- * (docs/protocol.md; the rule: success means the whole range was done). Workloads and the oracle self-tests call the same
- * functions. Each prints its evidence ("# <test>: <what>: expected <x>, got <y> at 0x<addr>")
+ * oracle.h: the checks that decide whether an operation kept its promise (docs/protocol.md;
+ * the rule: success means the whole range was done). Workloads and the oracle self-tests call
+ * the same functions. Each prints its evidence ("# <test>: <what>: expected <x>, got <y> at 0x<addr>")
  * and returns how many pages broke the promise (0 means kept), or -errno if it could not look.
  */
 #ifndef SPLITFAIL_ORACLE_H
