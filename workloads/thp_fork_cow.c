@@ -3,7 +3,7 @@
  * thp_fork_cow: fork() with THPs mapped, then copy-on-write writes in the parent, the
  * children or both (across two folios), with several children, and after a partial munmap
  * before fork, on PMD-mapped and PTE-mapped THPs, several THPs and mTHP sizes (layout.h).
- * Oracle (design.md, workloads/lib/cow_check.c): each side sees only its own writes, or fork
+ * Oracle (docs/protocol.md "Operation oracles", workloads/lib/cow_check.c): each side sees only its own writes, or fork
  * fails with ENOMEM/EAGAIN, leaves no child and the parent's data intact.
  *
  * Kernel paths: fork -> dup_mmap -> copy_page_range -> copy_huge_pmd (PMD-mapped THP: the

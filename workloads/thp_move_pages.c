@@ -3,7 +3,7 @@
  * thp_move_pages: move_pages(2) of THP-backed memory to another NUMA node: every page of a
  * whole folio, one page, half a folio, across two folios, and scattered single pages, on
  * PMD-mapped and PTE-mapped THPs, several THPs and mTHP sizes (layout.h kinds).
- * Oracle (design.md, workloads/lib/migrate_check.c): every status is the target node or a
+ * Oracle (docs/protocol.md "Operation oracles", workloads/lib/migrate_check.c): every status is the target node or a
  * negative errno the kernel defines; a page whose status names the target node is really
  * there (move_pages with nodes = NULL) and present in pagemap; a status naming another node
  * tells the truth; the data reads back unchanged everywhere. SKIPs when fewer than two nodes

@@ -1,6 +1,6 @@
 /*
- * cow_check.h: the fork / copy-on-write oracle of design.md ("fork fails cleanly (ENOMEM, no
- * child) or each side sees only its own writes"), shared by thp_fork_cow and its self-test.
+ * cow_check.h: the fork / copy-on-write oracle of docs/protocol.md ("Operation oracles": fork
+ * fails cleanly (ENOMEM, no child) or each side sees only its own writes), shared by thp_fork_cow and its self-test.
  * cow_run() forks children from a filled region with fork() inside the injection window, lets
  * the parent and/or every child write its own pattern over a range, and has every side verify
  * the whole region: the original pattern outside the range, inside it only its own writes.

@@ -1,7 +1,7 @@
 /*
- * migrate_check.h: the migration oracle of design.md ("move_pages between two nodes: each
+ * migrate_check.h: the migration oracle of docs/protocol.md ("Operation oracles": each
  * status is the target node or a negative errno; a page whose status is the target node is
- * really there"), shared by thp_move_pages, thp_deferred_migrate and the oracle self-tests.
+ * really there), shared by thp_move_pages, thp_deferred_migrate and the oracle self-tests.
  * The checker asks the kernel where each page really is (move_pages with nodes = NULL and
  * pagemap), so it judges what the status array claims against the page's real node.
  */

@@ -1,5 +1,6 @@
 /*
- * oracle.c: the promise checks of design.md, shared by workloads and tests/oracle_*.c.
+ * oracle.c: the promise checks of docs/protocol.md ("Operation oracles"), shared by workloads
+ * and tests/oracle_*.c.
  * Each looks page by page, prints the first piece of evidence as
  * "# <test>: <what>: expected <x>, got <y> at 0x<addr>" plus a count, and returns how many
  * pages broke the promise.
