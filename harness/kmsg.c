@@ -49,30 +49,6 @@ static int line_matches(const char *line, const char *const *patterns)
 	return 0;
 }
 
-int kmsg_line_is_bug(const char *line)
-{
-	return line_matches(line, bug_patterns) || line_matches(line, stall_patterns);
-}
-
-int kmsg_line_is_stall(const char *line)
-{
-	return line_matches(line, stall_patterns);
-}
-
-/* 1 when the kernel command line under root says the guest runs under software emulation. */
-int kmsg_emulated_guest(const char *root)
-{
-	char path[SF_PATH_MAX], cmdline[4096];
-
-	sf_path(path, sizeof(path), root, "/proc/cmdline");
-	if (sf_read_file(path, cmdline, sizeof(cmdline)) < 0)
-		return 0;
-	for (char *w = strtok(cmdline, " \n"); w; w = strtok(NULL, " \n"))
-		if (!strcmp(w, "splitfail.accel=tcg"))
-			return 1;
-	return 0;
-}
-
 const char *kmsg_stall_notes(void)
 {
 	return stall_notes;
@@ -83,7 +59,7 @@ int kmsg_open(const char *root)
 	char path[SF_PATH_MAX];
 
 	sf_path(path, sizeof(path), root, "/dev/kmsg");
-	stalls_are_notes = kmsg_emulated_guest(root);
+	stalls_are_notes = sf_cmdline_has(root, "splitfail.accel=tcg");
 	kmsg_fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (kmsg_fd < 0)
 		return -errno;

@@ -31,25 +31,6 @@
 
 #include "splitfail.h"
 
-static int cmdline_has_guest(const char *root)
-{
-	char path[SF_PATH_MAX], buf[4096], *save = NULL;
-
-	sf_path(path, sizeof(path), root, "/proc/cmdline");
-	if (sf_read_file(path, buf, sizeof(buf)) <= 0)
-		return 0;
-	for (char *t = strtok_r(buf, " \t\n", &save); t; t = strtok_r(NULL, " \t\n", &save))
-		if (!strcmp(t, "splitfail.guest=1"))
-			return 1;
-	return 0;
-}
-
-/* [leak] mode: 0 for auto, exact or busy, -EINVAL otherwise. */
-int leak_mode_parse(const char *val)
-{
-	return strcmp(val, "auto") && strcmp(val, "exact") && strcmp(val, "busy") ? -EINVAL : 0;
-}
-
 /* The mode of this run, with the reason in why. */
 int leak_mode_of(const char *root, const struct leak_params *lp, int pressure, char *why,
 		 size_t len)
@@ -62,7 +43,7 @@ int leak_mode_of(const char *root, const struct leak_params *lp, int pressure, c
 		snprintf(why, len, "busy mode ([leak] mode = busy)");
 		return LEAK_BUSY;
 	}
-	if (!cmdline_has_guest(root)) {
+	if (!sf_cmdline_has(root, "splitfail.guest=1")) {
 		snprintf(why, len, "busy mode (not a splitfail guest: no splitfail.guest=1 on /proc/cmdline)");
 		return LEAK_BUSY;
 	}

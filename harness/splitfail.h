@@ -130,6 +130,7 @@ int selection_check(const char *list, const struct wl_case *cases, int n, char *
 /* util.c */
 void sf_path(char *out, size_t len, const char *root, const char *path);
 ssize_t sf_read_file(const char *path, char *buf, size_t len);
+int sf_cmdline_has(const char *root, const char *word);
 int sf_write_file(const char *path, const char *data, size_t len);
 int sf_read_ll(const char *path, long long *v);
 int sf_mkdir_p(const char *path);
@@ -201,9 +202,6 @@ int meminfo_line(const char *root, const char *key, long long *kb);
 /* kmsg.c */
 int kmsg_open(const char *root);
 int kmsg_collect(char *all, size_t all_len, char *hits, size_t hits_len);
-int kmsg_line_is_bug(const char *line);
-int kmsg_line_is_stall(const char *line);
-int kmsg_emulated_guest(const char *root);
 const char *kmsg_stall_notes(void);
 void kmsg_close(void);
 
@@ -288,7 +286,6 @@ struct leak_snap {
 	long long self_anon_kb;
 	long long last_pid;		/* /proc/sys/kernel/ns_last_pid, -1 = unknown */
 };
-int leak_mode_parse(const char *val);
 int leak_mode_of(const char *root, const struct leak_params *lp, int pressure, char *why,
 		 size_t len);
 void leak_drain(const char *root, int mode);

@@ -212,3 +212,17 @@ int sf_ini_line(char *line, char **key, char **val)
 	*e = '\0';
 	return '=';
 }
+
+/* 1 when the kernel command line (root's /proc/cmdline) has the word, e.g. splitfail.guest=1. */
+int sf_cmdline_has(const char *root, const char *word)
+{
+	char path[SF_PATH_MAX], buf[4096], *save = NULL;
+
+	sf_path(path, sizeof(path), root, "/proc/cmdline");
+	if (sf_read_file(path, buf, sizeof(buf)) <= 0)
+		return 0;
+	for (char *t = strtok_r(buf, " \t\n", &save); t; t = strtok_r(NULL, " \t\n", &save))
+		if (!strcmp(t, word))
+			return 1;
+	return 0;
+}

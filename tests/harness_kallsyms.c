@@ -13,19 +13,17 @@
 #include <unistd.h>
 
 #include "../harness/splitfail.h"
+#include "unit_tap.h"
 
-static int n_test, n_failed;
-
-static void check(int cond, const char *what, unsigned long want_start, unsigned long start,
-		  const char *err)
+/* check() of unit_tap.h with the symbol's start address as expected and actual */
+static void check_start(int cond, const char *what, unsigned long want, unsigned long start,
+			const char *err)
 {
-	n_test++;
-	printf("%sok %d - %s\n", cond ? "" : "not ", n_test, what);
-	if (!cond) {
-		printf("#   expected: start 0x%lx\n#   actual:   start 0x%lx (%s)\n", want_start,
-		       start, err);
-		n_failed++;
-	}
+	char exp[32], act[600];
+
+	snprintf(exp, sizeof(exp), "start 0x%lx", want);
+	snprintf(act, sizeof(act), "start 0x%lx (%s)", start, err);
+	check(cond, what, exp, act);
 }
 
 static const char kallsyms_text[] =
@@ -52,23 +50,23 @@ int main(void)
 		return 0;
 	}
 	r = kallsyms_lookup(path, "dmirror_migrate_to_device", &a, &b, err, sizeof(err));
-	check(!r && a == 0xffffffff81100000UL && b == 0xffffffff81100400UL,
+	check_start(!r && a == 0xffffffff81100000UL && b == 0xffffffff81100400UL,
 	      "a .constprop.0 clone is found by its plain name, range up to the next symbol",
 	      0xffffffff81100000UL, a, r ? err : "");
 	r = kallsyms_lookup(path, "dmirror_devmem_alloc_page", &a, &b, err, sizeof(err));
-	check(!r && a == 0xffffffff81100400UL, "an .isra.0 clone is found", 0xffffffff81100400UL,
+	check_start(!r && a == 0xffffffff81100400UL, "an .isra.0 clone is found", 0xffffffff81100400UL,
 	      a, r ? err : "");
 	r = kallsyms_lookup(path, "split_fn", &a, &b, err, sizeof(err));
-	check(!r && a == 0xffffffff81100900UL, "an exact name wins over an earlier .part clone",
+	check_start(!r && a == 0xffffffff81100900UL, "an exact name wins over an earlier .part clone",
 	      0xffffffff81100900UL, a, r ? err : "");
 	a = 0;
 	r = kallsyms_lookup(path, "only_cold", &a, &b, err, sizeof(err));
-	check(r == -ENOENT, "a .cold part alone is not the function (-ENOENT)", 0, a, err);
+	check_start(r == -ENOENT, "a .cold part alone is not the function (-ENOENT)", 0, a, err);
 	r = kallsyms_lookup(path, "only_data", &a, &b, err, sizeof(err));
-	check(r == -ENOENT, "a data symbol's clone suffix is not a function (-ENOENT)", 0, a,
+	check_start(r == -ENOENT, "a data symbol's clone suffix is not a function (-ENOENT)", 0, a,
 	      err);
 	r = kallsyms_lookup(path, "dmirror_migrate_to", &a, &b, err, sizeof(err));
-	check(r == -ENOENT, "a prefix of a longer name is not a match (-ENOENT)", 0, a, err);
+	check_start(r == -ENOENT, "a prefix of a longer name is not a match (-ENOENT)", 0, a, err);
 	unlink(path);
 	printf("1..%d\n", n_test);
 	return n_failed ? 1 : 0;

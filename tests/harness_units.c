@@ -11,18 +11,8 @@
 #include <unistd.h>
 
 #include "../harness/splitfail.h"
+#include "unit_tap.h"
 
-static int n_test, n_failed;
-
-static void check(int cond, const char *what, const char *expected, const char *actual)
-{
-	n_test++;
-	printf("%sok %d - %s\n", cond ? "" : "not ", n_test, what);
-	if (!cond) {
-		printf("#   expected: %s\n#   actual:   %s\n", expected, actual);
-		n_failed++;
-	}
-}
 
 static void judge_case(const char *what, struct judge_in *in, int want, const char *ev_part)
 {
