@@ -60,35 +60,12 @@ static void make_name(char *out, size_t len, const struct wl_case *c, const stru
 		sf_appendf(out, len, "#%d", rep + 1);
 }
 
-static void make_reproduce(struct suite *s, const struct wl_case *c, const struct run_spec *r,
-			   char *out, size_t len)
+static void reproduce(struct suite *s, const struct wl_case *c, const struct run_spec *r,
+		      const char *name, char *out, size_t len)
 {
-	const struct options *o = s->o;
+	struct repro_run rr = { .strategy = r->strategy, .nth = r->nth, .target = r->target };
 
-	if (c->argv)
-		snprintf(out, len, "%s --seed %llu --timeout %d", s->self, o->seed, o->timeout_s);
-	else
-		snprintf(out, len, "%s --only %s --case %s --seed %llu --timeout %d --workload-dir %s",
-			 s->self, c->workload, c->name, o->seed, o->timeout_s, o->workload_dir);
-	if (o->root[0])
-		sf_appendf(out, len, " --root %s", o->root);
-	if (o->n_knobs || o->pp.stress_ng[0] || o->pp.memcg_max || o->kmemleak)
-		sf_appendf(out, len, " --profile %s", o->profile_path);	/* the run's conditions */
-	if (r->strategy == STRAT_OFF) {
-		sf_appendf(out, len, " --strategy off");
-		goto wrapped;
-	}
-	sf_appendf(out, len, " --strategy %s", strategy_name(r->strategy));
-	if (r->target)
-		sf_appendf(out, len, " --target %s", r->target);
-	if (r->nth)
-		sf_appendf(out, len, " --nth %d", r->nth);
-	schema_reproduce(o, "fault", out, len);	/* the fault attributes, from the table */
-wrapped:
-	if (c->argv) {
-		sf_appendf(out, len, " --wrap --");
-		wrap_quote_argv(c->argv, out, len);
-	}
+	make_reproduce(s, c, name, &rr, out, len);
 }
 
 /* The leak mode of this suite, decided once and recorded in summary.json. */
@@ -128,7 +105,7 @@ static int record_skip(struct suite *s, const struct wl_case *c, const struct ru
 	res.verdict = V_SKIP;
 	snprintf(res.strategy, sizeof(res.strategy), "%s", strategy_name(r->strategy));
 	snprintf(res.evidence, sizeof(res.evidence), "%s", reason);
-	make_reproduce(s, c, r, res.reproduce, sizeof(res.reproduce));
+	reproduce(s, c, r, res.name, res.reproduce, sizeof(res.reproduce));
 	progress(s, res.name, V_SKIP);
 	return results_add(&res);
 }
@@ -167,7 +144,7 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 	memset(&res, 0, sizeof(res));
 	make_name(res.name, sizeof(res.name), c, r, rep);
 	snprintf(res.strategy, sizeof(res.strategy), "%s", strategy_name(r->strategy));
-	make_reproduce(s, c, r, res.reproduce, sizeof(res.reproduce));
+	reproduce(s, c, r, res.name, res.reproduce, sizeof(res.reproduce));
 	in.injecting = r->strategy != STRAT_OFF;
 	if (r->nth)
 		snprintf(inject, sizeof(inject), "nth:%d", r->nth);
