@@ -14,10 +14,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "splitfail.h"
+#include "record/verbs.h"
 
 static volatile int stop_signal;
 
@@ -52,27 +52,26 @@ static void kernel_release(const char *root, char *out, size_t len)
 	snprintf(out, len, "%s", u.release);
 }
 
-/* results/<UTC>-<release>/ with results/latest pointing at it, unless --out was given. */
+/*
+ * The results folder, made now that the run really starts (lock taken, options checked):
+ * --out as given, else a new <results>/<UTC>-<release>[-N] with <results>/latest moved to it
+ * (record/folder.c; --results, default <top>/results).
+ */
 static int make_out_dir(struct options *o, const char *top, const char *release)
 {
-	char stamp[32], link[SF_PATH_MAX], base[SF_PATH_MAX];
-	time_t now = time(NULL);
+	char base[SF_PATH_MAX];
 	int ret;
 
-	if (!o->out_dir[0]) {
-		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime(&now));
+	if (o->out_dir[0])
+		return sf_mkdir_p(o->out_dir);
+	if (o->results_dir[0])
+		snprintf(base, sizeof(base), "%s", o->results_dir);
+	else
 		snprintf(base, sizeof(base), "%s/results", top);
-		snprintf(o->out_dir, sizeof(o->out_dir), "%s/%s-%s", base, stamp, release);
-		ret = sf_mkdir_p(o->out_dir);
-		if (ret)
-			return ret;
-		snprintf(link, sizeof(link), "%s/latest", base);
-		unlink(link);
-		if (symlink(strrchr(o->out_dir, '/') + 1, link))
-			perror("splitfail: results/latest");
-		return 0;
-	}
-	return sf_mkdir_p(o->out_dir);
+	ret = results_dir_new(base, release, o->out_dir, sizeof(o->out_dir));
+	if (!ret)
+		fprintf(stderr, "splitfail: results: %s\n", o->out_dir);
+	return ret;
 }
 
 static void strategies_str(const struct options *o, char *out, size_t len)
