@@ -102,14 +102,27 @@ static int check_targets(const struct options *o)
 }
 
 /*
- * The cases a run would take, in run order, --case applied (the runner applies --shard to
- * this list as run_suite does, and works out from it what a dead guest left undone).
+ * The cases a run would take, in run order, --case and --shard applied as run_suite does;
+ * with --continue-from, only those that may still have a result to decide (continue.c): what
+ * a fresh guest after a guest death would run.
  */
 static int list_cases(const struct options *o, const struct wl_case *cases, int n)
 {
-	for (int i = 0; i < n; i++)
-		if (!o->cases[0] || selection_has(o->cases, &cases[i]))
+	char err[SF_PATH_MAX + 128];
+
+	if (continue_load(o->continue_from, err, sizeof(err))) {
+		fprintf(stderr, "splitfail: %s\n", err);
+		return SF_EXIT_HARNESS;
+	}
+	for (int i = 0, index = 0; i < n; i++) {
+		if (o->cases[0] && !selection_has(o->cases, &cases[i]))
+			continue;
+		if (index++ % o->shard_n != o->shard_i)
+			continue;
+		if (!o->continue_from[0] || continue_case_left(o, &cases[i]))
 			printf("%s:%s\n", cases[i].workload, cases[i].name);
+	}
+	continue_free();
 	return SF_EXIT_OK;
 }
 
@@ -279,6 +292,13 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "--known-match"))
 		return known_match_main(argc, argv);
+	if (argc > 1 && !strcmp(argv[1], "results")) {
+		rc = runner_verb(argc - 1, argv + 1);
+		if (rc >= 0)
+			return rc;
+		fprintf(stderr, "splitfail: results: unknown verb '%s'\n", argc > 2 ? argv[2] : "");
+		return SF_EXIT_USAGE;
+	}
 	ret = cli_parse(argc, argv, &o);
 	if (ret == 1) {
 		cli_usage(stdout);
@@ -331,7 +351,10 @@ int main(int argc, char **argv)
 			 o.root, strerror(errno));
 		fprintf(stderr, "splitfail: %s; every run is ERROR\n", no_kmsg);
 	}
-	if (make_out_dir(&o, top, release)) {
+	if (continue_load(o.continue_from, err, sizeof(err))) {
+		fprintf(stderr, "splitfail: %s\n", err);
+		rc = SF_EXIT_HARNESS;
+	} else if (make_out_dir(&o, top, release)) {
 		fprintf(stderr, "splitfail: cannot create %s: %s\n", o.out_dir, strerror(errno));
 		rc = SF_EXIT_HARNESS;
 	} else {
@@ -344,6 +367,7 @@ int main(int argc, char **argv)
 	}
 	knobs_unlock();
 	known_free();
+	continue_free();
 	free(cases);
 	return rc;
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "splitfail.h"
+#include "record/verbs.h"
 
 struct run_spec {
 	int strategy;
@@ -102,6 +103,8 @@ static int record_skip(struct suite *s, const struct wl_case *c, const struct ru
 
 	memset(&res, 0, sizeof(res));
 	make_name(res.name, sizeof(res.name), c, r, rep);
+	if (continue_decided(res.name, NULL))
+		return 0;	/* an earlier guest of this run has it (--continue-from) */
 	res.verdict = V_SKIP;
 	snprintf(res.strategy, sizeof(res.strategy), "%s", strategy_name(r->strategy));
 	snprintf(res.evidence, sizeof(res.evidence), "%s", reason);
@@ -143,6 +146,8 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 	memset(&in, 0, sizeof(in));
 	memset(&res, 0, sizeof(res));
 	make_name(res.name, sizeof(res.name), c, r, rep);
+	if (continue_decided(res.name, &ret))
+		return ret;	/* decided (or died) in an earlier guest: a sweep goes on after it */
 	snprintf(res.strategy, sizeof(res.strategy), "%s", strategy_name(r->strategy));
 	reproduce(s, c, r, res.name, res.reproduce, sizeof(res.reproduce));
 	in.injecting = r->strategy != STRAT_OFF;
@@ -315,7 +320,8 @@ static int kmemleak_verdict(struct suite *s, const struct wl_case *c, int rep)
 	if (rep)
 		sf_appendf(label, sizeof(label), "#%d", rep + 1);
 	snprintf(path, sizeof(path), "%s/%s@kmemleak.kmemleak", s->log_dir, label);
-	if (!kmemleak_batch_close(label, wrap_comm(c), s->o->kmemleak_age_ms, path, &res))
+	if (!kmemleak_batch_close(label, wrap_comm(c), s->o->kmemleak_age_ms, path, &res) ||
+	    continue_decided(res.name, NULL))
 		return 0;
 	known_apply(&res, s->release, NULL);
 	progress(s, res.name, res.verdict);

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * runner_verbs.c - the questions run.sh asks about a results folder, answered from its run
+ * record (record.h), and the dispatch of the verbs that change it (death.c, fold.c):
+ *
+ *   splitfail results new BASE RELEASE     make BASE/<UTC>-<RELEASE>[-N], move BASE/latest,
+ *                                          print the folder (folder.c)
+ *   splitfail results running DIR          the test started and not decided (exit 1: none)
+ *   splitfail results reproduce DIR NAME   NAME's verdict, then its reproduce line, one word
+ *                                          per line (shell quoting undone, nothing evaluated)
+ *   splitfail results kernel DIR           the bzImage that ran and its key, one per line
+ *   splitfail results status DIR           the verdict counts; exit as the harness would for
+ *                                          this record: 0, 1 bug, 3 error, 4 nothing tested
+ *   splitfail results death|fold ...       death.c, fold.c
+ *
+ * Usage errors exit 2, an unreadable record 3.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "../splitfail.h"
+#include "record.h"
+#include "verbs.h"
+
+static int usage(const char *what)
+{
+	fprintf(stderr, "splitfail results: usage: splitfail results %s\n", what);
+	return SF_EXIT_USAGE;
+}
+
+static int load(const char *dir, struct rec_run *run)
+{
+	char err[SF_PATH_MAX + 128];
+	int ret = record_load(dir, run, err, sizeof(err));
+
+	if (ret)
+		fprintf(stderr, "splitfail results: %s\n", err);
+	return ret;
+}
+
+static int verb_new(int argc, char **argv)
+{
+	char dir[SF_PATH_MAX];
+	int ret;
+
+	if (argc != 4)
+		return usage("new BASE RELEASE");
+	ret = results_dir_new(argv[2], argv[3], dir, sizeof(dir));
+	if (ret) {
+		fprintf(stderr, "splitfail results: new folder under %s: %s\n", argv[2],
+			strerror(-ret));
+		return SF_EXIT_HARNESS;
+	}
+	printf("%s\n", dir);
+	return SF_EXIT_OK;
+}
+
+static int verb_running(int argc, char **argv)
+{
+	struct rec_run run;
+	int found;
+
+	if (argc != 3)
+		return usage("running DIR");
+	if (load(argv[2], &run))
+		return SF_EXIT_HARNESS;
+	found = run.running[0] != '\0';
+	if (found)
+		printf("%s\n", run.running);
+	record_free(&run);
+	return found ? SF_EXIT_OK : SF_EXIT_BUG;
+}
+
+/* One word per line of a line quoted the way reproduce lines are ('...', \x). */
+static void print_words(const char *s)
+{
+	int in_word = 0, quote = 0;
+
+	for (; *s; s++) {
+		if (!quote && (*s == ' ' || *s == '\t')) {
+			if (in_word)
+				putchar('\n');
+			in_word = 0;
+			continue;
+		}
+		in_word = 1;
+		if (*s == '\'') {
+			quote = !quote;
+			continue;
+		}
+		if (!quote && *s == '\\' && s[1])
+			s++;
+		putchar(*s);
+	}
+	if (in_word)
+		putchar('\n');
+}
+
+static int verb_reproduce(int argc, char **argv)
+{
+	const struct rec_result *r = NULL;
+	struct rec_run run;
+
+	if (argc != 4)
+		return usage("reproduce DIR NAME");
+	if (load(argv[2], &run))
+		return SF_EXIT_HARNESS;
+	for (int i = 0; i < run.n; i++)
+		if (!strcmp(run.r[i].name, argv[3]))
+			r = &run.r[i];
+	if (!r || !r->reproduce[0]) {
+		fprintf(stderr, "splitfail results: %s has %s '%s' (%d results; summary.json names them)\n",
+			argv[2], r ? "no reproduce line for" : "no result", argv[3], run.n);
+		record_free(&run);
+		return SF_EXIT_USAGE;
+	}
+	printf("%s\n", verdict_name(r->verdict));
+	print_words(r->reproduce);
+	record_free(&run);
+	return SF_EXIT_OK;
+}
+
+static int verb_kernel(int argc, char **argv)
+{
+	struct rec_run run;
+
+	if (argc != 3)
+		return usage("kernel DIR");
+	if (load(argv[2], &run))
+		return SF_EXIT_HARNESS;
+	printf("%s\n%s\n", run.kernel_path, run.kernel_key);
+	record_free(&run);
+	return SF_EXIT_OK;
+}
+
+/* Results of an injection strategy that were not SKIP (a guest's death is none). */
+static int injection_tested(const struct rec_run *run)
+{
+	for (int i = 0; i < run->n; i++)
+		if (run->r[i].verdict != V_SKIP && strcmp(run->r[i].strategy, "off") &&
+		    strcmp(run->r[i].strategy, "guest"))
+			return 1;
+	return 0;
+}
+
+static int verb_status(int argc, char **argv)
+{
+	static const int shown[] = { V_PASS, V_FAIL, V_KNOWN_FAIL, V_SILENT_SKIP, V_SKIP, V_ERROR };
+	struct rec_result cut;
+	struct rec_run run;
+	int fails = 0, errors, tested, rc;
+
+	if (argc != 3)
+		return usage("status DIR");
+	if (load(argv[2], &run))
+		return SF_EXIT_HARNESS;
+	for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++) {
+		int n = record_count(&run, shown[i]);
+
+		printf("%s%s=%d", i ? " " : "", verdict_name(shown[i]), n);
+		fails += record_fails(&run, shown[i]) ? n : 0;
+	}
+	errors = record_count(&run, V_ERROR) + record_interrupted(&run, &cut);
+	tested = record_count(&run, V_PASS) + record_count(&run, V_SILENT_SKIP) +
+		 record_count(&run, V_KNOWN_FAIL);
+	printf(" faults_injected=%lld boots=%d%s%s\n", record_faults(&run), run.boots,
+	       run.finished ? "" : "; not finished: ", record_ended_by(&run));
+	if (fails)
+		rc = SF_EXIT_BUG;
+	else if (errors)
+		rc = SF_EXIT_HARNESS;
+	else if (!tested || (strcmp(run.strategies, "off") && !injection_tested(&run)))
+		rc = SF_EXIT_UNTESTED;
+	else
+		rc = SF_EXIT_OK;
+	record_free(&run);
+	return rc;
+}
+
+int runner_verb(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(int argc, char **argv);
+	} verbs[] = {
+		{ "new", verb_new }, { "running", verb_running }, { "reproduce", verb_reproduce },
+		{ "kernel", verb_kernel }, { "status", verb_status }, { "death", verb_death },
+		{ "fold", verb_fold },
+	};
+
+	if (argc < 2)
+		return -1;
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (!strcmp(argv[1], verbs[i].name))
+			return verbs[i].fn(argc, argv);
+	return -1;
+}
