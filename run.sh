@@ -95,7 +95,8 @@ running kernel when it has fault injection, else a QEMU guest with the default k
   --profile NAME      configs/NAME.ini or a path (default: smoke)
   --only a,b          run only these workloads
   --list              list workloads and test cases, then exit
-  --shard i/n         run only shard i of n
+  --shard i/n|KofN    run one shard of the listed cases: i/n 0-based (0 <= i < n), KofN
+                      1-based (1 <= K <= N: --shard \${CI_NODE_INDEX}of\${CI_NODE_TOTAL})
   --seed N            pattern seed
   --accel A           guest accelerator: auto (probe KVM), kvm or tcg
   --console           stream the guest's console (default: findings and progress only;
@@ -180,8 +181,8 @@ if [ -n "$KERNEL" ]; then
 		die "$EXIT_USAGE" "--kernel $KERNEL is not a bzImage (no x86 boot header: 0x55aa at 0x1fe, HdrS at 0x202)"
 	KERNEL=$(cd "$(dirname "$KERNEL")" && pwd -P)/$(basename "$KERNEL")
 fi
-if [ -n "$SHARD" ] && ! [[ $SHARD =~ ^[0-9]+/[0-9]+$ ]]; then
-	die "$EXIT_USAGE" "--shard wants i/n, got '$SHARD'"
+if [ -n "$SHARD" ] && ! [[ $SHARD =~ ^[0-9]+(/|of)[0-9]+$ ]]; then
+	die "$EXIT_USAGE" "--shard wants i/n (0-based) or KofN (1-based), got '$SHARD'"
 fi
 case $ACCEL in ''|auto|kvm|tcg) ;; *) die "$EXIT_USAGE" "--accel wants auto, kvm or tcg" ;; esac
 if [ -n "$TREE" ]; then

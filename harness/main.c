@@ -102,11 +102,12 @@ static int check_targets(const struct options *o)
 }
 
 /*
- * The cases a run would take, in run order, --case and --shard applied as run_suite does;
- * with --continue-from, only those that may still have a result to decide (continue.c): what
- * a fresh guest after a guest death would run.
+ * --list: the cases a run takes (pick[], from shard_pick), exactly what each pass runs; with
+ * --continue-from, only those that may still have a result to decide (continue.c): what a
+ * fresh guest after a guest death would run.
  */
-static int list_cases(const struct options *o, const struct wl_case *cases, int n)
+static int list_cases(const struct options *o, const struct wl_case *cases, const int *pick,
+		      int picked)
 {
 	char err[SF_PATH_MAX + 128];
 
@@ -114,14 +115,9 @@ static int list_cases(const struct options *o, const struct wl_case *cases, int 
 		fprintf(stderr, "splitfail: %s\n", err);
 		return SF_EXIT_HARNESS;
 	}
-	for (int i = 0, index = 0; i < n; i++) {
-		if (o->cases[0] && !selection_has(o->cases, &cases[i]))
-			continue;
-		if (index++ % o->shard_n != o->shard_i)
-			continue;
-		if (!o->continue_from[0] || continue_case_left(o, &cases[i]))
-			printf("%s:%s\n", cases[i].workload, cases[i].name);
-	}
+	for (int i = 0; i < picked; i++)
+		if (!o->continue_from[0] || continue_case_left(o, &cases[pick[i]]))
+			printf("%s:%s\n", cases[pick[i]].workload, cases[pick[i]].name);
 	continue_free();
 	return SF_EXIT_OK;
 }
@@ -212,12 +208,12 @@ static int untested_or_ok(const struct options *o, const struct fault_env *fe)
 	return SF_EXIT_OK;
 }
 
-static int run_suite(struct options *o, struct fault_env *fe, struct wl_case *cases, int n,
-		     const char *release, const char *no_kmsg)
+static int run_suite(struct options *o, struct fault_env *fe, const struct wl_case *cases,
+		     const int *pick, int picked, const char *release, const char *no_kmsg)
 {
 	static struct suite s;
 	char strat[64];
-	int ret = 0, fails, errors, index = 0, untested;
+	int ret = 0, fails, errors, untested;
 
 	memset(&s, 0, sizeof(s));
 	s.o = o;
@@ -240,14 +236,13 @@ static int run_suite(struct options *o, struct fault_env *fe, struct wl_case *ca
 		ret = -EIO;
 	if (ret == 0 && !fe->available && injection_asked(o))
 		fprintf(stderr, "splitfail: injection runs will be SKIP: %s\n", fe->reason);
+	/* every pass runs the same cases: the selection's, of this shard (shard_pick) */
 	for (int rep = 0; rep < o->repeat && !stop_signal && ret >= 0; rep++) {
-		for (int i = 0; i < n && !stop_signal && ret >= 0; i++) {
-			if (o->cases[0] && !selection_has(o->cases, &cases[i]))
-				continue;
-			if (index++ % o->shard_n != o->shard_i)
-				continue;
+		for (int k = 0; k < picked && !stop_signal && ret >= 0; k++) {
+			const struct wl_case *c = &cases[pick[k]];
+
 			/* the case's place in its workload's listing limits its injection runs */
-			ret = suite_run_case(&s, &cases[i], cases[i].index_in_workload, rep);
+			ret = suite_run_case(&s, c, c->index_in_workload, rep);
 		}
 	}
 	if (o->progress && isatty(2))
@@ -288,7 +283,8 @@ int main(int argc, char **argv)
 	static struct fault_env fe;
 	char top[SF_PATH_MAX], release[256], err[1024], no_kmsg[SF_PATH_MAX + 64] = "";
 	struct wl_case *cases = NULL;
-	int n = 0, rc, ret;
+	int n = 0, picked, rc, ret;
+	int *pick;
 
 	if (argc > 1 && !strcmp(argv[1], "--known-match"))
 		return known_match_main(argc, argv);
@@ -334,8 +330,14 @@ int main(int argc, char **argv)
 			return ret == -EINVAL ? SF_EXIT_USAGE : SF_EXIT_HARNESS;
 		}
 	}
+	pick = calloc(n ? n : 1, sizeof(*pick));
+	if (!pick) {
+		free(cases);
+		return SF_EXIT_HARNESS;
+	}
+	picked = shard_pick(&o, cases, n, pick);
 	if (o.list)
-		return list_cases(&o, cases, n);
+		return list_cases(&o, cases, pick, picked);
 	if (knobs_init(o.state_dir) || knobs_lock())
 		return SF_EXIT_HARNESS;
 	install_signals();
@@ -358,7 +360,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "splitfail: cannot create %s: %s\n", o.out_dir, strerror(errno));
 		rc = SF_EXIT_HARNESS;
 	} else {
-		rc = run_suite(&o, &fe, cases, n, release, no_kmsg);
+		rc = run_suite(&o, &fe, cases, pick, picked, release, no_kmsg);
 	}
 	kmsg_close();
 	if (knobs_restore()) {
@@ -368,6 +370,7 @@ int main(int argc, char **argv)
 	knobs_unlock();
 	known_free();
 	continue_free();
+	free(pick);
 	free(cases);
 	return rc;
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * order.c - the order the test cases run in, which is also the order `--list` prints (the
- * runner's continuation after a guest death and `--shard i/n` count on the two being the
- * same). The purpose of the suite is to find split-failure bugs, so the cases most likely
+ * runner's continuation after a guest death and `--shard` (shard.c) count on the two being
+ * the same). The purpose of the suite is to find split-failure bugs, so the cases most likely
  * to find them run first and a kernel with such a bug fails in the first minutes:
  *
  *   1. by tier of the workload (the table below; a workload it does not name is tier 1),

@@ -132,6 +132,9 @@ int selection_parse(struct options *o, char *err, size_t len);
 int selection_has(const char *list, const struct wl_case *c);
 int selection_check(const char *list, const struct wl_case *cases, int n, char *err,
 		    size_t len);
+/* shard.c: --shard i/n (0-based) or KofN (1-based), and the cases a run takes */
+int shard_parse(const char *val, int *i, int *n, char *err, size_t len);
+int shard_pick(const struct options *o, const struct wl_case *cases, int n, int *pick);
 
 /* util.c */
 void sf_path(char *out, size_t len, const char *root, const char *path);

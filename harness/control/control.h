@@ -20,7 +20,7 @@ enum schema_type {
 	T_STR,		/* text, shorter than the field */
 	T_SIZE,		/* bytes: 256M, 1G, 512k, plain; within [min, max] when max is set */
 	T_STRATEGIES,	/* off, random, sweep, targeted */
-	T_SHARD,	/* i/n */
+	T_SHARD,	/* i/n (0-based) or KofN (1-based), stored 0-based */
 	T_CHOICE,	/* one word of the row's choices */
 	T_CHOICE_INT,	/* one word of the row's choices, stored as its index (an int) */
 };

@@ -128,7 +128,7 @@ static const struct schema_row rows[] = {
 	ROW(NULL, NULL, "state-dir", T_STR, 0, 0, state_dir, "",
 	    "journal and lock (default <root>/run/splitfail)"),
 	ROW(NULL, NULL, "shard", T_SHARD, 0, 0, shard_i, "0/1",
-	    "run only cases with index % n == i (i/n, 0 <= i < n)"),
+	    "listed cases i, i+n, ...: i/n 0-based (0 <= i < n), KofN 1-based (3of4 = 2/4)"),
 	ROW(NULL, NULL, "nth", T_INT, 0, 100000, nth, "0",
 	    "run only fail-nth N (reproducing one sweep step)"),
 	ROW(NULL, NULL, "list", T_FLAG, 0, 1, list, "no",
@@ -345,7 +345,7 @@ int schema_set(struct options *o, const struct schema_row *r, const char *val, c
 {
 	void *field = (char *)o + r->off;
 	long long v;
-	int i, n, used = 0;
+	int i, n;
 
 	switch (r->type) {
 	case T_CHOICE_INT:
@@ -387,11 +387,8 @@ int schema_set(struct options *o, const struct schema_row *r, const char *val, c
 		}
 		break;
 	case T_SHARD:
-		if (sscanf(val, "%d/%d%n", &i, &n, &used) != 2 || val[used] || n < 1 || i < 0 ||
-		    i >= n) {
-			snprintf(err, len, "bad value '%s' (want i/n with 0 <= i < n)", val);
+		if (shard_parse(val, &i, &n, err, len))
 			return -EINVAL;
-		}
 		o->shard_i = i;
 		o->shard_n = n;
 		return 0;
