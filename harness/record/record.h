@@ -107,12 +107,23 @@ int record_count(const struct rec_run *run, int verdict);
 long long record_faults(const struct rec_run *run);
 /* 1 when this verdict fails the run (FAIL; SILENT-SKIP when strict; KNOWN-FAIL under fail) */
 int record_fails(const struct rec_run *run, int verdict);
+/*
+ * How every rendering tells a run that did not finish (ended unfinished, or no end line: the
+ * harness or its guest stopped; a live run's renderings are also written this way, so they are
+ * true if it stops before the next one). record_ended_by: "" when finished, else why.
+ * record_interrupted: 1 and *out = the test that was running, as ERROR (interrupted), when
+ * there is one; out's strings are borrowed from run (or static), not to be freed.
+ */
+const char *record_ended_by(const struct rec_run *run);
+int record_interrupted(const struct rec_run *run, struct rec_result *out);
 
 /* --- text.c: one sanitizer for every writer --------------------------------------------- */
 /* Invalid UTF-8 and control bytes (but \n and \t) become U+FFFD/escapes; always valid. */
 void text_json(FILE *f, const char *s);		/* a JSON string, with its quotes */
 void text_xml(FILE *f, const char *s);		/* XML character data or attribute text */
 void text_line(FILE *f, const char *s);		/* one TAP/KTAP line: \n and # made safe */
+/* Diagnostic lines: each line of s as PREFIX LINE \n ('#' kept), controls made safe. */
+void text_diag(FILE *f, const char *prefix, const char *s);
 /* A file name of [A-Za-z0-9_.-] only, injective for test names (docs/protocol.md). */
 void text_safe_name(const char *name, char *out, size_t len);
 

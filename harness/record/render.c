@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * render.c - every rendering of a run record into its results folder (record.h): each file
+ * written to a temporary name, fsync'ed and renamed over the old one, so a reader (or a
+ * guest that dies mid-write) only ever sees a whole rendering, older or newer.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "../splitfail.h"
+#include "record.h"
+
+static const struct {
+	const char *file;
+	int (*render)(FILE *f, const struct rec_run *run);
+} renderings[] = {
+	{ "tap.txt", render_tap },
+	{ "ktap.txt", render_ktap },
+	{ "junit.xml", render_junit },
+	{ "summary.json", render_summary },
+	{ "kcidb.json", render_kcidb },
+};
+
+static int render_one(const char *dir, const char *file,
+		      int (*render)(FILE *f, const struct rec_run *run), const struct rec_run *run)
+{
+	char tmp[SF_PATH_MAX], final[SF_PATH_MAX];
+	FILE *f;
+	int ret;
+
+	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, file);
+	snprintf(final, sizeof(final), "%s/%s", dir, file);
+	f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	ret = render(f, run);
+	if ((fflush(f) || fsync(fileno(f))) && !ret)
+		ret = -errno;
+	if (fclose(f) && !ret)
+		ret = -errno;
+	if (!ret && rename(tmp, final))
+		ret = -errno;
+	if (ret)
+		unlink(tmp);
+	return ret;
+}
+
+int render_all(const char *dir, const struct rec_run *run)
+{
+	int ret = 0, fd;
+
+	for (size_t i = 0; i < sizeof(renderings) / sizeof(renderings[0]); i++) {
+		int r = render_one(dir, renderings[i].file, renderings[i].render, run);
+
+		if (r && !ret)
+			ret = r;
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);	/* the renames, on disk */
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	return ret;
+}
