@@ -252,6 +252,10 @@ static void kcidb_test(FILE *f, const struct rec_run *run, int i, const char *bu
 /* The run as the test "splitfail": the highest-priority status of its tests. */
 static void kcidb_suite(FILE *f, const struct rec_run *run, const char *build)
 {
+	static const char *const count_keys[V_COUNT] = {
+		[V_PASS] = "pass", [V_FAIL] = "fail", [V_SILENT_SKIP] = "silent_skip",
+		[V_SKIP] = "skip", [V_ERROR] = "error", [V_KNOWN_FAIL] = "known_fail",
+	};
 	struct jobj t = { f, 0 }, misc, counts;
 	char id[KCIDB_ID_MAX];
 	const char *status = NULL;
@@ -292,9 +296,9 @@ static void kcidb_suite(FILE *f, const struct rec_run *run, const char *build)
 	jstr(&misc, "ended_by", run->ended_by);
 	jstr(&misc, "running", run->running);
 	jstr(&misc, "reproduce_via", run->reproduce_via);
-	counts = jopen(&misc, "counts");
+	counts = jopen(&misc, "counts");	/* summary.json's keys */
 	for (int v = 0; v < V_COUNT; v++)
-		jint(&counts, verdict_name(v), record_count(run, v));
+		jint(&counts, count_keys[v], record_count(run, v));
 	jclose(&counts);
 	jclose(&misc);
 	jclose(&t);
