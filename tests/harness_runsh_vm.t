@@ -48,6 +48,45 @@ grep -q '^boot-guest: KVM probe failed' "$SCRATCH/err" && ! grep -q 'Aborted' "$
 ok $? "guest path: the KVM probe's sentence is said, the shell's job message is not" \
 	"$(cat "$SCRATCH/err")"
 
+# reproduce: a guest FAIL's line boots the same kernel with the same profile and seed and runs
+# that one result: as printed, and through ./run.sh --reproduce, the same FAIL
+results_of() { sed -n 's/^run.sh: results: \([^ ]*\).*/\1/p' "$1" | tail -n 1; }
+RUN=$(results_of "$SCRATCH/err")
+name=$(jq -r '.tests[0].name' "$RUN/summary.json")
+line=$(jq -r '.tests[0].reproduce' "$RUN/summary.json")
+bash -c "$line" > /dev/null 2> "$SCRATCH/err2"
+rc=$?
+again=$(results_of "$SCRATCH/err2")
+[[ $line == "$TOP/run.sh --kernel $SCRATCH/bzImage --profile $REPO/p.ini --seed 1 -- --only fake_thp --case $name --strategy off "* ]] &&
+	[ $rc -eq 1 ] && [ "$again" != "$RUN" ] &&
+	[ "$(jq -r '.tests | map(.name + " " + .verdict) | join(",")' "$again/summary.json")" = \
+	  "$name FAIL" ]
+ok $? "guest path: the reproduce line of $name, run as printed: the same kernel, the same FAIL (exit $rc)" \
+	"$line; $(tail -n 5 "$SCRATCH/err2")"
+[ "$("$SF" results kernel "$RUN" | paste -sd' ')" = "$SCRATCH/bzImage $(basename "$SCRATCH")" ]
+ok $? "guest path: the record names the kernel and its build-cache key" \
+	"$("$SF" results kernel "$RUN")"
+"$TOP/run.sh" --reproduce "$RUN" "$name" > /dev/null 2> "$SCRATCH/err2"
+rc=$?
+again=$(results_of "$SCRATCH/err2")
+[ $rc -eq 1 ] && [ "$(jq -r '.tests[0].name + " " + .tests[0].verdict' "$again/summary.json")" = \
+	"$name FAIL" ] && ! grep -q WARNING "$SCRATCH/err2" &&
+	grep -q "^run.sh: bisect, .*: git bisect run $TOP/run.sh --kernel-tree \. --profile $REPO/p.ini --seed 1 -- --only fake_thp --case $name " \
+		"$SCRATCH/err2"
+ok $? "guest path: ./run.sh --reproduce: the same FAIL (exit $rc) and the bisect command" \
+	"$(cat "$SCRATCH/err2")"
+# a prebuilt --kernel is known by its sha256: rebuilt, the same path warns
+"$TOP/run.sh" --kernel "$SCRATCH/bzImage" --profile "$REPO/p.ini" -- --root "$TREE" \
+	--workload-dir "$WDIR" --no-progress --case fake.head.munmap > /dev/null 2> "$SCRATCH/err2"
+RUN=$(results_of "$SCRATCH/err2")
+printf 'rebuilt' >> "$SCRATCH/bzImage"
+"$TOP/run.sh" --reproduce "$RUN" "$name" > /dev/null 2> "$SCRATCH/err2"
+rc=$?
+[ $rc -eq 1 ] && "$SF" results kernel "$RUN" | grep -q '^sha256:[0-9a-f]\{64\}$' &&
+	grep -q "WARNING: $SCRATCH/bzImage is not the kernel that ran" "$SCRATCH/err2"
+ok $? "guest path: --reproduce with a bzImage rebuilt since: said loudly, run anyway (exit $rc)" \
+	"$(cat "$SCRATCH/err2")"
+
 commit hang ok hang > /dev/null
 new_tree
 "$TOP/run.sh" --kernel-tree "$REPO" --profile "$REPO/p.ini" -- --root "$TREE" \
