@@ -13,6 +13,7 @@
 
 A=fake_thp:fake.head.munmap
 B=fake_thp:fake.head.remap
+# shellcheck disable=SC2054 # the commas are the options' own
 SEL=(--case fake.head.munmap,fake.head.remap --strategy off,random,sweep --sweep-cap 6)
 new_tree
 # the first "guest": A under off and random, then the sweep's first step starts and dies
