@@ -126,7 +126,6 @@ int verb_fold(int argc, char **argv)
 	text = fold_text(sub, run.boots + 1);
 	record_free(&run);
 	if (!text) {
-		ret = -errno;
 		snprintf(err, sizeof(err), "%s/%s: %s", sub, RECORD_FILE, strerror(errno));
 		goto fail;
 	}
