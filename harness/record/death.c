@@ -34,11 +34,11 @@ static int parse(int argc, char **argv, struct death *d, int *harness_at)
 	int i;
 
 	memset(d, 0, sizeof(*d));
-	d->dir = argc > 2 ? argv[2] : NULL;
+	d->dir = argc > 1 ? argv[1] : NULL;
 	d->how = "from the record";
 	d->console = "console.log";
 	d->release = "";
-	for (i = 3; i < argc && strcmp(argv[i], "--"); i += 2) {
+	for (i = 2; i < argc && strcmp(argv[i], "--"); i += 2) {
 		const char **dst = NULL;
 
 		if (i + 1 >= argc)

@@ -114,12 +114,12 @@ int verb_fold(int argc, char **argv)
 	struct rec_run run;
 	int ret;
 
-	if (argc != 5 || strcmp(argv[3], "--from")) {
+	if (argc != 4 || strcmp(argv[2], "--from")) {
 		fprintf(stderr, "splitfail results: usage: splitfail results fold DIR --from DIR/boot-N\n");
 		return SF_EXIT_USAGE;
 	}
-	dir = argv[2];
-	sub = argv[4];
+	dir = argv[1];
+	sub = argv[3];
 	ret = record_load(dir, &run, err, sizeof(err));
 	if (ret)
 		goto fail;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * runner_verbs.c - the questions run.sh asks about a results folder, answered from its run
- * record (record.h), and the dispatch of the verbs that change it (death.c, fold.c):
+ * record (record.h); the verbs that change it are death.c and fold.c. cli.c dispatches
+ * them all (argv[0] is the verb):
  *
  *   splitfail results new BASE RELEASE     make BASE/<UTC>-<RELEASE>[-N], move BASE/latest,
  *                                          print the folder (folder.c)
@@ -38,16 +39,16 @@ static int load(const char *dir, struct rec_run *run)
 	return ret;
 }
 
-static int verb_new(int argc, char **argv)
+int verb_new(int argc, char **argv)
 {
 	char dir[SF_PATH_MAX];
 	int ret;
 
-	if (argc != 4)
+	if (argc != 3)
 		return usage("new BASE RELEASE");
-	ret = results_dir_new(argv[2], argv[3], dir, sizeof(dir));
+	ret = results_dir_new(argv[1], argv[2], dir, sizeof(dir));
 	if (ret) {
-		fprintf(stderr, "splitfail results: new folder under %s: %s\n", argv[2],
+		fprintf(stderr, "splitfail results: new folder under %s: %s\n", argv[1],
 			strerror(-ret));
 		return SF_EXIT_HARNESS;
 	}
@@ -55,14 +56,14 @@ static int verb_new(int argc, char **argv)
 	return SF_EXIT_OK;
 }
 
-static int verb_running(int argc, char **argv)
+int verb_running(int argc, char **argv)
 {
 	struct rec_run run;
 	int found;
 
-	if (argc != 3)
+	if (argc != 2)
 		return usage("running DIR");
-	if (load(argv[2], &run))
+	if (load(argv[1], &run))
 		return SF_EXIT_HARNESS;
 	found = run.running[0] != '\0';
 	if (found)
@@ -96,21 +97,21 @@ static void print_words(const char *s)
 		putchar('\n');
 }
 
-static int verb_reproduce(int argc, char **argv)
+int verb_reproduce(int argc, char **argv)
 {
 	const struct rec_result *r = NULL;
 	struct rec_run run;
 
-	if (argc != 4)
+	if (argc != 3)
 		return usage("reproduce DIR NAME");
-	if (load(argv[2], &run))
+	if (load(argv[1], &run))
 		return SF_EXIT_HARNESS;
 	for (int i = 0; i < run.n; i++)
-		if (!strcmp(run.r[i].name, argv[3]))
+		if (!strcmp(run.r[i].name, argv[2]))
 			r = &run.r[i];
 	if (!r || !r->reproduce[0]) {
 		fprintf(stderr, "splitfail results: %s has %s '%s' (%d results; summary.json names them)\n",
-			argv[2], r ? "no reproduce line for" : "no result", argv[3], run.n);
+			argv[1], r ? "no reproduce line for" : "no result", argv[2], run.n);
 		record_free(&run);
 		return SF_EXIT_USAGE;
 	}
@@ -120,13 +121,13 @@ static int verb_reproduce(int argc, char **argv)
 	return SF_EXIT_OK;
 }
 
-static int verb_kernel(int argc, char **argv)
+int verb_kernel(int argc, char **argv)
 {
 	struct rec_run run;
 
-	if (argc != 3)
+	if (argc != 2)
 		return usage("kernel DIR");
-	if (load(argv[2], &run))
+	if (load(argv[1], &run))
 		return SF_EXIT_HARNESS;
 	printf("%s\n%s\n", run.kernel_path, run.kernel_key);
 	record_free(&run);
@@ -143,16 +144,16 @@ static int injection_tested(const struct rec_run *run)
 	return 0;
 }
 
-static int verb_status(int argc, char **argv)
+int verb_status(int argc, char **argv)
 {
 	static const int shown[] = { V_PASS, V_FAIL, V_KNOWN_FAIL, V_SILENT_SKIP, V_SKIP, V_ERROR };
 	struct rec_result cut;
 	struct rec_run run;
 	int fails = 0, errors, tested, rc;
 
-	if (argc != 3)
+	if (argc != 2)
 		return usage("status DIR");
-	if (load(argv[2], &run))
+	if (load(argv[1], &run))
 		return SF_EXIT_HARNESS;
 	for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++) {
 		int n = record_count(&run, shown[i]);
@@ -177,21 +178,3 @@ static int verb_status(int argc, char **argv)
 	return rc;
 }
 
-int runner_verb(int argc, char **argv)
-{
-	static const struct {
-		const char *name;
-		int (*fn)(int argc, char **argv);
-	} verbs[] = {
-		{ "new", verb_new }, { "running", verb_running }, { "reproduce", verb_reproduce },
-		{ "kernel", verb_kernel }, { "status", verb_status }, { "death", verb_death },
-		{ "fold", verb_fold },
-	};
-
-	if (argc < 2)
-		return -1;
-	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-		if (!strcmp(argv[1], verbs[i].name))
-			return verbs[i].fn(argc, argv);
-	return -1;
-}

@@ -23,10 +23,13 @@ int continue_decided(const char *name, int *consumed);
 int continue_case_left(const struct options *o, const struct wl_case *c);
 void continue_free(void);
 
-/* runner_verbs.c: `splitfail results VERB ...`; -1 when VERB is none of the runner's */
-int runner_verb(int argc, char **argv);
-/* death.c, fold.c: two of those verbs */
-int verb_death(int argc, char **argv);
-int verb_fold(int argc, char **argv);
+/* `splitfail results VERB ARGS...` (cli.c): argv[0] is VERB; the exit code */
+int verb_new(int argc, char **argv);		/* runner_verbs.c */
+int verb_running(int argc, char **argv);
+int verb_reproduce(int argc, char **argv);
+int verb_kernel(int argc, char **argv);
+int verb_status(int argc, char **argv);
+int verb_death(int argc, char **argv);		/* death.c */
+int verb_fold(int argc, char **argv);		/* fold.c */
 
 #endif /* SPLITFAIL_RECORD_VERBS_H */
