@@ -180,17 +180,19 @@ runner_death() {
 		--console "$OUT/console.log" --evidence-file "$SCRATCH/excerpt" --release "$release" \
 		-- --workload-dir "$WDIR" "$@" 2> "$SCRATCH/err"
 }
-started() {	# started NAME: a run decided one case, then NAME started (a start line)
+started() {	# started NAME [OPTIONS]: a run decided one case, then NAME started (a start line)
+	local name=$1
+	shift
 	new_tree
-	FAKE_MODE=ok sf --strategy off --case fake.head.munmap
-	printf '{"type": "start", "name": "%s", "time": "2026-01-01T00:00:00Z"}\n' "$1" \
+	FAKE_MODE=ok sf --strategy off --case fake.head.munmap "$@"
+	printf '{"type": "start", "name": "%s", "time": "2026-01-01T00:00:00Z"}\n' "$name" \
 		>> "$OUT/record.jsonl"
 }
 death_case() {	# death_case FUNCTION KNOWN_ISSUES WANT-VERDICT WANT-EXIT WANT-DIRECTIVE
-	started fake_thp:fake.tail.remap@random
-	oops_console "$SCRATCH/oops.log" "$1"
 	printf '[run]\nknown_issues = %s\nknown_issues_file = %s\n' "$2" "$SCRATCH/runner-known.ini" \
 		> "$SCRATCH/r.ini"
+	started fake_thp:fake.tail.remap@random --profile "$SCRATCH/r.ini"
+	oops_console "$SCRATCH/oops.log" "$1"
 	runner_death "$SCRATCH/oops.log" 7.2.13 --profile "$SCRATCH/r.ini"
 	local status=0
 	"$SF" results status "$OUT" > /dev/null || status=$?
