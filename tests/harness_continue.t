@@ -42,7 +42,7 @@ jq -r .reproduce <<< "$dead" | grep -q "^$want --timeout 120 --workload-dir $WDI
 ok $? "results death: the reproduce line boots the same kernel and names the run that died" \
 	"$(jq -r .reproduce <<< "$dead")"
 "$SF" results status "$OUT" > "$SCRATCH/status"
-[ $? = 1 ] && grep -q 'FAIL=1' "$SCRATCH/status"
+[ $? = 1 ] && grep -q ' fail=1 ' "$SCRATCH/status"
 ok $? "results status: the death fails the run (exit 1)" "$(cat "$SCRATCH/status")"
 
 "$SF" --root "$TREE" --workload-dir "$WDIR" --list --continue-from "$OUT" "${SEL[@]}" \
@@ -86,7 +86,7 @@ print(len(t), len(d.getElementsByTagName("failure")))' "$OUT/junit.xml")
 kcidb_fail=$(jq '[.tests[] | select(.status == "FAIL" and (.path | startswith("splitfail.")))] | length' "$OUT/kcidb.json")
 [ "$status" = 1 ] && [ "$tap_n" = 12 ] && [ "$tap_fail" = 1 ] && [ "$ktap_fail" -ge 1 ] &&
 	[ "$junit" = "12 1" ] && [ "$(jq .counts.fail "$OUT/summary.json")" = 1 ] &&
-	[ "$kcidb_fail" = 1 ] && grep -q 'PASS=11 FAIL=1 ' "$SCRATCH/status"
+	[ "$kcidb_fail" = 1 ] && grep -q '^pass=11 fail=1 ' "$SCRATCH/status"
 ok $? "tap, ktap, junit, summary and kcidb agree with status (exit $status): 12 results, 1 FAIL" \
 	"tap $tap_n/$tap_fail ktap $ktap_fail junit $junit kcidb $kcidb_fail; $(cat "$SCRATCH/status")"
 [ "$(tail -n 1 "$OUT/tap.txt")" = "1..12" ] && [ "$(jq .finished "$OUT/summary.json")" = true ]

@@ -64,7 +64,7 @@ new_tree
 FAKE_MODE=ok runsh -- --case fake.head.munmap
 first=$(readlink "$R/latest")
 mkdir -p "$TREE/run/splitfail"
-flock "$TREE/run/splitfail/lock" sleep 30 &
+flock --no-fork "$TREE/run/splitfail/lock" sleep 30 &	# killing it frees the lock
 holder=$!
 wait_for 5 sh -c '! flock -n "$0" true' "$TREE/run/splitfail/lock"	# it holds the lock
 ls -a "$R" > "$SCRATCH/before"

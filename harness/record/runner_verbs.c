@@ -147,6 +147,8 @@ static int injection_tested(const struct rec_run *run)
 int verb_status(int argc, char **argv)
 {
 	static const int shown[] = { V_PASS, V_FAIL, V_KNOWN_FAIL, V_SILENT_SKIP, V_SKIP, V_ERROR };
+	static const char *const keys[] = { "pass", "fail", "known_fail", "silent_skip", "skip",
+					     "error" };	/* as summary.json's counts */
 	struct rec_result cut;
 	struct rec_run run;
 	int fails = 0, errors, tested, rc;
@@ -158,7 +160,7 @@ int verb_status(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++) {
 		int n = record_count(&run, shown[i]);
 
-		printf("%s%s=%d", i ? " " : "", verdict_name(shown[i]), n);
+		printf("%s%s=%d", i ? " " : "", keys[i], n);
 		fails += record_fails(&run, shown[i]) ? n : 0;
 	}
 	errors = record_count(&run, V_ERROR) + record_interrupted(&run, &cut);
