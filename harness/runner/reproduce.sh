@@ -17,10 +17,13 @@ kernel_matches() {
 	esac
 }
 
-# quoted WORDS...: the words as one shell line.
+# quoted WORDS...: the words as one shell line (quoted only where a word needs it).
 quoted() {
 	local w out=''
-	for w in "$@"; do out+="${out:+ }$(printf '%q' "$w")"; done
+	for w in "$@"; do
+		[[ $w =~ ^[A-Za-z0-9_./=:,+@%-]+$ ]] || w=$(printf '%q' "$w")
+		out+="${out:+ }$w"
+	done
 	echo "$out"
 }
 
