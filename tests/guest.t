@@ -237,7 +237,7 @@ for t in "death $P" "injected $F"; do
 	esac
 	run_line "reproduce-$1" "$line"
 	same_verdict "reproduce-$1" "$2"
-	run_sh "reproduce-dir-$1" --reproduce "$PANIC" "$2"
+	run_line "reproduce-dir-$1" "$(printf '%q ' "$ROOT/run.sh" --reproduce "$PANIC" "$2")"
 	same_verdict "reproduce-dir-$1" "$2"
 done
 grep -q "^run.sh: bisect, .*: git bisect run $ROOT/run.sh --kernel-tree \. --profile guest-panic " \
