@@ -8,7 +8,8 @@
 # sweep from step 2 and the second case, and nothing that was decided or died; after `splitfail
 # results fold`, every name is in the record once, and tap.txt, ktap.txt, junit.xml,
 # summary.json and kcidb.json count the same, as `splitfail results status` (exit 1) does.
-# Then --list --continue-from is empty once nothing is left.
+# Then --list --continue-from is empty once nothing is left, and `results end` finishes a run
+# whose last test killed its guest.
 . "$(dirname "$0")/fixtures/lib.sh"
 
 A=fake_thp:fake.head.munmap
@@ -109,5 +110,9 @@ printf '{"type": "start", "name": "%s", "time": "2026-01-01T00:00:00Z"}\n' "$B" 
 [ ! -s "$SCRATCH/left" ] && [ "$(jq -r '.tests[-1].guest' "$OUT/summary.json")" = hung ]
 ok $? "a hang in a case's only run: nothing left, no fresh guest for nothing" \
 	"$(cat "$SCRATCH/left" "$SCRATCH/err")"
+grep -q '^Bail out! guest hung while' "$OUT/tap.txt" && "$SF" results end "$OUT" &&
+	[ "$(tail -n 1 "$OUT/tap.txt")" = 1..2 ] && [ "$(jq .finished "$OUT/summary.json")" = true ]
+ok $? "results end: the run whose last test hung is finished: a plan instead of Bail out!" \
+	"$(tail -n 3 "$OUT/tap.txt")"
 
 finish

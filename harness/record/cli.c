@@ -53,6 +53,7 @@ static const struct verb {
 	{ "results", "reproduce", verb_reproduce, "DIR NAME: NAME's verdict, then its reproduce line word by word" },
 	{ "results", "kernel", verb_kernel, "DIR: the bzImage that ran and its key" },
 	{ "results", "status", verb_status, "DIR: the counts; exit 0, 1 bug, 3 error, 4 nothing tested" },
+	{ "results", "end", verb_end, "DIR: every selected test has its verdict: the run is finished" },
 };
 
 #define N_VERBS (sizeof(verbs) / sizeof(verbs[0]))

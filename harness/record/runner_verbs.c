@@ -12,6 +12,8 @@
  *   splitfail results kernel DIR           the bzImage that ran and its key, one per line
  *   splitfail results status DIR           the verdict counts; exit as the harness would for
  *                                          this record: 0, 1 bug, 3 error, 4 nothing tested
+ *   splitfail results end DIR              every selected test has its verdict (a guest died
+ *                                          in the last one): the run is finished, rendered
  *   splitfail results death|fold ...       death.c, fold.c
  *
  * Usage errors exit 2, an unreadable record 3.
@@ -180,3 +182,28 @@ int verb_status(int argc, char **argv)
 	return rc;
 }
 
+
+int verb_end(int argc, char **argv)
+{
+	char err[SF_PATH_MAX + 128];
+	struct rec_run run;
+	int ret;
+
+	if (argc != 2)
+		return usage("end DIR");
+	ret = record_append_line_to(argv[1], "{\"type\": \"end\", \"finished\": true, \"ended_by\": \"\"}");
+	if (!ret)
+		ret = record_load(argv[1], &run, err, sizeof(err));
+	else
+		snprintf(err, sizeof(err), "%s: %s", argv[1], strerror(-ret));
+	if (!ret) {
+		ret = render_all(argv[1], &run);
+		record_free(&run);
+		snprintf(err, sizeof(err), "rendering %s: %s", argv[1], strerror(-ret));
+	}
+	if (ret) {
+		fprintf(stderr, "splitfail results: %s\n", err);
+		return SF_EXIT_HARNESS;
+	}
+	return SF_EXIT_OK;
+}

@@ -29,6 +29,7 @@ int verb_running(int argc, char **argv);
 int verb_reproduce(int argc, char **argv);
 int verb_kernel(int argc, char **argv);
 int verb_status(int argc, char **argv);
+int verb_end(int argc, char **argv);
 int verb_death(int argc, char **argv);		/* death.c */
 int verb_fold(int argc, char **argv);		/* fold.c */
 
