@@ -3,7 +3,10 @@
 # cancel cancels. On the host (--host) against the fake tree: good 0, bug 1, nothing tested
 # 125, an ERROR 129, usage errors 128 before any results folder (unknown workload or case, a
 # --kernel that is not a bzImage); SIGTERM to run.sh stops the harness, which restores its
-# knobs and releases its lock before run.sh exits 143. Then `git bisect run ./run.sh` over a
+# knobs and releases its lock before run.sh exits 143. A results folder is made only when the
+# run really starts (the harness's lock held: no folder, results/latest unchanged) and has a
+# name of its own when another run started in the same second. A host FAIL's reproduce line,
+# run as printed, and `./run.sh --reproduce`, give the same FAIL alone. Then `git bisect run ./run.sh` over a
 # small repository whose commits flip the fake workload between ok, fail and skip lands on
 # the first failing commit, skipping the untestable one, and a usage error in the middle
 # stops the bisect instead of marking a commit.

@@ -2,7 +2,11 @@
 # harness_runsh_vm.t: run.sh's guest path with stand-ins for the kernel builder and the guest
 # (tests/fixtures/runner: a "build" of a tree that can fail, a "guest" that runs the harness on
 # the fake tree). A good kernel exits 0, a FAIL 1 with the finding said as it happens (the
-# console is not streamed, a KVM probe's job message is not shown), a kernel that does not build 125; SIGTERM cancels the "guest" and
+# console is not streamed, a KVM probe's job message is not shown), a kernel that does not build 125.
+# A guest FAIL's reproduce line boots the same kernel (its path; the record keeps its build-cache
+# key, or the sha256 of a --kernel) and gives the same FAIL, as printed and through
+# ./run.sh --reproduce, which also prints the bisect command and warns when the bzImage was
+# rebuilt since. SIGTERM cancels the "guest" and
 # its harness restores first (143). Then `git bisect run ./run.sh --kernel-tree .` over a repo
 # whose commits flip between good, bad and "cannot build" lands on the first bad commit with
 # the unbuildable ones skipped, and a commit whose profile is broken (usage error, 128) stops
