@@ -74,7 +74,7 @@ host() {	# host OUT ARGS...: the smoke profile's thp_munmap cases on the running
 # per_case TAP REP: "<case> <results>" of pass REP (1, 2), sorted; a name is
 # workload:case[@strategy][#rep] (docs/protocol.md)
 per_case() {
-	sed -n 's/^\(not \)\{0,1\}ok [0-9]* - \([^ ]*\).*/\2/p' "$1" |
+	sed -n 's/^\(not \)\{0,1\}ok [0-9]* - \([^ ]*\).*/\2/p' "$1" | sed 's/\\\(.\)/\1/g' |
 		awk -v rep="$2" '{
 			r = 1
 			if (match($0, /#[0-9]+$/)) { r = substr($0, RSTART + 1); $0 = substr($0, 1, RSTART - 1) }
