@@ -52,7 +52,7 @@ static void harness_part(const struct suite *s, const struct wl_case *c, const c
 	sf_appendf(out, len, " --timeout %d", o->timeout_s);
 	sf_top_dir(top, sizeof(top));
 	snprintf(def, sizeof(def), "%s/build/workloads", top);
-	if (!c->argv && (!via || strcmp(o->workload_dir, def)))
+	if (!c->argv && o->workload_dir[0] && (!via || strcmp(o->workload_dir, def)))
 		opt(out, len, "--workload-dir", o->workload_dir);
 	if (o->root[0])
 		opt(out, len, "--root", o->root);

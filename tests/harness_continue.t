@@ -115,4 +115,16 @@ grep -q '^Bail out! guest hung while' "$OUT/tap.txt" && "$SF" results end "$OUT"
 ok $? "results end: the run whose last test hung is finished: a plan instead of Bail out!" \
 	"$(tail -n 3 "$OUT/tap.txt")"
 
+# the run used the clone's own workloads: the death's reproduce line does not name them
+new_tree
+FAKE_MODE=ok sf --case fake.head.munmap --strategy off
+printf '{"type": "start", "name": "%s", "time": "2026-01-01T00:00:00Z"}\n' "$B" >> "$OUT/record.jsonl"
+"$SF" results death "$OUT" --name "$B" --kind died --evidence-file "$SCRATCH/excerpt" -- \
+	--root "$TREE" --reproduce-via "/clone/run.sh --kernel /k --profile smoke" --strategy off \
+	2> "$SCRATCH/err"
+line=$(jq -r '.tests[-1].reproduce' "$OUT/summary.json")
+[ "$line" = "/clone/run.sh --kernel /k --profile smoke --seed 1 -- --only fake_thp --case $B --strategy off --timeout 120 --root $TREE" ]
+ok $? "results death: the default workload folder is left out of the guest's reproduce line" \
+	"$line; $(cat "$SCRATCH/err")"
+
 finish

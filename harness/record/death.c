@@ -274,6 +274,12 @@ int verb_death(int argc, char **argv)
 		fprintf(stderr, "splitfail results: usage: splitfail results death DIR --name NAME --kind died|hung|timeout --evidence-file F [--how TEXT] [--console PATH] [--release R] -- HARNESS-OPTIONS\n");
 		return SF_EXIT_USAGE;
 	}
+	if (!o.workload_dir[0]) {	/* as the harness's own default (main.c) */
+		char top[SF_PATH_MAX];
+
+		sf_top_dir(top, sizeof(top));
+		snprintf(o.workload_dir, sizeof(o.workload_dir), "%s/build/workloads", top);
+	}
 	if (known_setup(&o, err, sizeof(err))) {
 		fprintf(stderr, "splitfail: known issues: %s\n", err);
 		return SF_EXIT_USAGE;
