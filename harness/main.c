@@ -6,7 +6,8 @@
  * (normal end, SIGINT/SIGTERM/SIGHUP, errors). A FAIL that configs/known-issues.ini
  * explains is KNOWN-FAIL (known.c) and fails the run only under `known_issues = fail`.
  * `splitfail --known-match ...` (known_cli.c) answers the runner's question about a guest
- * death. Exit codes: docs/protocol.md.
+ * death; `splitfail merge` and `splitfail compare` (record/merge.c, record/compare.c) work on
+ * results folders. Exit codes: docs/protocol.md.
  */
 #include <errno.h>
 #include <signal.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "splitfail.h"
+#include "record/record.h"
 
 static volatile int stop_signal;
 
@@ -276,6 +278,10 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "--known-match"))
 		return known_match_main(argc, argv);
+	if (argc > 1 && !strcmp(argv[1], "merge"))
+		return merge_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "compare"))
+		return compare_main(argc - 1, argv + 1);
 	ret = cli_parse(argc, argv, &o);
 	if (ret == 1) {
 		cli_usage(stdout);
