@@ -56,7 +56,8 @@ xmllint --noout "$OUT/junit.xml" && grep -q '<error message="ERROR">interrupted 
 	grep -q '<property name="ended_by" value="SIGTERM"/>' "$OUT/junit.xml"
 ok $? "SIGTERM: junit.xml well-formed, the running test an <error>, ended_by a property" \
 	"$(cat "$OUT/junit.xml")"
-[ -s "$OUT/logs/fake_thp.fake.tail.remap.log" ] && ! ls "$OUT/logs" | grep -q '[^A-Za-z0-9_.-]'
+[ -s "$OUT/logs/fake_thp.fake.tail.remap.log" ] &&
+	[ -z "$(find "$OUT/logs" -mindepth 1 -name '*[^A-Za-z0-9_.-]*')" ]
 ok $? "log files have safe names (logs/fake_thp.fake.tail.remap.log)" "$(ls "$OUT/logs")"
 knobs_same
 ok $? "SIGTERM: knobs restored" "$(cat "$SCRATCH/diff")"
