@@ -47,10 +47,15 @@ run_args() {
 	echo
 }
 
-# decided_names DIR: names of the results tap.txt holds (TAP escapes '#' and '\' with '\').
+# decided_names DIR: names of the results DIR holds: the record's result lines (fsync'ed as
+# decided; tap.txt is rendered from them every few seconds), then the ones only tap.txt has
+# (the runner's own additions; TAP escapes '#' and '\' with '\').
 decided_names() {
-	sed -n 's/^\(not \)\{0,1\}ok [0-9]* - \([^ ]*\).*/\2/p' "$1/tap.txt" 2>/dev/null |
-		sed 's/\\\(.\)/\1/g'
+	{
+		sed -n 's/^{"type": "result", "name": "\([^"]*\)".*/\1/p' "$1/record.jsonl" 2>/dev/null
+		sed -n 's/^\(not \)\{0,1\}ok [0-9]* - \([^ ]*\).*/\2/p' "$1/tap.txt" 2>/dev/null |
+			sed 's/\\\(.\)/\1/g'
+	} | awk '!seen[$0]++'
 }
 
 # console_text: console lines as text (the harness's progress line rewrites itself with \r and

@@ -1,5 +1,5 @@
 #!/bin/bash
-# junit.sh: the runner's additions to the harness's junit.xml (harness/results.c writes it; its
+# junit.sh: the runner's additions to the harness's junit.xml (harness/record/render_junit.c writes it; its
 # format: one <testsuite> whose <testcase> elements may span lines): a test case for a guest
 # death, and the test cases of a fresh guest's boot-N/junit.xml folded into the top-level one.
 # The <testsuite> counts are recounted from the elements. Sourced by guest-death.sh.
