@@ -109,14 +109,8 @@ if [ "$(id -u)" != 0 ] || [ ! -x "$BUILD/workloads/thp_munmap" ]; then
 	finish
 	exit
 fi
-host() {	# host OUT: smoke's thp_munmap on the running kernel, leak tolerances wide open
-	"$SF" --out "$1" --profile "$TOP/configs/smoke.ini" --only thp_munmap --no-progress \
-		--workload-dir "$BUILD/workloads" --state-dir "$SCRATCH/state" --anon-thps 1000000 \
-		--anon-pages 100000000 --pgtable-pages 1000000 --trend-runs 0 \
-		> /dev/null 2>> "$SCRATCH/runs"
-}
-host "$SCRATCH/night1"
-host "$SCRATCH/night2"
+host_smoke "$SCRATCH/night1"
+host_smoke "$SCRATCH/night2"
 cmp_run "$SCRATCH/night1" "$SCRATCH/night2"
 [ $rc -eq 0 ] && grep -q '^0 new FAIL, 0 fixed, 0 still failing, 0 no longer tested, 0 new SILENT-SKIP, 0 flaky, 0 ERROR, 0 missing, 0 new test$' "$SCRATCH/out"
 ok $? "host: two smoke runs of thp_munmap, nothing changed, exit 0 (got $rc)" "$(cat "$SCRATCH/out")"

@@ -128,17 +128,9 @@ if [ "$(id -u)" != 0 ] || [ ! -x "$BUILD/workloads/thp_munmap" ]; then
 	finish
 	exit
 fi
-host() {	# host OUT ARGS...
-	local out=$1
-	shift
-	"$SF" --out "$out" --profile "$TOP/configs/smoke.ini" --only thp_munmap --no-progress \
-		--workload-dir "$BUILD/workloads" --state-dir "$SCRATCH/state" --anon-thps 1000000 \
-		--anon-pages 100000000 --pgtable-pages 1000000 --trend-runs 0 "$@" \
-		> /dev/null 2>> "$SCRATCH/runs"
-}
-host "$SCRATCH/host-all"
+host_smoke "$SCRATCH/host-all"
 for k in 1 2 3 4; do
-	host "$SCRATCH/host$k" --shard "${k}of4"
+	host_smoke "$SCRATCH/host$k" --shard "${k}of4"
 done
 M=$SCRATCH/host-merged
 merge --out "$M" "$SCRATCH"/host{1,2,3,4}
