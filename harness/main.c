@@ -6,7 +6,9 @@
  * (normal end, SIGINT/SIGTERM/SIGHUP, errors). A FAIL that configs/known-issues.ini
  * explains is KNOWN-FAIL (known.c) and fails the run only under `known_issues = fail`.
  * `splitfail --known-match ...` (known_cli.c) answers the runner's question about a guest
- * death. Exit codes: docs/protocol.md.
+ * death; `splitfail results ...` (record/cli.c) works on results folders. Every result goes to
+ * the run record (record/live.c); a run stopped by a signal, an error or a damaged system ends
+ * it unfinished, with what ended it. Exit codes: docs/protocol.md.
  */
 #include <errno.h>
 #include <signal.h>
@@ -18,6 +20,8 @@
 #include <unistd.h>
 
 #include "splitfail.h"
+#include "record/cli.h"
+#include "record/live.h"
 
 static volatile int stop_signal;
 
@@ -75,6 +79,26 @@ static int make_out_dir(struct options *o, const char *top, const char *release)
 	return sf_mkdir_p(o->out_dir);
 }
 
+/*
+ * --out DIR that already holds an earlier run's record: this run gets a record of its own, the
+ * earlier one is kept (one generation) as record.jsonl.prev. 0 or -errno.
+ */
+static int out_dir_reuse(const char *dir)
+{
+	char path[SF_PATH_MAX + 16], prev[SF_PATH_MAX + 32];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, RECORD_FILE);
+	snprintf(prev, sizeof(prev), "%s.prev", path);
+	if (access(path, F_OK))
+		return 0;
+	if (rename(path, prev)) {
+		fprintf(stderr, "splitfail: cannot write results: %s: %s\n", path, strerror(errno));
+		return -errno;
+	}
+	fprintf(stderr, "splitfail: %s held an earlier run: its record is now %s\n", dir, prev);
+	return 0;
+}
+
 static void strategies_str(const struct options *o, char *out, size_t len)
 {
 	out[0] = '\0';
@@ -127,7 +151,7 @@ static int record_condition(const char *key, const struct options *o,
 		return -errno;
 	ret = fn(o, f);
 	fclose(f);
-	if (results_extra(key, json) && !ret)
+	if (live_extra(key, json) && !ret)
 		ret = -EIO;
 	free(json);
 	return ret;
@@ -150,22 +174,35 @@ static int kmemleak_condition(const struct options *o, FILE *json)
 
 	fprintf(stderr, "splitfail: %s\n", note);
 	fprintf(json, "{\"enabled\": %s, \"note\": ", off ? "false" : "true");
-	json_escape(json, note);
+	text_json(json, note);
 	fputc('}', json);
 	return 0;
 }
 
-/* The profile's [knobs], [pressure], kmemleak, recorded in summary.json. 0 or -errno. */
-static int apply_conditions(const struct options *o)
+/*
+ * The profile's [knobs], [pressure], kmemleak, recorded as extras (summary.json members).
+ * 0, or -errno with why (the part of the profile, or the record's file) filled in.
+ */
+static int apply_conditions(const struct options *o, char *why, size_t len)
 {
 	int ret = 0;
+	const char *part = "[knobs]";
 
 	if (o->n_knobs)
 		ret = record_condition("knobs", o, knobs_condition);
-	if (!ret && (o->pp.stress_ng[0] || o->pp.memcg_max))
+	if (!ret && (o->pp.stress_ng[0] || o->pp.memcg_max)) {
+		part = "[pressure]";
 		ret = record_condition("pressure", o, pressure_condition);
-	if (!ret && o->kmemleak)
+	}
+	if (!ret && o->kmemleak) {
+		part = "[leak] kmemleak";
 		ret = record_condition("kmemleak", o, kmemleak_condition);
+	}
+	if (ret && live_error()[0])
+		snprintf(why, len, "error: %s", live_error());
+	else if (ret)
+		snprintf(why, len, "error: %s (%s of %s: see stderr)", strerror(-ret), part,
+			 o->profile_path[0] ? o->profile_path : "the profile");
 	return ret;
 }
 
@@ -183,12 +220,13 @@ static int injection_asked(const struct options *o)
  */
 static int untested_or_ok(const struct options *o, const struct fault_env *fe)
 {
-	int ran = results_count(V_PASS) + results_count(V_SILENT_SKIP) +
-		  results_count(V_KNOWN_FAIL);
+	const struct rec_run *run = live_run();
+	int ran = record_count(run, V_PASS) + record_count(run, V_SILENT_SKIP) +
+		  record_count(run, V_KNOWN_FAIL);
 
 	if (!ran) {
 		fprintf(stderr, "splitfail: nothing was tested: %s\n",
-			results_count(V_SKIP) ? "every run was SKIP (reasons in tap.txt)" :
+			record_count(run, V_SKIP) ? "every run was SKIP (reasons in tap.txt)" :
 						"no run matched the selection");
 		return SF_EXIT_UNTESTED;
 	}
@@ -200,12 +238,56 @@ static int untested_or_ok(const struct options *o, const struct fault_env *fe)
 	return SF_EXIT_OK;
 }
 
+static const char *signal_name(int sig)
+{
+	static char other[32];
+
+	if (sig == SIGINT)
+		return "SIGINT";
+	if (sig == SIGTERM)
+		return "SIGTERM";
+	if (sig == SIGHUP)
+		return "SIGHUP";
+	snprintf(other, sizeof(other), "signal %d", sig);
+	return other;
+}
+
+/* The "run" line: the conditions of this run. */
+static void run_header(const struct options *o, const char *release, const char *strat,
+		       struct rec_run *h, char *started, size_t len)
+{
+	static struct utsname u;
+	static char shard[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	uname(&u);
+	strftime(started, len, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+	snprintf(shard, sizeof(shard), "%d/%d", o->shard_i, o->shard_n);
+	memset(h, 0, sizeof(*h));
+	h->format = RECORD_FORMAT;
+	h->kernel = (char *)release;
+	h->profile = (char *)o->profile_name;
+	h->seed = o->seed;
+	h->strategies = (char *)strat;
+	h->strict = o->strict;
+	h->known_fail = o->known_fail;
+	h->started = started;
+	h->host = u.nodename;
+	h->arch = u.machine;
+	h->accel = sf_cmdline_has(o->root, "splitfail.accel=tcg") ? "tcg" :
+		   sf_cmdline_has(o->root, "splitfail.accel=kvm") ? "kvm" : "";
+	h->shard = o->shard_n > 1 ? shard : "";
+}
+
 static int run_suite(struct options *o, struct fault_env *fe, struct wl_case *cases, int n,
 		     const char *release, const char *no_kmsg)
 {
 	static struct suite s;
-	char strat[64];
-	int ret = 0, fails, errors, index = 0, untested;
+	const struct rec_run *run = live_run();
+	struct rec_run hdr;
+	char strat[64], started[32], ended_by[sizeof(s.stop_why)];
+	int ret = 0, fails, errors, index = 0, untested, finished;
 
 	memset(&s, 0, sizeof(s));
 	s.o = o;
@@ -218,14 +300,18 @@ static int run_suite(struct options *o, struct fault_env *fe, struct wl_case *ca
 	snprintf(s.log_dir, sizeof(s.log_dir), "%s/logs", o->out_dir);
 	strategies_str(o, strat, sizeof(strat));
 	snprintf(s.release, sizeof(s.release), "%s", release);
-	if (results_open(o->out_dir, release, o->profile_name, o->seed, strat, o->strict,
-			 o->known_fail)) {
-		fprintf(stderr, "splitfail: cannot write results to %s: %s\n", o->out_dir,
-			strerror(errno));
+	run_header(o, release, strat, &hdr, started, sizeof(started));
+	if (out_dir_reuse(o->out_dir))
+		return SF_EXIT_HARNESS;
+	if (live_open(o->out_dir, &hdr)) {
+		fprintf(stderr, "splitfail: cannot write results: %s\n", live_error());
+		live_close();
 		return SF_EXIT_HARNESS;
 	}
-	if (apply_conditions(o))
+	if (apply_conditions(o, s.stop_why, sizeof(s.stop_why)))
 		ret = -EIO;
+	else if (live_render())
+		fprintf(stderr, "splitfail: %s\n", live_error());
 	if (ret == 0 && !fe->available && injection_asked(o))
 		fprintf(stderr, "splitfail: injection runs will be SKIP: %s\n", fe->reason);
 	for (int rep = 0; rep < o->repeat && !stop_signal && ret >= 0; rep++) {
@@ -240,21 +326,37 @@ static int run_suite(struct options *o, struct fault_env *fe, struct wl_case *ca
 	}
 	if (o->progress && isatty(2))
 		fputc('\n', stderr);
-	results_finish();
-	fails = results_count(V_FAIL) + (o->strict ? results_count(V_SILENT_SKIP) : 0) +
-		(o->known_fail ? results_count(V_KNOWN_FAIL) : 0);
+	finished = !stop_signal && !s.damaged && ret >= 0;
+	if (stop_signal)
+		snprintf(ended_by, sizeof(ended_by), "%s", signal_name(stop_signal));
+	else if (s.damaged)
+		snprintf(ended_by, sizeof(ended_by),
+			 "damaged: a run left the system unusable (see its FAIL); the cases after it did not run");
+	else if (ret < 0 && s.stop_why[0])
+		snprintf(ended_by, sizeof(ended_by), "%s", s.stop_why);
+	else if (ret < 0)
+		snprintf(ended_by, sizeof(ended_by), "error: %s (no file named)", strerror(-ret));
+	else
+		ended_by[0] = '\0';
+	if (live_end(finished, ended_by)) {
+		fprintf(stderr, "splitfail: cannot end the record: %s\n", live_error());
+		ret = ret < 0 ? ret : -EIO;
+	}
+	fails = record_count(run, V_FAIL) + (o->strict ? record_count(run, V_SILENT_SKIP) : 0) +
+		(o->known_fail ? record_count(run, V_KNOWN_FAIL) : 0);
 	fprintf(stderr,
 		"splitfail: %d pass, %d fail, %d known-fail, %d silent-skip, %d skip, %d error; faults injected %lld; results in %s\n",
-		results_count(V_PASS), results_count(V_FAIL), results_count(V_KNOWN_FAIL),
-		results_count(V_SILENT_SKIP), results_count(V_SKIP), results_count(V_ERROR),
-		results_faults(), o->out_dir);
-	errors = results_count(V_ERROR);
+		record_count(run, V_PASS), record_count(run, V_FAIL),
+		record_count(run, V_KNOWN_FAIL), record_count(run, V_SILENT_SKIP),
+		record_count(run, V_SKIP), record_count(run, V_ERROR), record_faults(run),
+		o->out_dir);
+	errors = record_count(run, V_ERROR);
 	untested = fails || errors || stop_signal || s.damaged || ret < 0 ? 0 :
 		   untested_or_ok(o, fe);
-	results_close();
+	live_close();
 	if (stop_signal) {
-		fprintf(stderr, "splitfail: interrupted by signal %d; knobs restored\n",
-			stop_signal);
+		fprintf(stderr, "splitfail: interrupted by signal %d (%s); knobs restored\n",
+			stop_signal, signal_name(stop_signal));
 		return SF_EXIT_HARNESS;
 	}
 	if (s.damaged) {
@@ -262,7 +364,7 @@ static int run_suite(struct options *o, struct fault_env *fe, struct wl_case *ca
 		return SF_EXIT_DAMAGED;
 	}
 	if (ret < 0) {
-		fprintf(stderr, "splitfail: stopped on error: %s\n", strerror(-ret));
+		fprintf(stderr, "splitfail: stopped on %s\n", ended_by[0] ? ended_by : "error");
 		return SF_EXIT_HARNESS;
 	}
 	if (fails)
@@ -280,6 +382,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "--known-match"))
 		return known_match_main(argc, argv);
+	if (record_cli(argc, argv, &rc))
+		return rc;
 	ret = cli_parse(argc, argv, &o);
 	if (ret == 1) {
 		cli_usage(stdout);

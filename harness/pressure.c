@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "splitfail.h"
+#include "record/live.h"
 
 #define STRESS_ARGS_MAX	64
 
@@ -211,7 +212,7 @@ static int memcg_setup(const char *state_dir, FILE *json)
 		return ret;
 	snprintf(pr.procs, sizeof(pr.procs), "%s/cgroup.procs", pr.cgroup);
 	fprintf(json, "\"memcg\": {\"path\": ");
-	json_escape(json, pr.cgroup);
+	text_json(json, pr.cgroup);
 	fprintf(json, ", \"memory.max\": %lld", pr.o->pp.memcg_max);
 	if (pr.o->pp.memcg_high)
 		fprintf(json, ", \"memory.high\": %lld", pr.o->pp.memcg_high);
@@ -299,7 +300,7 @@ int pressure_start(const struct options *o, const char *root, const char *out_di
 				pr.memcg_note);
 			fprintf(m, "\"memcg\": {\"requested\": %lld, \"applied\": false, \"reason\": ",
 				o->pp.memcg_max);
-			json_escape(m, pr.memcg_note);
+			text_json(m, pr.memcg_note);
 			fputc('}', m);
 			ret = 0;
 		}
@@ -314,9 +315,9 @@ int pressure_start(const struct options *o, const char *root, const char *out_di
 			fprintf(stderr, "splitfail: stress-ng %s running (pid %d, log %s)\n",
 				o->pp.stress_ng, (int)pr.stress_pid, pr.log);
 		fprintf(m, "%s\"stress_ng\": {\"args\": ", o->pp.memcg_max ? ", " : "");
-		json_escape(m, o->pp.stress_ng);
+		text_json(m, o->pp.stress_ng);
 		fprintf(m, ", \"pid\": %d, \"log\": ", (int)pr.stress_pid);
-		json_escape(m, pr.log);
+		text_json(m, pr.log);
 		fputc('}', m);
 	}
 	fclose(m);
@@ -337,7 +338,7 @@ static void summary_update(void)
 		sf_appendf(json, sizeof(json), "%s\"%s\": %lld", i ? ", " : "", event_names[i],
 			   pr.totals[i]);
 	sf_appendf(json, sizeof(json), "}}}");
-	if (results_extra("pressure", json))
+	if (live_extra("pressure", json))
 		fprintf(stderr, "splitfail: cannot update summary.json's pressure\n");
 }
 

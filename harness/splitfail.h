@@ -388,11 +388,16 @@ struct judge_in {
 int judge(const struct judge_in *in, char *evidence, size_t len);
 const char *verdict_name(int v);
 
-/* results.c */
+/* One verdict as the harness builds it; record/live.c records it (struct rec_result). */
 struct result {
 	char name[SF_NAME_MAX * 2];
+	char workload[SF_NAME_MAX];
+	char case_name[SF_NAME_MAX];
 	int verdict;
 	char strategy[16];
+	int nth;			/* fail-nth step, 0 = none */
+	char target[SF_NAME_MAX];	/* stack-filter function, "" = none */
+	int rep;			/* repetition, 0-based */
 	long long faults_injected;
 	int consumed;
 	char window[256];
@@ -400,19 +405,10 @@ struct result {
 	char reproduce[1024];
 	char vmstat_delta[2048];	/* JSON object text */
 	double seconds;
+	char start_time[32];		/* UTC, ISO 8601 with Z */
+	char log[SF_NAME_MAX * 2 + 16];	/* relative to the results folder, "" = none */
 	char known[64];			/* KNOWN-FAIL: the known issue's id */
 };
-int results_open(const char *dir, const char *kernel, const char *profile,
-		 unsigned long long seed, const char *strategies, int strict, int known_fail);
-int results_add(const struct result *r);
-int results_kmsg(const char *name, const char *text);
-int results_extra(const char *key, const char *json);
-int results_start(const char *name);
-int results_finish(void);
-void results_close(void);
-int results_count(int verdict);
-long long results_faults(void);
-void json_escape(FILE *f, const char *s);
 
 /* known.c: known upstream bugs; a FAIL they explain is KNOWN-FAIL (docs/protocol.md) */
 struct known_issue;
@@ -447,6 +443,7 @@ struct suite {
 	int total, done;
 	int damaged;			/* a run left the root filesystem unusable: stop */
 	char no_kmsg[SF_PATH_MAX + 64];	/* why the kernel log cannot be read: runs ERROR */
+	char stop_why[SF_PATH_MAX + 512];	/* "error: <what> (<file>)" when an error stopped it */
 };
 int suite_run_case(struct suite *s, const struct wl_case *c, int case_rank, int rep);
 

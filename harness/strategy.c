@@ -7,15 +7,18 @@
  * workload names that /proc/kallsyms has, then random or sweep). Around every run: vmstat
  * and taint before/after, the knobs the workload may write (journalled, put back: needs.c),
  * leak settle loop, kernel log, then the verdict (a FAIL that a known issue explains becomes
- * KNOWN-FAIL, known.c) and results.
+ * KNOWN-FAIL, known.c) and the run record (record/live.c). Each run's log is
+ * logs/<text_safe_name(result name)>.log.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "splitfail.h"
+#include "record/live.h"
 
 struct run_spec {
 	int strategy;
@@ -58,6 +61,39 @@ static void make_name(char *out, size_t len, const struct wl_case *c, const stru
 		sf_appendf(out, len, "%snth=%d", r->target ? "" : "@", r->nth);
 	if (rep)
 		sf_appendf(out, len, "#%d", rep + 1);
+}
+
+static void now_iso(char *out, size_t len)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+}
+
+/* What names the run: its result name and the structured fields of the record. */
+static void result_ids(struct result *res, const struct wl_case *c, const struct run_spec *r,
+		       int rep)
+{
+	memset(res, 0, sizeof(*res));
+	make_name(res->name, sizeof(res->name), c, r, rep);
+	snprintf(res->workload, sizeof(res->workload), "%s", c->workload);
+	snprintf(res->case_name, sizeof(res->case_name), "%s", c->name);
+	snprintf(res->strategy, sizeof(res->strategy), "%s", strategy_name(r->strategy));
+	snprintf(res->target, sizeof(res->target), "%s", r->target ? r->target : "");
+	res->nth = r->nth;
+	res->rep = rep;
+	now_iso(res->start_time, sizeof(res->start_time));
+}
+
+/* A result to the record; a failure stops the run with the reason it gives. */
+static int record_result(struct suite *s, const struct result *res)
+{
+	int ret = live_result(res);
+
+	if (ret)
+		snprintf(s->stop_why, sizeof(s->stop_why), "error: %s", live_error());
+	return ret;
 }
 
 static void make_reproduce(struct suite *s, const struct wl_case *c, const struct run_spec *r,
@@ -104,7 +140,7 @@ static int leak_mode(struct suite *s)
 	snprintf(s->leak_why, sizeof(s->leak_why), "%s", why);
 	snprintf(json, sizeof(json), "{\"mode\": \"%s\", \"why\": \"%s\", \"residuals\": \"leak.tsv\"}",
 		 s->leak_mode == LEAK_EXACT ? "exact" : "busy", why);
-	results_extra("leak", json);
+	live_extra("leak", json);
 	return s->leak_mode;
 }
 
@@ -121,16 +157,14 @@ static void progress(struct suite *s, const char *name, int verdict)
 static int record_skip(struct suite *s, const struct wl_case *c, const struct run_spec *r,
 		       int rep, const char *reason)
 {
-	struct result res;
+	static struct result res;
 
-	memset(&res, 0, sizeof(res));
-	make_name(res.name, sizeof(res.name), c, r, rep);
+	result_ids(&res, c, r, rep);
 	res.verdict = V_SKIP;
-	snprintf(res.strategy, sizeof(res.strategy), "%s", strategy_name(r->strategy));
 	snprintf(res.evidence, sizeof(res.evidence), "%s", reason);
 	make_reproduce(s, c, r, res.reproduce, sizeof(res.reproduce));
 	progress(s, res.name, V_SKIP);
-	return results_add(&res);
+	return record_result(s, &res);
 }
 
 /*
@@ -157,16 +191,14 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 	static struct leak_snap lsnap;
 	struct leak_run_in lin;
 	char inject[32], log_path[SF_PATH_MAX * 2], pressure[512] = "", key[SF_NAME_MAX * 2];
-	char tsv[SF_PATH_MAX + 16], knobs[1024] = "";
+	char tsv[SF_PATH_MAX + 16], knobs[1024] = "", safe[SF_NAME_MAX * 2];
 	long long times_before[SF_MAX_ATTRS];
-	struct result res;
+	static struct result res;
 	double ended;
 	int ret;
 
 	memset(&in, 0, sizeof(in));
-	memset(&res, 0, sizeof(res));
-	make_name(res.name, sizeof(res.name), c, r, rep);
-	snprintf(res.strategy, sizeof(res.strategy), "%s", strategy_name(r->strategy));
+	result_ids(&res, c, r, rep);
 	make_reproduce(s, c, r, res.reproduce, sizeof(res.reproduce));
 	in.injecting = r->strategy != STRAT_OFF;
 	if (r->nth)
@@ -187,13 +219,21 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 	if (!in.harness_error[0] &&
 	    needs_before_run(c, s->root, in.harness_error, sizeof(in.harness_error))) {
 		fprintf(stderr, "\nsplitfail: %s\n", in.harness_error);
+		snprintf(s->stop_why, sizeof(s->stop_why), "error: %s", in.harness_error);
 		return -EIO;	/* the journal is broken: nothing may run */
 	}
 	fault_times_read(s->fe, times_before);
 	leak_before(s->root, leak_mode(s), &lsnap);
 	in.taint_before = taint_read(s->root);
-	snprintf(log_path, sizeof(log_path), "%s/%s.log", s->log_dir, res.name);
-	results_start(res.name);
+	text_safe_name(res.name, safe, sizeof(safe));
+	snprintf(log_path, sizeof(log_path), "%s/%s.log", s->log_dir, safe);
+	snprintf(res.log, sizeof(res.log), "logs/%s.log", safe);
+	now_iso(res.start_time, sizeof(res.start_time));
+	ret = live_start(&res);
+	if (ret) {
+		snprintf(s->stop_why, sizeof(s->stop_why), "error: %s", live_error());
+		return ret;
+	}
 	ret = in.harness_error[0] ? 0 : run_case(c, inject, s->o->seed, s->o->timeout_s,
 						  s->root, log_path, s->stop, &in.ro);
 	if (ret)
@@ -220,7 +260,8 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 	if (s->o->kmemleak)	/* scanned once after the case's runs (kmemleak_batch.c) */
 		kmemleak_batch_note(res.name, res.reproduce, in.ro.pid, ended);
 	kmsg_collect(kmsg_all, sizeof(kmsg_all), in.kmsg_hits, sizeof(in.kmsg_hits));
-	results_kmsg(res.name, kmsg_all);
+	if (live_kmsg(res.name, kmsg_all))
+		fprintf(stderr, "\nsplitfail: %s\n", live_error());
 	if (in.wrapped && in.ro.signaled)
 		wrap_segv_line(kmsg_all, in.ro.pid, in.segv_line, sizeof(in.segv_line));
 	in.taint_after = taint_read(s->root);
@@ -253,7 +294,7 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 		 in.ro.win.last_errno[0] ? in.ro.win.last_errno : "0");
 	vmstat_delta_json(&lsnap.vs, &settled, res.vmstat_delta, sizeof(res.vmstat_delta));
 	progress(s, res.name, res.verdict);
-	ret = results_add(&res);
+	ret = record_result(s, &res);
 	if (ret)
 		return ret;
 	if (s->damaged)
@@ -331,18 +372,25 @@ static int targeted(struct suite *s, const struct wl_case *c, struct run_spec *r
 /* The kmemleak verdict of the case's runs so far, as one more result (kmemleak_batch.c). */
 static int kmemleak_verdict(struct suite *s, const struct wl_case *c, int rep)
 {
-	char label[SF_NAME_MAX * 2], path[SF_PATH_MAX * 2];
+	char label[SF_NAME_MAX * 2], path[SF_PATH_MAX * 2], safe[SF_NAME_MAX * 2];
 	static struct result res;
 
 	snprintf(label, sizeof(label), "%s:%s", c->workload, c->name);
 	if (rep)
 		sf_appendf(label, sizeof(label), "#%d", rep + 1);
-	snprintf(path, sizeof(path), "%s/%s@kmemleak.kmemleak", s->log_dir, label);
+	snprintf(path, sizeof(path), "%s@kmemleak", label);
+	text_safe_name(path, safe, sizeof(safe));
+	snprintf(path, sizeof(path), "%s/%s.kmemleak", s->log_dir, safe);
 	if (!kmemleak_batch_close(label, wrap_comm(c), s->o->kmemleak_age_ms, path, &res))
 		return 0;
+	snprintf(res.workload, sizeof(res.workload), "%s", c->workload);
+	snprintf(res.case_name, sizeof(res.case_name), "%s", c->name);
+	res.rep = rep;
+	now_iso(res.start_time, sizeof(res.start_time));
+	snprintf(res.log, sizeof(res.log), "logs/%s.kmemleak", safe);
 	known_apply(&res, s->release, NULL);
 	progress(s, res.name, res.verdict);
-	return results_add(&res);
+	return record_result(s, &res);
 }
 
 /* All strategies for one case; case_rank limits injection runs (max_cases). */

@@ -114,7 +114,7 @@ else
 	# An operation that injection made fail (consumed=1, ret=-1) must be judged by its state:
 	# PASS only when the workload's checks after the window ran and held, FAIL with evidence.
 	jq -c '.tests[] | select((.window // "") | test("consumed=1 .*ret=-1 ")) |
-		{name, verdict, evidence}' "$RES/summary.json" > "$SCRATCH/failed_ops" 2>/dev/null
+		{name, verdict, evidence, log}' "$RES/summary.json" > "$SCRATCH/failed_ops" 2>/dev/null
 	nfailed=$(wc -l < "$SCRATCH/failed_ops")
 	[ "$nfailed" -gt 0 ]
 	ok $? "smoke: $nfailed results where injection made the operation fail (ret=-1)"
@@ -123,7 +123,7 @@ else
 	while IFS= read -r t; do
 		name=$(jq -r .name <<< "$t")
 		verdict=$(jq -r .verdict <<< "$t")
-		log="$RES/logs/$name.log"
+		log="$RES/$(jq -r .log <<< "$t")"
 		case $verdict in
 		PASS)
 			# the workload's own TAP: its checks after the window passed

@@ -46,10 +46,24 @@ ok $? "init started, tap.txt header: no running test, progress = newest file (10
 printf '# splitfail: start test=w:a.b@nth=2\nok 1 - w:a.b@nth=2\n# splitfail: start test=w:a.c\n' \
 	>> "$R/tap.txt"
 touch -d @1020 "$R/tap.txt"
-touch -d @1050 "$R/logs/w:a.c.log"
-touch -d @1090 "$R/logs/w:a.b@nth=2.log"	# an earlier run's log does not count
+touch -d @1050 "$R/logs/w.a.c.log"
+touch -d @1090 "$R/logs/w.a.b.nth-2.log"	# an earlier run's log does not count
 [ "$(watch_running_test "$R")" = w:a.c ] && [ "$(watch_progress_time "$R")" = 1050 ]
-ok $? "running test from the last start line; its log's time counts ($(watch_progress_time "$R"))"
+ok $? "running test from tap.txt's last start line (an older harness); its log's time counts ($(watch_progress_time "$R"))"
+
+# the harness's record: the last start line names the running test, the log has its safe name
+printf '{"type": "run", "format": 1}\n{"type": "start", "name": "w:a.b@nth=2", "time": "x"}\n' \
+	> "$R/record.jsonl"
+printf '{"type": "result", "name": "w:a.b@nth=2"}\n{"type": "start", "name": "w:a.d#2", "time": "x"}\n' \
+	>> "$R/record.jsonl"
+touch -d @1030 "$R/record.jsonl"
+touch -d @1070 "$R/logs/w.a.d-r2.log"
+[ "$(watch_running_test "$R")" = 'w:a.d#2' ] && [ "$(watch_progress_time "$R")" = 1070 ]
+ok $? "running test from record.jsonl's last start line; its log (logs/w.a.d-r2.log) counts ($(watch_progress_time "$R"))"
+touch -d @1095 "$R/record.jsonl"
+[ "$(watch_progress_time "$R")" = 1095 ]
+ok $? "a line appended to record.jsonl is progress"
+rm "$R/record.jsonl"
 
 # watch_judge NOW BOOTED PROGRESS CASE_STARTED IDLE BOOT_LIMIT
 check_judge() {

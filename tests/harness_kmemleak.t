@@ -21,7 +21,7 @@ rc=$?
 	"$OUT/tap.txt" && grep -q 'vm_area_dup+0x27/0xd0' "$OUT/tap.txt"
 ok $? "an object leaked by the workload's task: the case's kmemleak result is FAIL naming the run, with the report (got $rc)" \
 	"$(cat "$OUT/tap.txt" "$SCRATCH/err")"
-grep -q 'comm "kworker/0:1"' "$OUT/logs/fake_thp:fake.head.munmap@kmemleak.kmemleak"
+grep -q 'comm "kworker/0:1"' "$OUT/logs/fake_thp.fake.head.munmap.kmemleak.kmemleak"
 ok $? "the whole report, other tasks' objects too, is kept in logs/"
 [ "$(grep -cx 'scan' "$TREE/sys/kernel/debug/kmemleak")" -eq 2 ] &&
 	[ "$(grep -cx 'clear' "$TREE/sys/kernel/debug/kmemleak")" -eq 2 ]

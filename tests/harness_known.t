@@ -171,7 +171,9 @@ oops_console() {	# oops_console FILE FUNCTION: a stall first, then an oops in FU
 death_case() {	# death_case FUNCTION KNOWN_ISSUES WANT-VERDICT WANT-DEATH-FAILS WANT-DIRECTIVE
 	new_tree
 	FAKE_MODE=ok sf --strategy off --case fake.head.munmap
-	echo "# splitfail: start test=fake_thp:fake.tail.remap@random" >> "$OUT/tap.txt"
+	# the harness's start line of the next case, in its record (docs/protocol.md)
+	echo '{"type": "start", "name": "fake_thp:fake.tail.remap@random", "time": "x"}' \
+		>> "$OUT/record.jsonl"
 	oops_console "$OUT/console.log" "$1"
 	printf '[run]\nknown_issues = %s\nknown_issues_file = %s\n' "$2" "$SCRATCH/runner-known.ini" \
 		> "$SCRATCH/r.ini"
@@ -195,7 +197,7 @@ sed -e 's/^name = .*/name = fake_thp:*/' "$KI" > "$SCRATCH/runner-known.ini"
 death_case dmirror_migrate_to_device allow KNOWN-FAIL 0 '# TODO known issue: hmm-null'
 jq -e '.counts.known_fail == 1 and .counts.fail == 0 and .tests[-1].known_issue == "hmm-null" and
 	(.tests[-1].evidence | startswith("known issue hmm-null"))' "$OUT/summary.json" > /dev/null &&
-	grep -q '^KNOWN-FAIL fake_thp:fake.tail.remap@random: guest died (from tap.txt) (known issue hmm-null)' \
+	grep -q '^KNOWN-FAIL fake_thp:fake.tail.remap@random: guest died (from record.jsonl) (known issue hmm-null)' \
 		"$OUT/guest-death.txt"
 ok $? "runner: summary.json counts and names it, guest-death.txt says it" \
 	"$(jq '.counts, .tests[-1]' "$OUT/summary.json"; head -n 3 "$OUT/guest-death.txt")"
@@ -257,7 +259,7 @@ ok $? "runner: a sysrq panic's excerpt runs from the trigger to the end of the p
 real_death() {	# real_death CONSOLE RELEASE
 	new_tree
 	FAKE_MODE=ok sf --strategy off --case fake.head.munmap
-	echo "# splitfail: start test=$NAME" >> "$OUT/tap.txt"
+	printf '{"type": "start", "name": "%s", "time": "x"}\n' "$NAME" >> "$OUT/record.jsonl"
 	cp "$1" "$OUT/console.log"
 	(
 		set -euo pipefail	# as in run.sh

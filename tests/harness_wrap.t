@@ -50,7 +50,7 @@ wrap_case 4 '^ok 1 - wrap:true:run@targeted # SKIP a wrapped program names no ke
 new_tree
 sf --strategy off --wrap -- /bin/echo a b
 grep -q '"reproduce": ".* --seed [0-9]* --timeout [0-9]* --root [^ ]* --strategy off --wrap -- /bin/echo a b"' \
-	"$OUT/summary.json" && grep -qx 'a b' "$OUT/logs/wrap:echo:run.log"
+	"$OUT/summary.json" && grep -qx 'a b' "$OUT/logs/wrap.echo.run.log"
 ok $? "reproduce line ends with --wrap -- CMD ARGS; the program got its arguments" \
 	"$(cat "$OUT/summary.json" "$OUT/logs/"* 2> /dev/null)"
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "../record/record.h"
 
 /* The first line of a sysfs or sysctl value, for the record. */
 static void first_line(const char *path, char *out, size_t len)
@@ -81,9 +82,9 @@ int profile_knobs_apply(const struct options *o, const char *root, FILE *json)
 
 		sf_path(path, sizeof(path), root, k->path);
 		fprintf(json, "%s{\"path\": ", i ? ", " : "");
-		json_escape(json, k->path);
+		text_json(json, k->path);
 		fprintf(json, ", \"set\": ");
-		json_escape(json, k->value);
+		text_json(json, k->value);
 		if (stat(path, &st)) {
 			fprintf(stderr, "splitfail: knob %s (%s): not on this kernel (%s), left alone\n",
 				k->path, k->where, strerror(errno));
@@ -102,9 +103,9 @@ int profile_knobs_apply(const struct options *o, const char *root, FILE *json)
 		fprintf(stderr, "splitfail: knob %s = %s (was %s, reads %s)\n", k->path, k->value,
 			before, after);
 		fprintf(json, ", \"before\": ");
-		json_escape(json, before);
+		text_json(json, before);
 		fprintf(json, ", \"after\": ");
-		json_escape(json, after);
+		text_json(json, after);
 		fputc('}', json);
 	}
 	fputc(']', json);

@@ -1,9 +1,10 @@
 #!/bin/bash
 # guest-death.sh: turn a guest that panicked, oopsed or hung into a FAIL of the test that was
 # running, and work out which tests a fresh guest still has to run. Sourced by run.sh.
-# The harness writes tap.txt and summary.json as it goes (docs/protocol.md), so what it decided
-# before the death is kept; the running test is found from the harness's start line in tap.txt
-# (`# splitfail: start test=<name>`), else inferred from the console (the panicking task's
+# The harness appends each start and result to record.jsonl as it goes (docs/protocol.md), so
+# what it decided before the death is kept; the running test is the record's last start line
+# without a result after it (tap.txt's `# splitfail: start test=<name>` for an older harness),
+# else inferred from the console (the panicking task's
 # Comm) and the case order of `splitfail --list`. Result names are <workload>:<case>[@...][#n].
 # A death that configs/known-issues.ini explains becomes KNOWN-FAIL: the harness's own matcher
 # decides (`splitfail --known-match`, harness/known.c), given the guest kernel's release
@@ -46,9 +47,10 @@ run_args() {
 	echo
 }
 
-# decided_names DIR: names of the results tap.txt holds.
+# decided_names DIR: names of the results tap.txt holds (TAP escapes '#' and '\' with '\').
 decided_names() {
-	sed -n 's/^\(not \)\{0,1\}ok [0-9]* - \([^ ]*\).*/\2/p' "$1/tap.txt" 2>/dev/null
+	sed -n 's/^\(not \)\{0,1\}ok [0-9]* - \([^ ]*\).*/\2/p' "$1/tap.txt" 2>/dev/null |
+		sed 's/\\\(.\)/\1/g'
 }
 
 # console_text: console lines as text (the harness's progress line rewrites itself with \r and
@@ -114,9 +116,17 @@ listed_cases() {
 running_test() {
 	local out=$1 harness=$2 started comm last w
 	shift 2
+	# the record (fsync'ed per line) first: a start line with no result line after it
+	started=$(sed -n 's/^{"type": "\(start\|result\)", "name": "\([^"]*\)".*/\1 \2/p' \
+		"$out/record.jsonl" 2>/dev/null | tail -n 1)
+	if [ "${started%% *}" = start ]; then
+		echo "${started#start } (from record.jsonl)"
+		return 0
+	fi
 	started=$(sed -n 's/^# splitfail: start test=\([^ ]*\).*/\1/p' "$out/tap.txt" 2>/dev/null |
 		tail -n 1)
-	if [ -n "$started" ] && ! decided_names "$out" | grep -qxF -- "$started"; then
+	if [ ! -e "$out/record.jsonl" ] && [ -n "$started" ] &&
+	   ! decided_names "$out" | grep -qxF -- "$started"; then
 		echo "$started (from tap.txt)"
 		return 0
 	fi

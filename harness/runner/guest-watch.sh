@@ -5,18 +5,29 @@
 # emulation on a busy host a vCPU thread that is not scheduled makes the kernel report an RCU
 # stall, a soft lockup or a hung task (even in boot initcalls, task swapper/0) although nothing is
 # wrong. Progress is what the harness writes into the results export as it goes
-# (docs/protocol.md): tap.txt (a start line before each run, a verdict after it, fsync'ed),
-# kmsg.txt, summary.json, the running test's log, and the init's markers in .guest/.
+# (docs/protocol.md): record.jsonl (a start line before each run, a result after it, fsync'ed),
+# the renderings (tap.txt, summary.json, ...), kmsg.txt, the running test's log, and the
+# init's markers in .guest/.
 # A stall line while that progress goes on is a note; no progress for --idle seconds is a hang.
 
 # The kernel's reports of a stalled CPU or task (console lines).
 readonly STALL_PATTERN='soft lockup - CPU|rcu: INFO: .*detected stalls|self-detected stall|'\
 'blocked for more than [0-9]+ seconds'
 
-# watch_running_test RESULTS: the test the harness started last (its tap.txt start line), or
-# nothing before the first one.
+# watch_running_test RESULTS: the test the harness started last (the record's last start line;
+# tap.txt's for results of an older harness), or nothing before the first one.
 watch_running_test() {
+	if [ -e "$1/record.jsonl" ]; then
+		sed -n 's/^{"type": "start", "name": "\([^"]*\)".*/\1/p' "$1/record.jsonl" | tail -n 1
+		return
+	fi
 	sed -n 's/^# splitfail: start test=\([^ ]*\).*/\1/p' "$1/tap.txt" 2>/dev/null | tail -n 1
+}
+
+# watch_log_name NAME: the file name of a test's log, logs/<NAME>.log with the harness's
+# text_safe_name mapping (docs/protocol.md, "File names") of the characters our names hold.
+watch_log_name() {
+	printf '%s\n' "$1" | sed -e 's/[:@,]/./g' -e 's/=/-/g' -e 's/#/-r/g'
 }
 
 # watch_progress_time RESULTS: the newest modification time (epoch seconds) of the files the
@@ -24,8 +35,9 @@ watch_running_test() {
 watch_progress_time() {
 	local res=$1 name f files=()
 	name=$(watch_running_test "$res")
-	for f in "$res/.guest/started" "$res/.guest/exit-code" "$res/tap.txt" "$res/kmsg.txt" \
-		 "$res/summary.json" ${name:+"$res/logs/$name.log"}; do
+	[ -n "$name" ] && name=$(watch_log_name "$name")
+	for f in "$res/.guest/started" "$res/.guest/exit-code" "$res/record.jsonl" "$res/tap.txt" \
+		 "$res/kmsg.txt" "$res/summary.json" ${name:+"$res/logs/$name.log"}; do
 		[ -e "$f" ] && files+=("$f")
 	done
 	[ ${#files[@]} -gt 0 ] || { echo 0; return; }
