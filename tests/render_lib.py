@@ -4,12 +4,14 @@ build/tests/harness_render writes (tests/harness_render.c) with the verdicts eac
 have, the kernel's own KTAP parser (build/kunit, extracted by `make kunit-tool`) and strict
 readers of JSON (valid UTF-8 only) and XML (xmllint)."""
 
+import atexit
 import contextlib
 import inspect
 import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -57,9 +59,16 @@ def done():
     sys.exit(1 if _failed else 0)
 
 
+def scratch(prefix):
+    """A new folder, removed when the script exits."""
+    d = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, d, True)
+    return d
+
+
 def render(scenario):
     """Runs harness_render SCENARIO into a new folder; returns the folder."""
-    out = tempfile.mkdtemp(prefix=f'render-{scenario}-')
+    out = scratch(f'render-{scenario}-')
     prog = os.path.join(BUILD, 'tests', 'harness_render')
     res = subprocess.run([prog, scenario, out], capture_output=True, text=True)
     if res.returncode != 0:
