@@ -127,3 +127,66 @@ def kunit_cli(path):
 def tokens(text):
     """The EV<i> tokens harness_render.c put in result i's evidence."""
     return sorted({int(m) for m in re.findall(r'\bEV(\d+)\b', text)})
+
+
+def check_folder(out):
+    """Every rendering of a real results folder through its strict parser, and their counts
+    against summary.json's: `python3 tests/render_lib.py DIR` prints TAP (for runs by hand)."""
+    summary, err = strict_json(os.path.join(out, 'summary.json'))
+    if not ok(summary is not None, 'summary.json is strict UTF-8 JSON', err):
+        return
+    c, n = summary['counts'], len(summary['tests'])
+    strict, kfail = summary.get('strict'), summary.get('known_issues') == 'fail'
+    lost = 0 if summary.get('finished') else 1     # the running test, ERROR, if any
+    if kunit_available():
+        test, printed = kunit_parse(os.path.join(out, 'ktap.txt'))
+        lost = len(test.subtests) - n
+        want = (c['pass'] + (0 if kfail else c['known_fail']),
+                c['skip'] + (0 if strict else c['silent_skip']))
+        got = (test.counts.passed, test.counts.skipped)
+        ok(lost in (0, 1) and (lost == 0 or not summary.get('finished')) and got == want and
+           test.counts.failed == n + lost - sum(want) and test.counts.errors == 0,
+           f'ktap.txt: kunit_parser finds {n} results (+{lost} interrupted), '
+           f'passed/skipped {want}, no parse error', f'{test.counts}\n{printed[-3000:]}')
+        names = {}
+        for sub in test.subtests:
+            human = [l[8:] for l in sub.log if l.startswith('# test: ')]
+            names[human[0] if human else sub.name] = sub
+        misfiled = [t['name'] for t in summary['tests']
+                    if t['name'] in names and bool(t['evidence']) !=
+                    any(l.startswith('# evidence: ') for l in names[t['name']].log)]
+        ok(not misfiled and all(t['name'] in names for t in summary['tests'] if t['name'].isascii()),
+           'ktap.txt: each result under its own name, with its evidence', misfiled)
+    rc, err = xmllint(['--schema', os.path.join(TOP, 'tests', 'junit.xsd'),
+                       os.path.join(out, 'junit.xml')])
+    ok(rc == 0, 'junit.xml is valid against tests/junit.xsd', err[-3000:])
+    if rc == 0:
+        import xml.etree.ElementTree as ET  # pylint: disable=import-outside-toplevel
+        a = ET.parse(os.path.join(out, 'junit.xml')).getroot().find('testsuite').attrib
+        want = {'tests': n + lost,
+                'failures': c['fail'] + (c['silent_skip'] if strict else 0) +
+                (c['known_fail'] if kfail else 0),
+                'errors': c['error'] + lost}
+        ok(all(int(a.get(k, -1)) == v for k, v in want.items()),
+           f'junit.xml counts {want}', str(a))
+    kcidb, err = strict_json(os.path.join(out, 'kcidb.json'))
+    ok(kcidb is not None and len(kcidb['tests']) == n + lost + 1 and
+       [t['misc']['verdict'] for t in kcidb['tests'][1:n + 1]] ==
+       [t['verdict'] for t in summary['tests']],
+       'kcidb.json is strict JSON with the same results as summary.json', err)
+    try:
+        import jsonschema  # pylint: disable=import-outside-toplevel
+    except ImportError:
+        return
+    with open(os.path.join(TOP, 'tests', 'fixtures', 'kcidb-io.schema.v5.3.json'),
+              encoding='utf-8') as f:
+        v = jsonschema.Draft7Validator(
+            json.load(f), format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+    errs = [f'{list(e.path)}: {e.message}' for e in v.iter_errors(kcidb or {})]
+    ok(not errs, 'kcidb.json is valid against the KCIDB v5.3 schema', '\n'.join(errs[:10]))
+
+
+if __name__ == '__main__':
+    for folder in sys.argv[1:]:
+        check_folder(folder)
+    done()

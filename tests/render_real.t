@@ -12,7 +12,6 @@ import os
 import re
 import subprocess
 import sys
-import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import render_lib as R  # noqa: E402
@@ -40,8 +39,8 @@ run = subprocess.run([SF, '--root', tree, '--workload-dir', os.path.join(R.BUILD
 R.ok(run.returncode == 1, f'the harness exits 1 for the FAIL (got {run.returncode})',
      run.stderr[-2000:])
 
-summary, err = R.strict_json(os.path.join(out, 'summary.json'))
-R.ok(summary is not None, 'summary.json is strict UTF-8 JSON', err)
+R.check_folder(out)
+summary, _ = R.strict_json(os.path.join(out, 'summary.json'))
 got = {t['name']: t['verdict'] for t in (summary or {}).get('tests', [])}
 R.ok(got == {k: v[0] for k, v in WANT.items()}, 'summary.json: the six results and verdicts',
      str(got))
@@ -77,31 +76,10 @@ else:
     R.ok(os.path.exists(ktap) or not R.kunit_available(), 'ktap.txt exists')
     R.ok(True, '# SKIP no kunit.py in build/kunit (`make kunit-tool`)')
 
-junit = os.path.join(out, 'junit.xml')
-rc, err = R.xmllint(['--schema', os.path.join(R.TOP, 'tests', 'junit.xsd'), junit])
-R.ok(rc == 0, 'junit.xml is valid against tests/junit.xsd', err)
-if rc == 0:
-    suite = ET.parse(junit).getroot().find('testsuite')
-    R.ok(suite.get('tests') == '6' and suite.get('failures') == '1',
-         'junit.xml: 6 tests, 1 failure (the exit code\'s FAIL)', str(suite.attrib))
-
-kcidb, err = R.strict_json(os.path.join(out, 'kcidb.json'))
-R.ok(kcidb is not None, 'kcidb.json is strict UTF-8 JSON', err)
-if kcidb is not None:
-    try:
-        import jsonschema
-        import json
-        with open(os.path.join(R.TOP, 'tests', 'fixtures', 'kcidb-io.schema.v5.3.json'),
-                  encoding='utf-8') as f:
-            v = jsonschema.Draft7Validator(
-                json.load(f), format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
-        errs = [f'{list(e.path)}: {e.message}' for e in v.iter_errors(kcidb)]
-        R.ok(not errs, 'kcidb.json is valid against the KCIDB v5.3 schema', '\n'.join(errs))
-    except ImportError:
-        R.ok(True, '# SKIP python3-jsonschema is not installed')
-    statuses = {t['misc'].get('name'): t.get('status') for t in kcidb['tests'][1:]}
-    R.ok(kcidb['tests'][0].get('status') == 'FAIL' and
-         statuses.get('fail_at_nth:global.hostile_silent_skip') == 'DONE' and
-         list(statuses.values()).count('FAIL') == 1,
-         'kcidb.json: the run FAIL, one FAIL test, the SILENT-SKIP DONE', str(statuses))
+kcidb, _ = R.strict_json(os.path.join(out, 'kcidb.json'))
+statuses = {t['misc'].get('name'): t.get('status') for t in (kcidb or {}).get('tests', [])[1:]}
+R.ok(kcidb and kcidb['tests'][0].get('status') == 'FAIL' and
+     statuses.get('fail_at_nth:global.hostile_silent_skip') == 'DONE' and
+     list(statuses.values()).count('FAIL') == 1,
+     'kcidb.json: the run FAIL, one FAIL test, the SILENT-SKIP DONE', str(statuses))
 R.done()
