@@ -4,8 +4,9 @@
  * Documentation/dev-tools/ktap.rst), read by tools/testing/kunit/kunit.py parse and kernel
  * CI tooling. Plan right after the version line and the run's header, each test's
  * diagnostics (human name, evidence, reproduce line, log) before its result line, test names
- * of [A-Za-z0-9_.-] only (text_safe_name), one directive per verdict; an interrupted run ends
- * in "Bail out!". The mapping of verdicts: docs/protocol.md ("ktap.txt").
+ * of [A-Za-z0-9_.-] only (text_safe_name), one directive per verdict; a run that did not
+ * finish shows its running test as ERROR (record_interrupted) and ends in "Bail out! <why>".
+ * The mapping of verdicts: docs/protocol.md ("ktap.txt").
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -24,10 +25,10 @@ static const char *const ktap_end_markers[] = {
 	"List of all partitions:", "Kernel panic - not syncing: VFS:", "reboot: System halted",
 };
 
-/* A copy of len bytes of s in which no end marker is left whole; NULL without memory. */
-static char *ktap_unmark(const char *s, size_t len)
+/* A copy of s in which no end marker is left whole; NULL without memory. */
+static char *ktap_unmark(const char *s)
 {
-	size_t n = sizeof(ktap_end_markers) / sizeof(ktap_end_markers[0]);
+	size_t n = sizeof(ktap_end_markers) / sizeof(ktap_end_markers[0]), len = strlen(s);
 	char *buf = malloc(len * 2 + 1);
 	size_t o = 0;
 
@@ -56,16 +57,16 @@ static char *ktap_unmark(const char *s, size_t len)
 /* Text on a result line (after its " # "): one line, made safe (text_line), unmarked. */
 static void ktap_text(FILE *f, const char *s)
 {
-	char *safe = ktap_unmark(s, strlen(s));
+	char *safe = ktap_unmark(s);
 
 	text_line(f, safe ? safe : "");
 	free(safe);
 }
 
-/* "# LABEL: line" for each line of text (text_diag), unmarked. */
+/* PREFIX and a line, for each line of text (text_diag), unmarked. */
 static void ktap_diag(FILE *f, const char *prefix, const char *text)
 {
-	char *safe = ktap_unmark(text, strlen(text));
+	char *safe = ktap_unmark(text);
 
 	text_diag(f, prefix, safe ? safe : "");
 	free(safe);
