@@ -13,6 +13,8 @@ LDLIBS += -lpthread -lm
 
 KSFT_DIR := $(O)/kselftest
 KSFT_STAMP := $(KSFT_DIR)/.stamp
+KUNIT_DIR := $(O)/kunit
+KUNIT_STAMP := $(KUNIT_DIR)/.stamp
 KSRC_TAR := $(shell ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n 1)
 
 WORKLOAD_SRCS := $(wildcard workloads/*.c)
@@ -43,12 +45,13 @@ libs_for = $(if $(shell grep -lE '^\#include <(numa|numaif)\.h>' $(1) 2>/dev/nul
 # Cheap check for what building and testing need; deps.sh installs only when something is missing.
 DEP_FILES := /usr/include/liburing.h /usr/include/numa.h /usr/include/numaif.h \
 	/usr/include/hugetlbfs.h
-DEP_CMDS := $(CC) pkg-config prove stress-ng xz
+DEP_CMDS := $(CC) pkg-config prove stress-ng xz xmllint python3
 DEPS_MISSING := $(strip $(foreach f,$(DEP_FILES),$(if $(wildcard $(f)),,$(f))) \
 	$(foreach c,$(DEP_CMDS),$(if $(shell command -v $(c) 2>/dev/null),,$(c))) \
 	$(if $(KDIR)$(KSRC_TAR),,linux-source))
 
-.PHONY: all check check-kernels bench deps deps-if-missing vm-deps-if-missing clean lint kselftest-headers
+.PHONY: all check check-kernels bench deps deps-if-missing vm-deps-if-missing clean lint kselftest-headers \
+	kunit-tool
 .DEFAULT_GOAL := all
 # Keep objects: they are intermediate files of the pattern chain.
 .SECONDARY:
@@ -95,6 +98,33 @@ $(KSFT_STAMP): | deps-if-missing
 	fi; \
 	echo "$$src" > $@
 
+# The kernel's KTAP parser (tools/testing/kunit: `kunit.py parse`), from the same kernel tree, for
+# the tests of ktap.txt (tests/render_ktap.t); they SKIP without it. Never committed. Kept at its
+# path in the tree: kunit.py refuses to run outside a .../tools/testing/kunit folder.
+kunit-tool: $(KUNIT_STAMP)
+
+$(KUNIT_STAMP): | deps-if-missing
+	@set -e; \
+	kdir='$(KDIR)'; \
+	tar_file=$$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n 1); \
+	dst=$(KUNIT_DIR)/tools/testing/kunit; \
+	rm -rf $(KUNIT_DIR) && mkdir -p $$dst; \
+	if [ -n "$$kdir" ]; then \
+		cp -r "$$kdir/tools/testing/kunit/." $$dst/; \
+		src="$$kdir"; \
+	elif [ -n "$$tar_file" ]; then \
+		echo "splitfail: extracting tools/testing/kunit from $$tar_file"; \
+		tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+		tar -xJf "$$tar_file" -C "$$tmp" --wildcards '*/tools/testing/kunit/*'; \
+		top=$$(ls "$$tmp"); \
+		cp -r "$$tmp/$$top/tools/testing/kunit/." $$dst/; \
+		src="$$tar_file"; \
+	else \
+		echo "splitfail: no kernel tree for kunit.py: set KDIR= or install linux-source-*" >&2; \
+		exit 1; \
+	fi; \
+	echo "$$src" > $@
+
 $(O)/obj/%.o: %.c | $(KSFT_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
@@ -128,7 +158,7 @@ ifneq ($(VM_DEPS_MISSING),)
 endif
 
 # prove's summary is the last line; the scripts find the binaries through SPLITFAIL_BUILD.
-check: all vm-deps-if-missing
+check: all vm-deps-if-missing $(KUNIT_STAMP)
 ifneq ($(TAP_SCRIPTS),)
 	SPLITFAIL_BUILD=$(abspath $(O)) prove -v $(TAP_SCRIPTS)
 else

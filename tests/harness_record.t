@@ -30,7 +30,7 @@ new_tree
 # each run takes 4 s: the first passes, the harness is stopped while the second runs
 FAKE_MODE=slow FAKE_SLEEP=4 sf_bg --strategy off --case fake.head.munmap,fake.tail.remap,fake.tail.protect
 pid=$!
-wait_for 30 grep -q '"type": "start", "name": "fake_thp:fake.tail.remap"' "$OUT/record.jsonl"
+wait_for 30 grep -qs '"type": "start", "name": "fake_thp:fake.tail.remap"' "$OUT/record.jsonl"
 kill -TERM "$pid"
 wait "$pid"
 rc=$?

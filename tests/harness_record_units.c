@@ -213,9 +213,20 @@ static void test_safe_names(const char *list)
 
 	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		if (n == cap) {
+			char **n2, **s2;
+
 			cap = cap ? cap * 2 : 256;
-			names = realloc(names, cap * sizeof(*names));
-			safe = realloc(safe, cap * sizeof(*safe));
+			n2 = realloc(names, cap * sizeof(*names));
+			s2 = n2 ? realloc(safe, cap * sizeof(*safe)) : NULL;
+			if (!s2) {
+				free(n2 ? n2 : names);
+				free(safe);
+				free(text);
+				check(0, "safe names: memory for the list", "allocated", "ENOMEM");
+				return;
+			}
+			names = n2;
+			safe = s2;
 		}
 		names[n] = l;
 		safe[n] = malloc(SF_NAME_MAX * 2);

@@ -39,8 +39,10 @@ static int render(int force)
 		return 0;
 	lv.rendered = sf_now();
 	ret = render_all(lv.dir, &lv.run);
-	return ret ? fail(ret, "a rendering: tap.txt, ktap.txt, junit.xml, summary.json, kcidb.json") :
-		     0;
+	if (ret)
+		snprintf(lv.error, sizeof(lv.error), "%s (the renderings in %s)", strerror(-ret),
+			 lv.dir);
+	return ret;
 }
 
 int live_open(const char *dir, const struct rec_run *hdr)
