@@ -45,7 +45,7 @@ libs_for = $(if $(shell grep -lE '^\#include <(numa|numaif)\.h>' $(1) 2>/dev/nul
 # Cheap check for what building and testing need; deps.sh installs only when something is missing.
 DEP_FILES := /usr/include/liburing.h /usr/include/numa.h /usr/include/numaif.h \
 	/usr/include/hugetlbfs.h
-DEP_CMDS := $(CC) pkg-config prove stress-ng xz
+DEP_CMDS := $(CC) pkg-config prove stress-ng xz xmllint python3
 DEPS_MISSING := $(strip $(foreach f,$(DEP_FILES),$(if $(wildcard $(f)),,$(f))) \
 	$(foreach c,$(DEP_CMDS),$(if $(shell command -v $(c) 2>/dev/null),,$(c))) \
 	$(if $(KDIR)$(KSRC_TAR),,linux-source))

@@ -2,8 +2,8 @@
 /*
  * known_cli.c - how the known-issues file reaches known.c: the profile's `[run]
  * known_issues = allow|fail` and `known_issues_file`, loading it for a harness run, and
- * `splitfail --known-match`, which the runner (harness/runner/guest-death.sh) calls for a
- * guest death so that the one matcher of known.c decides there too:
+ * `splitfail --known-match`, the one matcher of known.c asked from the command line (a guest
+ * death's verdict is matched by `splitfail results death`, record/death.c):
  *
  *   splitfail --known-match --name NAME --release R --evidence-file F
  *             [--profile NAME|FILE] [--known-issues-file FILE]

@@ -54,6 +54,8 @@ static const struct verb {
 	{ "results", "kernel", verb_kernel, "DIR: the bzImage that ran and its key" },
 	{ "results", "status", verb_status, "DIR: the counts; exit 0, 1 bug, 3 error, 4 nothing tested" },
 	{ "results", "end", verb_end, "DIR: every selected test has its verdict: the run is finished" },
+	{ NULL, "merge", merge_main, "[--allow-mixed] --out DIR SRC...: fold results folders into DIR" },
+	{ NULL, "compare", compare_main, "[--json] OLD NEW: what newly fails, is fixed, flaky, ..." },
 };
 
 #define N_VERBS (sizeof(verbs) / sizeof(verbs[0]))

@@ -4,7 +4,10 @@
  * extra goes to record.jsonl at once (one fsync'ed line) and into the run kept in memory; the
  * renderings (render_all) are rewritten from memory at most every RECORD_RENDER_INTERVAL_S
  * seconds and once at the end, so writing results costs the same per result at 10 or 10,000
- * results. kmsg.txt (the kernel log, by test) is appended as before.
+ * results. A rendering made while the run goes on says it has not ended (no end line yet) and
+ * holds what was decided; the test running then is in the record's start line, and becomes an
+ * ERROR result only when the run ends without it (live_end). kmsg.txt (the kernel log, by
+ * test) is appended as before.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -36,8 +39,10 @@ static int render(int force)
 		return 0;
 	lv.rendered = sf_now();
 	ret = render_all(lv.dir, &lv.run);
-	return ret ? fail(ret, "a rendering: tap.txt, ktap.txt, junit.xml, summary.json, kcidb.json") :
-		     0;
+	if (ret)
+		snprintf(lv.error, sizeof(lv.error), "%s (the renderings in %s)", strerror(-ret),
+			 lv.dir);
+	return ret;
 }
 
 int live_open(const char *dir, const struct rec_run *hdr)
@@ -96,11 +101,7 @@ int live_start(const struct result *r)
 
 	if (ret)
 		return fail(ret, RECORD_FILE);
-	lv.started = *r;
-	free(lv.run.running);
-	lv.run.running = strdup(r->name);
-	if (!lv.run.running)
-		return fail(-ENOMEM, RECORD_FILE);
+	lv.started = *r;	/* not the run's "running": it is no ERROR while it runs */
 	return render(0);
 }
 
@@ -115,10 +116,8 @@ static int add(const struct result *r, const char *guest)
 		ret = record_add_result(&lv.run, &rr);
 	if (ret)
 		return fail(ret, RECORD_FILE);
-	if (!strcmp(lv.started.name, r->name)) {
+	if (!strcmp(lv.started.name, r->name))
 		lv.started.name[0] = '\0';
-		lv.run.running[0] = '\0';
-	}
 	return 0;
 }
 

@@ -136,4 +136,8 @@ int render_kcidb(FILE *f, const struct rec_run *run);
 /* Every rendering into DIR, each atomically (temporary file, fsync, rename). 0 or -errno. */
 int render_all(const char *dir, const struct rec_run *run);
 
+/* --- merge.c, compare.c: `splitfail merge` and `splitfail compare` (argv[0] is the verb) - */
+int merge_main(int argc, char **argv);
+int compare_main(int argc, char **argv);
+
 #endif /* SPLITFAIL_RECORD_H */

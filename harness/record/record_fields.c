@@ -64,7 +64,13 @@ const struct field result_fields[] = {
 	{ NULL, F_INT, 0, 0 }
 };
 
-#define AT(obj, fd, type) ((type *)((const char *)(obj) + (fd)->off))
+/* The member fd describes, inside obj. */
+static void *field_at(const void *obj, const struct field *fd)
+{
+	return (char *)obj + fd->off;
+}
+
+#define AT(obj, fd, type) ((type *)field_at(obj, fd))
 
 void fields_write(FILE *f, const struct field *t, const void *obj)
 {

@@ -156,12 +156,13 @@ static void build_id(const struct rec_run *run, char *out, size_t len)
 		sf_appendf(out, len, "/%s", run->arch);
 }
 
-static void test_id(const struct rec_run *run, int i, char *out, size_t len)
+static void test_id(const struct rec_run *run, const struct rec_result *r, int i, char *out,
+		    size_t len)
 {
 	char safe[SF_NAME_MAX * 3];
 
 	run_id(run, out, len);
-	text_safe_name(run->r[i].name, safe, sizeof(safe));
+	text_safe_name(r->name, safe, sizeof(safe));
 	sf_appendf(out, len, "/%d/%s", i + 1, safe);
 }
 
@@ -207,13 +208,13 @@ static void kcidb_excerpt(struct jobj *t, const char *evidence)
 	free(cut);
 }
 
-static void kcidb_test(FILE *f, const struct rec_run *run, int i, const char *build)
+static void kcidb_test(FILE *f, const struct rec_run *run, const struct rec_result *r, int i,
+		       const char *build)
 {
-	const struct rec_result *r = &run->r[i];
 	struct jobj t = { f, 0 }, misc;
 	char id[KCIDB_ID_MAX], path[SF_NAME_MAX * 3];
 
-	test_id(run, i, id, sizeof(id));
+	test_id(run, r, i, id, sizeof(id));
 	kcidb_path(r->name, path, sizeof(path));
 	fputs(",\n    {", f);
 	jstr(&t, "id", id);
@@ -268,10 +269,8 @@ static void kcidb_suite(FILE *f, const struct rec_run *run, const char *build)
 			status = s;
 		seconds += run->r[i].seconds;
 	}
-	if (run->ended && !run->finished && (!status || status_rank(status) > 1))
-		status = "ERROR";	/* the run did not complete */
-	if (!run->ended)
-		status = NULL;		/* still going: not known yet */
+	if (!run->finished && (!status || status_rank(status) > 1))
+		status = "ERROR";	/* the run did not complete (or has not yet) */
 	run_id(run, id, sizeof(id));
 	fputs("\n    {", f);
 	jstr(&t, "id", id);
@@ -293,7 +292,7 @@ static void kcidb_suite(FILE *f, const struct rec_run *run, const char *build)
 	jstr(&misc, "shard", run->shard);
 	jint(&misc, "boots", run->boots);
 	jbool(&misc, "finished", run->finished);
-	jstr(&misc, "ended_by", run->ended_by);
+	jstr(&misc, "ended_by", record_ended_by(run));
 	jstr(&misc, "running", run->running);
 	jstr(&misc, "reproduce_via", run->reproduce_via);
 	counts = jopen(&misc, "counts");	/* summary.json's keys */
@@ -368,7 +367,7 @@ static void kcidb_known(FILE *f, const struct rec_run *run)
 
 		if (run->r[i].verdict != V_KNOWN_FAIL)
 			continue;
-		test_id(run, i, id, sizeof(id));
+		test_id(run, &run->r[i], i, id, sizeof(id));
 		snprintf(issue, sizeof(issue), "%s:known-%s", KCIDB_ORIGIN, run->r[i].known);
 		fputs(first ? "\n    {" : ",\n    {", f);
 		first = 0;
@@ -387,6 +386,7 @@ static void kcidb_known(FILE *f, const struct rec_run *run)
 int render_kcidb(FILE *f, const struct rec_run *run)
 {
 	char checkout[KCIDB_ID_MAX], build[KCIDB_ID_MAX];
+	struct rec_result interrupted;
 
 	checkout_id(run, checkout, sizeof(checkout));
 	build_id(run, build, sizeof(build));
@@ -396,7 +396,9 @@ int render_kcidb(FILE *f, const struct rec_run *run)
 	fputs("  \"tests\": [", f);
 	kcidb_suite(f, run, build);
 	for (int i = 0; i < run->n; i++)
-		kcidb_test(f, run, i, build);
+		kcidb_test(f, run, &run->r[i], i, build);
+	if (record_interrupted(run, &interrupted))
+		kcidb_test(f, run, &interrupted, run->n, build);
 	fputs("\n  ]", f);
 	kcidb_known(f, run);
 	fputs("\n}\n", f);

@@ -4,8 +4,9 @@
  * Documentation/dev-tools/ktap.rst), read by tools/testing/kunit/kunit.py parse and kernel
  * CI tooling. Plan right after the version line and the run's header, each test's
  * diagnostics (human name, evidence, reproduce line, log) before its result line, test names
- * of [A-Za-z0-9_.-] only (text_safe_name), one directive per verdict; an interrupted run ends
- * in "Bail out!". The mapping of verdicts: docs/protocol.md ("ktap.txt").
+ * of [A-Za-z0-9_.-] only (text_safe_name), one directive per verdict; a run that did not
+ * finish shows its running test as ERROR (record_interrupted) and ends in "Bail out! <why>".
+ * The mapping of verdicts: docs/protocol.md ("ktap.txt").
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -24,15 +25,15 @@ static const char *const ktap_end_markers[] = {
 	"List of all partitions:", "Kernel panic - not syncing: VFS:", "reboot: System halted",
 };
 
-/* One line of text, made safe (text_line) and unable to end a kunit.py parse. */
-static void ktap_text(FILE *f, const char *s, size_t len)
+/* A copy of s in which no end marker is left whole; NULL without memory. */
+static char *ktap_unmark(const char *s)
 {
-	size_t n = sizeof(ktap_end_markers) / sizeof(ktap_end_markers[0]);
+	size_t n = sizeof(ktap_end_markers) / sizeof(ktap_end_markers[0]), len = strlen(s);
 	char *buf = malloc(len * 2 + 1);
 	size_t o = 0;
 
 	if (!buf)
-		return;
+		return NULL;
 	for (size_t i = 0; i < len; i++) {
 		for (size_t m = 0; m < n; m++) {
 			size_t ml = strlen(ktap_end_markers[m]);
@@ -50,24 +51,25 @@ static void ktap_text(FILE *f, const char *s, size_t len)
 		buf[o++] = s[i];
 	}
 	buf[o] = '\0';
-	text_line(f, buf);
-	free(buf);
+	return buf;
 }
 
-/* "# LABEL: text", one diagnostic line per line of text; later lines indented. */
-static void ktap_diag(FILE *f, const char *label, const char *text)
+/* Text on a result line (after its " # "): one line, made safe (text_line), unmarked. */
+static void ktap_text(FILE *f, const char *s)
 {
-	const char *p = text;
+	char *safe = ktap_unmark(s);
 
-	do {
-		size_t l = strcspn(p, "\n");
+	text_line(f, safe ? safe : "");
+	free(safe);
+}
 
-		fprintf(f, "# %s", label);
-		ktap_text(f, p, l);
-		fputc('\n', f);
-		label = "  ";
-		p += l + (p[l] == '\n');
-	} while (*p);
+/* PREFIX and a line, for each line of text (text_diag), unmarked. */
+static void ktap_diag(FILE *f, const char *prefix, const char *text)
+{
+	char *safe = ktap_unmark(text);
+
+	text_diag(f, prefix, safe ? safe : "");
+	free(safe);
 }
 
 static int is_hang(const struct rec_result *r)
@@ -104,18 +106,22 @@ static void ktap_directive(FILE *f, const struct rec_run *run, const struct rec_
 		snprintf(reason, sizeof(reason), "%s", r->known);
 		break;
 	case V_ERROR:
-		fputs(!strcmp(r->guest, "interrupted") ? " # ERROR interrupted: " : " # ERROR ", f);
+		fputs(" # ERROR ", f);
+		if (!strcmp(r->guest, "interrupted") && strncmp(r->evidence, "interrupted", 11))
+			fputs("interrupted: ", f);
 		break;
 	default:
-		if (is_hang(r))
+		if (is_hang(r)) {
 			fputs(" # TIMEOUT ", f);
-		else if (r->guest[0])
-			fprintf(f, " # guest %s (boot %d): ", r->guest, r->boot);
-		else
+		} else if (r->guest[0]) {	/* its evidence (the console) is right above */
+			fprintf(f, " # guest %s (boot %d)", r->guest, r->boot);
+			return;
+		} else {
 			fputs(" # FAIL: ", f);
+		}
 		break;
 	}
-	ktap_text(f, reason, strlen(reason));
+	ktap_text(f, reason);
 }
 
 static void ktap_result(FILE *f, const struct rec_run *run, const struct rec_result *r, int num)
@@ -123,13 +129,13 @@ static void ktap_result(FILE *f, const struct rec_run *run, const struct rec_res
 	char safe[SF_NAME_MAX * 3];
 
 	text_safe_name(r->name, safe, sizeof(safe));
-	ktap_diag(f, "test: ", r->name);
+	ktap_diag(f, "# test: ", r->name);
 	if (r->evidence[0])
-		ktap_diag(f, "evidence: ", r->evidence);
+		ktap_diag(f, "# evidence: ", r->evidence);
 	if (r->verdict != V_PASS && r->verdict != V_SKIP && r->reproduce[0])
-		ktap_diag(f, "reproduce: ", r->reproduce);
+		ktap_diag(f, "# reproduce: ", r->reproduce);
 	if (r->log[0])
-		ktap_diag(f, "log: ", r->log);
+		ktap_diag(f, "# log: ", r->log);
 	fprintf(f, "%s %d %s", ktap_ok(run, r->verdict) ? "ok" : "not ok", num, safe);
 	ktap_directive(f, run, r);
 	fputc('\n', f);
@@ -137,40 +143,23 @@ static void ktap_result(FILE *f, const struct rec_run *run, const struct rec_res
 
 int render_ktap(FILE *f, const struct rec_run *run)
 {
-	/* a test started and never decided, in a run that ended: ERROR (interrupted) */
-	int lost = run->running[0] && run->ended && !run->finished;
-	int n = run->n + lost;
+	struct rec_result interrupted;
+	int lost = record_interrupted(run, &interrupted);
 
-	fputs("KTAP version 1\n", f);
-	fputs("# splitfail kernel=", f);
-	ktap_text(f, run->kernel, strlen(run->kernel));
+	fputs("KTAP version 1\n# splitfail kernel=", f);
+	ktap_text(f, run->kernel);
 	fputs(" profile=", f);
-	ktap_text(f, run->profile, strlen(run->profile));
+	ktap_text(f, run->profile);
 	fprintf(f, " seed=%llu strategy=", run->seed);
-	ktap_text(f, run->strategies, strlen(run->strategies));
-	fputc('\n', f);
-	fprintf(f, "1..%d\n", n);
+	ktap_text(f, run->strategies);
+	fprintf(f, "\n1..%d\n", run->n + lost);
 	for (int i = 0; i < run->n; i++)
 		ktap_result(f, run, &run->r[i], i + 1);
-	if (lost) {
-		char safe[SF_NAME_MAX * 3];
-
-		text_safe_name(run->running, safe, sizeof(safe));
-		ktap_diag(f, "test: ", run->running);
-		ktap_diag(f, "evidence: ", "running when the run ended; no verdict was recorded");
-		fprintf(f, "not ok %d %s # ERROR interrupted: ", n, safe);
-		ktap_text(f, run->ended_by, strlen(run->ended_by));
-		fputc('\n', f);
-	}
-	if (!run->ended) {
-		fprintf(f, "# splitfail: the run has not ended (%d results so far)\n", run->n);
-		if (run->running[0])
-			ktap_diag(f, "running: ", run->running);
-	} else if (!run->finished) {
-		const char *why = run->ended_by[0] ? run->ended_by : "run not finished";
-
+	if (lost)
+		ktap_result(f, run, &interrupted, run->n + 1);
+	if (!run->finished) {
 		fputs("Bail out! ", f);
-		ktap_text(f, why, strlen(why));
+		ktap_text(f, record_ended_by(run));
 		fputc('\n', f);
 	}
 	return ferror(f) ? -EIO : 0;

@@ -1,14 +1,16 @@
 #!/bin/bash
 # deps.sh: install the Debian packages splitfail needs, and only those that are missing.
-#   deps.sh build  what `make` and `make check` need (compiler, headers, prove, stress-ng and a
-#                  linux-source-* package for the kselftest harness headers unless KDIR is set)
+#   deps.sh build  what `make` and `make check` need (compiler, headers, prove, stress-ng, the
+#                  strict parsers the results tests use: xmllint, python3 with jsonschema, and a
+#                  linux-source-* package for the kselftest harness headers and kunit.py unless
+#                  KDIR is set)
 #   deps.sh vm     build + what run.sh needs to build and boot a fault-injection kernel
 #   deps.sh lint   build + clang-tidy and cppcheck for `make lint`
 # Checks with dpkg-query first, says what it installs, runs apt-get update at most once.
 set -euo pipefail
 
 BUILD_PKGS=(build-essential pkg-config liburing-dev libnuma-dev libhugetlbfs-dev stress-ng
-	    xz-utils perl util-linux)
+	    xz-utils perl util-linux libxml2-utils python3 python3-jsonschema)
 VM_PKGS=(qemu-system-x86 flex bison bc libelf-dev libssl-dev cpio xz-utils jq)
 LINT_PKGS=(clang-tidy cppcheck)
 
