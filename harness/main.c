@@ -5,9 +5,10 @@
  * under the profile's strategies, write results, and restore every knob on the way out
  * (normal end, SIGINT/SIGTERM/SIGHUP, errors). A FAIL that configs/known-issues.ini
  * explains is KNOWN-FAIL (known.c) and fails the run only under `known_issues = fail`.
- * `splitfail --known-match ...` (known_cli.c) asks the known-issues matcher; `splitfail results ...`
- * (the runner's verbs among them: a guest's death, a fresh guest folded in), `splitfail merge` and `splitfail compare`
- * (record/cli.c) work on results folders. Every result goes to
+ * `splitfail --known-match ...` (known_cli.c) asks the known-issues matcher; `splitfail
+ * results ...` (the runner's verbs among them: a guest's death, a fresh guest folded in),
+ * `splitfail merge` and `splitfail compare` (record/cli.c) work on results folders. Every
+ * result goes to
  * the run record (record/live.c); a run stopped by a signal, an error or a damaged system ends
  * it unfinished, with what ended it. Exit codes: docs/protocol.md.
  */

@@ -48,9 +48,11 @@ static const struct verb {
 	{ "results", "new", verb_new, "BASE RELEASE: make BASE/<UTC>-<RELEASE>[-N], move BASE/latest" },
 	{ "results", "running", verb_running, "DIR: the test started and not decided" },
 	{ "results", "death", verb_death,
-	  "DIR --name N --kind died|hung|timeout --evidence-file F [--how T] [--console P] [--release R] -- HARNESS-OPTIONS" },
+	  "DIR --name N --kind died|hung|timeout --evidence-file F [--how T] [--console P] "
+	  "[--release R] -- HARNESS-OPTIONS" },
 	{ "results", "fold", verb_fold, "DIR --from DIR/boot-N: a fresh guest's folder into DIR" },
-	{ "results", "reproduce", verb_reproduce, "DIR NAME: NAME's verdict, then its reproduce line word by word" },
+	{ "results", "reproduce", verb_reproduce,
+	  "DIR NAME: NAME's verdict, then its reproduce line word by word" },
 	{ "results", "kernel", verb_kernel, "DIR: the bzImage that ran and its key" },
 	{ "results", "status", verb_status, "DIR: the counts; exit 0, 1 bug, 3 error, 4 nothing tested" },
 	{ "results", "end", verb_end, "DIR: every selected test has its verdict: the run is finished" },

@@ -191,7 +191,8 @@ int verb_end(int argc, char **argv)
 
 	if (argc != 2)
 		return usage("end DIR");
-	ret = record_append_line_to(argv[1], "{\"type\": \"end\", \"finished\": true, \"ended_by\": \"\"}");
+	ret = record_append_line_to(argv[1],
+				    "{\"type\": \"end\", \"finished\": true, \"ended_by\": \"\"}");
 	if (!ret)
 		ret = record_load(argv[1], &run, err, sizeof(err));
 	else
