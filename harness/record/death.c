@@ -271,7 +271,9 @@ int verb_death(int argc, char **argv)
 	int at, ret;
 
 	if (parse(argc, argv, &d, &at) || run_options(argc, argv, at, &o)) {
-		fprintf(stderr, "splitfail results: usage: splitfail results death DIR --name NAME --kind died|hung|timeout --evidence-file F [--how TEXT] [--console PATH] [--release R] -- HARNESS-OPTIONS\n");
+		fprintf(stderr, "splitfail results: usage: splitfail results death DIR --name NAME "
+			"--kind died|hung|timeout --evidence-file F [--how TEXT] [--console PATH] "
+			"[--release R] -- HARNESS-OPTIONS\n");
 		return SF_EXIT_USAGE;
 	}
 	if (!o.workload_dir[0]) {	/* as the harness's own default (main.c) */
