@@ -65,9 +65,11 @@ ok $? "the fresh guest runs the dead case's sweep from step 2 and the next case,
 "$SF" results fold "$OUT" --from "$OUT/boot-2" 2> "$SCRATCH/err"
 rc=$?
 names=$(jq -r '.tests[].name' "$OUT/summary.json")
+boots=$(jq -r '[.tests[] | .boot] | join(" ")' "$OUT/summary.json")
 [ "$rc" = 0 ] && [ "$(sort <<< "$names" | uniq -d)" = "" ] && [ "$(wc -l <<< "$names")" = 12 ] &&
-	[ "$(jq .boots "$OUT/summary.json")" = 2 ]
-ok $? "results fold: 12 results, each name once, two boots" "$(cat "$SCRATCH/err"; echo "$names")"
+	[ "$(jq .boots "$OUT/summary.json")" = 2 ] && [ "$boots" = "1 1 1 2 2 2 2 2 2 2 2 2" ]
+ok $? "results fold: 12 results, each name once, two boots, each result its guest's ($boots)" \
+	"$(cat "$SCRATCH/err"; echo "$names")"
 logs_ok=1
 for log in $(jq -r '.tests[] | select(.log != "" and .log != null) | .log' "$OUT/summary.json"); do
 	[ -s "$OUT/$log" ] || { logs_ok=0; echo "missing $log"; }

@@ -111,6 +111,8 @@ static int load_line(struct load_ctx *c, const char *line, size_t len)
 	if (json_object_each(line, len, type_member, c))
 		return 0;	/* not a line of ours: a torn last line, or damage */
 	ret = json_object_each(line, len, line_member, c);
+	if (c->cur_boot > 1)
+		c->r.boot = c->cur_boot;	/* its guest wrote 1: it does not know its number */
 	if (!ret)
 		ret = apply_line(c);
 	fields_free(result_fields, &c->r);
