@@ -228,19 +228,26 @@ static int run_suite(struct options *o, struct fault_env *fe, struct wl_case *ca
 		ret = -EIO;
 	if (ret == 0 && !fe->available && injection_asked(o))
 		fprintf(stderr, "splitfail: injection runs will be SKIP: %s\n", fe->reason);
+	budget_start(&s, o->budget_s);
 	for (int rep = 0; rep < o->repeat && !stop_signal && ret >= 0; rep++) {
 		for (int i = 0; i < n && !stop_signal && ret >= 0; i++) {
 			if (o->cases[0] && !selection_has(o->cases, &cases[i]))
 				continue;
 			if (index++ % o->shard_n != o->shard_i)
 				continue;
+			if (budget_spent(&s, &cases[i], rep))
+				continue;
 			/* the case's place in its workload's listing limits its injection runs */
 			ret = suite_run_case(&s, &cases[i], cases[i].index_in_workload, rep);
+			budget_case_done(&s, &cases[i]);
 		}
 	}
 	if (o->progress && isatty(2))
 		fputc('\n', stderr);
+	if (budget_report() && ret >= 0)
+		ret = -EIO;
 	results_finish();
+	timing_close();
 	fails = results_count(V_FAIL) + (o->strict ? results_count(V_SILENT_SKIP) : 0) +
 		(o->known_fail ? results_count(V_KNOWN_FAIL) : 0);
 	fprintf(stderr,
