@@ -97,6 +97,8 @@ struct options {
 	int timeout_s;
 	int shard_i, shard_n;
 	int sweep_cap;
+	int targeted_cap;		/* cap of a targeted sweep, 0 = sweep_cap */
+	int budget_s;			/* no case starts after this many seconds, 0 = none */
 	int nth;			/* --nth N: run one fail-nth value only */
 	int max_cases;			/* injection runs on the first N cases per workload */
 	int strict;
@@ -275,10 +277,27 @@ struct run_obs {
 	char arm_error[256];		/* a wrapped program could not be armed */
 	char arm_note[128];		/* where a wrapped program was armed */
 	int pid;			/* the program's pid (its kernel-log lines name it) */
+	/* the time split (CLOCK_MONOTONIC seconds; 0 = not seen): timing.c */
+	double t_fork, t_exit;		/* the harness forked it, saw it end */
+	double t_started;		/* its main() began ("# splitfail: started t=") */
+	double t_op_first, t_op_last;	/* first window armed, last window disarmed */
+	double op_s;			/* time inside windows (the operations) */
 };
 int run_case(const struct wl_case *c, const char *inject, unsigned long long seed, int timeout_s,
 	     const char *root, const char *log_path, volatile int *stop, struct run_obs *ro);
 void run_parse_line(const char *line, struct run_obs *ro);
+
+/* timing.c: one row per run in <results>/timing.tsv (make bench-guest) */
+struct run_stamps {			/* CLOCK_MONOTONIC seconds in run_one() */
+	double begin;			/* the run began (before any probe) */
+	double leak;			/* the leak check ended (drain, settle, compare) */
+	double kmsg;			/* the kernel log was read */
+	double judged;			/* the verdict was decided (root fs, known issues ...) */
+	double recorded;		/* the result was written */
+};
+void timing_row(const char *out_dir, const char *name, const struct run_obs *ro,
+		const struct run_stamps *st);
+void timing_close(void);
 
 /* leak_mode.c: exact counters in a quiet guest, busy-host tolerances elsewhere */
 enum leak_mode { LEAK_BUSY, LEAK_EXACT };
@@ -445,10 +464,18 @@ struct suite {
 	char leak_why[256];
 	int total, done;
 	int damaged;			/* a run left the root filesystem unusable: stop */
+	double budget_end;		/* [run] budget: no strategy starts after it (0: none) */
+	int cut_short;			/* a case's strategies were cut by the budget */
 	char no_kmsg[SF_PATH_MAX + 64];	/* why the kernel log cannot be read: runs ERROR */
 	char stop_why[SF_PATH_MAX + 512];	/* "error: <what> (<file>)" when an error stopped it */
 };
 int suite_run_case(struct suite *s, const struct wl_case *c, int case_rank, int rep);
+
+/* budget.c: [run] budget, the run's time slot; what it did not reach goes to summary.json */
+void budget_start(struct suite *s, int seconds);
+int budget_spent(struct suite *s, const struct wl_case *c, int rep);
+void budget_case_done(struct suite *s, const struct wl_case *c);
+int budget_report(void);
 
 /* kmemleak_batch.c: one kmemleak scan per case, each object tied to its run by pid */
 void kmemleak_batch_note(const char *name, const char *reproduce, int pid, double ended);
