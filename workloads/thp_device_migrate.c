@@ -407,24 +407,93 @@ static long run_to_system(const char *test, struct window *w, int fd, struct thp
 	return check_to_sys(test, fd, r, &res, perm_before, pme, perm, fail_alloc, stuck);
 }
 
+/* The worker's buffers, one byte (perm) or word (pme) per page of the region. */
+struct dm_bufs {
+	char *bounce;			/* the device's copy */
+	uint64_t *pme;			/* pagemap words right after an ioctl */
+	unsigned char *perm;		/* snapshot bytes after it */
+	unsigned char *perm_before;	/* and before */
+};
+
 /*
- * The worker: maps the THPs, runs the case's migration in the window, checks it, brings
- * everything back, verifies the pattern from the CPU, unmaps and exits 0 (kept), 1 (broken),
- * 3 (could not run, why in rep) or 4 (skip, why in rep).
+ * The case on the mapped region r with the device open (fd): the migration in the window,
+ * its oracles, everything brought back, the pattern read by the CPU. Returns 0 (kept),
+ * 1 (broken), 3 (could not run, why in rep) or 4 (skip, why in rep).
+ */
+static int worker_case(const char *test, struct window *w, enum dm_case c, int pmd_kind,
+		       int fd, struct thp_region *r, struct dm_bufs *b, struct dm_report *rep)
+{
+	int pipe_fds[2] = { -1, -1 }, ret, stuck = 0;
+	struct hmm_folio_outcome o;
+	struct hmm_placement home;
+	struct hmm_result res;
+	long bad = 0;
+
+	if (c == DM_PINNED_SPLIT_FAILS) {
+		ret = pin_page(r->base + PINNED_PAGE * PAGE_SIZE_4K, pipe_fds);
+		if (ret) {
+			snprintf(rep->why, sizeof(rep->why), "vmsplice: %s", strerror(-ret));
+			return 3;
+		}
+	} else if (c == DM_FAIL_ALLOC) {
+		ret = arm_fail_alloc(fd, rep);
+		if (ret)
+			return ret;
+	}
+	if (c == DM_TO_SYSTEM || c == DM_FAIL_ALLOC_TO_SYSTEM) {
+		long n = run_to_system(test, w, fd, r, b->bounce,
+				       c == DM_FAIL_ALLOC_TO_SYSTEM && pmd_kind, b->pme, b->perm,
+				       b->perm_before, rep, &stuck);
+
+		if (n < 0)
+			return (int)-n;
+		bad += n;
+	} else {
+		window_arm(w);
+		hmm_migrate_to_dev(fd, r->base, r->len, b->bounce, &res);
+		window_disarm(w, res.ret, res.err);
+		hmm_pagemap_words((uintptr_t)r->base, r->len / PAGE_SIZE_4K, b->pme);
+		bad += check_to_dev(test, fd, r, &res, b->bounce, b->pme, b->perm,
+				    c == DM_FAIL_ALLOC && pmd_kind, &stuck);
+		hmm_folio_outcome(r, b->perm, rep->pfns.pfn, rep->pfns.n, &o);
+		hmm_folio_outcome_print(test, "after the migration to the device", r, &o);
+		if (c == DM_PINNED_SPLIT_FAILS)
+			printf("# %s: pinned THP after the migration: %ld of %zu folios still "
+			       "whole THPs\n", test, thp_region_count_thp(r), r->nr_folios);
+	}
+	if (stuck) {
+		/* a CPU read of the range hangs: bringing it home would hang too */
+		printf("# %s: range left as it is: a CPU read of it does not return\n", test);
+		fflush(NULL);
+		_exit(1);
+	}
+	/* bring everything home, then the CPU must read the pattern everywhere */
+	hmm_migrate_to_sys(fd, r->base, r->len, &res);
+	hmm_snapshot(fd, r->base, r->len, &home);
+	bad += report_check_long(test, "pages_in_system_after_migrating_back",
+				 (long)(r->len / PAGE_SIZE_4K), home.in_system);
+	bad += report_check_zero(test, "pages_corrupted",
+				 oracle_pattern(test, "CPU read after migrating back", r->base,
+						r->len, r->seed));
+	thp_region_unmap(r);
+	if (pipe_fds[0] >= 0) {
+		close(pipe_fds[0]);
+		close(pipe_fds[1]);
+	}
+	return bad ? 1 : 0;
+}
+
+/*
+ * The worker: maps the kind's folios, records their PFNs, runs the case (worker_case), unmaps
+ * and exits with worker_case's status (3 or 4 also when it could not map or open).
  */
 static int worker(const char *test, struct window *w, enum dm_case c, const struct thp_kind *k,
 		  struct dm_report *rep)
 {
-	int fd, pipe_fds[2] = { -1, -1 }, pmd_kind = kind_pmd_mapped(k);
-	struct hmm_folio_outcome o;
-	unsigned char *perm, *perm_before;
-	struct hmm_placement home;
-	struct hmm_result res;
+	size_t npages;
+	struct dm_bufs b;
 	struct thp_region r;
-	char *bounce = NULL;
-	uint64_t *pme;
-	long bad = 0;
-	int ret, stuck = 0;
+	int fd, ret;
 
 	ret = thp_kind_map(&r, k, 1, splitfail_seed(), rep->why, sizeof(rep->why));
 	if (ret)
@@ -447,73 +516,26 @@ static int worker(const char *test, struct window *w, enum dm_case c, const stru
 		return 3;
 	}
 	fd = hmm_open(rep->why, sizeof(rep->why));
-	bounce = malloc(r.len);
-	if (fd < 0 || !bounce)
+	if (fd < 0)
 		return fd == -KSFT_SKIP ? KSFT_SKIP : 3;
-	if (c == DM_PINNED_SPLIT_FAILS) {
-		ret = pin_page(r.base + PINNED_PAGE * PAGE_SIZE_4K, pipe_fds);
-		if (ret) {
-			snprintf(rep->why, sizeof(rep->why), "vmsplice: %s", strerror(-ret));
-			return 3;
-		}
-	} else if (c == DM_FAIL_ALLOC) {
-		ret = arm_fail_alloc(fd, rep);
-		if (ret)
-			return ret;
-	}
-	pme = calloc(r.len / PAGE_SIZE_4K, sizeof(*pme));
-	perm = malloc(r.len / PAGE_SIZE_4K);
-	perm_before = malloc(r.len / PAGE_SIZE_4K);
-	if (!pme || !perm || !perm_before) {
-		snprintf(rep->why, sizeof(rep->why), "out of memory for pagemap words");
-		return 3;
-	}
-	if (c == DM_TO_SYSTEM || c == DM_FAIL_ALLOC_TO_SYSTEM) {
-		long n = run_to_system(test, w, fd, &r, bounce,
-				       c == DM_FAIL_ALLOC_TO_SYSTEM && pmd_kind, pme, perm,
-				       perm_before, rep, &stuck);
-
-		if (n < 0)
-			return (int)-n;
-		bad += n;
+	npages = r.len / PAGE_SIZE_4K;
+	b.bounce = malloc(r.len);
+	b.pme = calloc(npages, sizeof(*b.pme));
+	b.perm = malloc(npages);
+	b.perm_before = malloc(npages);
+	if (b.bounce && b.pme && b.perm && b.perm_before) {
+		ret = worker_case(test, w, c, kind_pmd_mapped(k), fd, &r, &b, rep);
 	} else {
-		window_arm(w);
-		hmm_migrate_to_dev(fd, r.base, r.len, bounce, &res);
-		window_disarm(w, res.ret, res.err);
-		hmm_pagemap_words((uintptr_t)r.base, r.len / PAGE_SIZE_4K, pme);
-		bad += check_to_dev(test, fd, &r, &res, bounce, pme, perm,
-				    c == DM_FAIL_ALLOC && pmd_kind, &stuck);
-		hmm_folio_outcome(&r, perm, rep->pfns.pfn, rep->pfns.n, &o);
-		hmm_folio_outcome_print(test, "after the migration to the device", &r, &o);
-		if (c == DM_PINNED_SPLIT_FAILS)
-			printf("# %s: pinned THP after the migration: %ld of %zu folios still "
-			       "whole THPs\n", test, thp_region_count_thp(&r), r.nr_folios);
+		snprintf(rep->why, sizeof(rep->why), "out of memory for the region's buffers");
+		ret = 3;
 	}
-	free(pme);
-	free(perm);
-	free(perm_before);
-	if (stuck) {
-		/* a CPU read of the range hangs: bringing it home would hang too */
-		printf("# %s: range left as it is: a CPU read of it does not return\n", test);
-		fflush(NULL);
-		_exit(1);
-	}
-	/* bring everything home, then the CPU must read the pattern everywhere */
-	hmm_migrate_to_sys(fd, r.base, r.len, &res);
-	hmm_snapshot(fd, r.base, r.len, &home);
-	bad += report_check_long(test, "pages_in_system_after_migrating_back",
-				 (long)(r.len / PAGE_SIZE_4K), home.in_system);
-	bad += report_check_zero(test, "pages_corrupted",
-				 oracle_pattern(test, "CPU read after migrating back", r.base, r.len,
-						r.seed));
-	thp_region_unmap(&r);
-	if (pipe_fds[0] >= 0) {
-		close(pipe_fds[0]);
-		close(pipe_fds[1]);
-	}
+	free(b.bounce);
+	free(b.pme);
+	free(b.perm);
+	free(b.perm_before);
 	close(fd);
-	free(bounce);
-	return bad ? 1 : 0;
+	thp_region_unmap(&r);
+	return ret;
 }
 
 /* nr_anon_transparent_hugepages above baseline after settling (0 when back). */
