@@ -204,7 +204,7 @@ void pfn_leak_print(const char *test, const char *what, const char *range,
 {
 	char what_pfn[128], actual[160];
 
-	printf("# %s: %s: %s: freed=%ld reused=%ld held=%ld moving=%ld after %.1f s\n", test,
+	printf("# %s: %s: %s: freed=%ld reused=%ld held=%ld moving=%ld after %.2f s\n", test,
 	       what, range, res->freed, res->reused, res->held, res->moving, res->waited);
 	if (res->held) {
 		snprintf(what_pfn, sizeof(what_pfn), "%s (PFN)", what);
