@@ -364,10 +364,13 @@ static int arm_fail_alloc(int fd, struct dm_report *rep)
  * to_system cases: migrate to the device outside the window (and arm FAIL_ALLOC for the way
  * back when asked), then MIGRATE_TO_SYS in the window and its oracle. Returns the broken
  * promises (>= 0) or -(worker exit status) when the case could not run (reason in rep).
+ * The first THP must not come home whole after FAIL_ALLOC only for PMD-mapped kinds (pmd_kind):
+ * the others went to the device as single pages.
  */
 static long run_to_system(const char *test, struct window *w, int fd, struct thp_region *r,
-			  char *bounce, int fail_alloc, uint64_t *pme, unsigned char *perm,
-			  unsigned char *perm_before, struct dm_report *rep, int *stuck)
+			  char *bounce, int fail_alloc, int pmd_kind, uint64_t *pme,
+			  unsigned char *perm, unsigned char *perm_before, struct dm_report *rep,
+			  int *stuck)
 {
 	struct hmm_folio_outcome o;
 	struct hmm_result res;
@@ -404,7 +407,8 @@ static long run_to_system(const char *test, struct window *w, int fd, struct thp
 	window_disarm(w, res.ret, res.err);
 	/* first thing after the ioctl: what the CPU page table holds */
 	hmm_pagemap_words((uintptr_t)r->base, r->len / PAGE_SIZE_4K, pme);
-	return check_to_sys(test, fd, r, &res, perm_before, pme, perm, fail_alloc, stuck);
+	return check_to_sys(test, fd, r, &res, perm_before, pme, perm, fail_alloc && pmd_kind,
+			    stuck);
 }
 
 /* The worker's buffers, one byte (perm) or word (pme) per page of the region. */
@@ -441,9 +445,8 @@ static int worker_case(const char *test, struct window *w, enum dm_case c, int p
 			return ret;
 	}
 	if (c == DM_TO_SYSTEM || c == DM_FAIL_ALLOC_TO_SYSTEM) {
-		long n = run_to_system(test, w, fd, r, b->bounce,
-				       c == DM_FAIL_ALLOC_TO_SYSTEM && pmd_kind, b->pme, b->perm,
-				       b->perm_before, rep, &stuck);
+		long n = run_to_system(test, w, fd, r, b->bounce, c == DM_FAIL_ALLOC_TO_SYSTEM,
+				       pmd_kind, b->pme, b->perm, b->perm_before, rep, &stuck);
 
 		if (n < 0)
 			return (int)-n;
