@@ -347,7 +347,7 @@ struct leak_entry {
 	struct leak_trend tr;
 };
 struct leak_table {
-	struct leak_entry *e;
+	struct leak_entry **e;		/* one allocation each: a pointer stays valid as it grows */
 	int n, cap;
 };
 struct leak_entry *leak_table_get(struct leak_table *t, const char *key);
