@@ -366,8 +366,19 @@ struct po_report {
 	struct po_group g[32];
 	int n;
 	long long records, matched, other_pages;
+	long long live_pages;		/* pages of the range's tasks still alive: left out */
 };
-int page_owner_parse(FILE *f, long long pid_lo, long long pid_hi, struct po_report *rep);
+/* The pids a scan attributes pages to: [lo, hi] less the tasks still alive when it reads. */
+struct po_pids {
+	long long lo, hi;
+	long long *live;		/* sorted; page_owner_live() fills, page_owner_pids_free() */
+	int n_live;
+	char live_desc[160];		/* "427 sleep, 431 bash" for the evidence */
+};
+void page_owner_live(const char *root, struct po_pids *p);
+void page_owner_pids_free(struct po_pids *p);
+int page_owner_pid_live(const struct po_pids *p, long long pid);
+int page_owner_parse(FILE *f, const struct po_pids *pids, struct po_report *rep);
 void page_owner_format(const struct po_report *rep, int top, char *out, size_t len);
 long long page_owner_user_pages(const struct po_report *rep);
 int page_owner_scan(const char *root, long long pid_lo, long long pid_hi, char *ev, size_t len,
