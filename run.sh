@@ -4,7 +4,8 @@
 # guest booted with the cached (or freshly built) default kernel. It installs missing Debian
 # packages (harness/runner/deps.sh), builds splitfail (make), then runs build/harness/splitfail
 # with the chosen profile. A guest that panics, oopses or hangs becomes a FAIL of the test that was
-# running, with the console excerpt; a fresh guest then runs the tests not yet decided.
+# running, with the console excerpt; a fresh guest then runs what is not yet decided (not the
+# test that died). `./run.sh --reproduce RESULTS_DIR TEST_NAME` runs a result's reproduce line.
 # Exit codes, made for git bisect run (which takes 1..127 but 125 as "bad" and aborts on >= 128):
 # 0 good, 1 bug found, 125 this kernel cannot be tested (not configured, built or booted, no
 # fault injection, nothing tested), 128 usage error, 129 runner, harness or host error, 130/143
@@ -38,6 +39,7 @@ ACCEL=${SPLITFAIL_ACCEL:-}	# empty: the profile's [vm] accel
 QUIET=1	# the guest console is streamed only with --console
 EXTRA=()
 WRAP=()
+REPRODUCE=()
 
 say() { echo "run.sh: $*" >&2; }
 die() { local rc=$1; shift; say "$*"; exit "$rc"; }
@@ -80,6 +82,7 @@ usage() {
 	cat <<EOF
 usage: ./run.sh [options] [-- harness options]
        ./run.sh [options] --wrap CMD [ARGS...]
+       ./run.sh --reproduce RESULTS_DIR TEST_NAME
 Runs the splitfail suite and prints the verdict summary. Without --host/--vm it uses the
 running kernel when it has fault injection, else a QEMU guest with the default kernel
 (newest linux-source-* package, built once and cached in ${XDG_CACHE_HOME:-~/.cache}/splitfail).
@@ -100,17 +103,35 @@ running kernel when it has fault injection, else a QEMU guest with the default k
                       the console is in <results>/console.log); --quiet: the default
   --wrap CMD ARGS...  run CMD (absolute, or relative to this clone) as the only test case,
                       fault injection armed for all of it; the rest of the line is its own
+  --reproduce DIR NAME  run the reproduce line of result NAME of results folder DIR (same
+                      kernel, profile, seed, case, strategy, step; warns when the bzImage at
+                      that path is not the one that ran), then print its bisect command
   -h, --help          this text
 Exit (safe for git bisect run): 0 good, 1 bug found, 125 this kernel cannot be tested (not
 configured/built/booted, no fault injection, nothing tested: bisect skips it), 128 usage
 error, 129 runner, harness or host error (both abort a bisect), 130/143 interrupted.
+Every result but PASS has a reproduce line (summary.json, tap.txt); in a guest:
+  $ROOT/run.sh --kernel BZIMAGE --profile P --seed S -- --only W --case W:CASE@nth=N ...
 Bisect: git bisect run $ROOT/run.sh --kernel-tree . --profile smoke --only thp_munmap
 EOF
 }
 
+# harness_exit RC: map the harness's exit code (docs/protocol.md) onto run.sh's.
+harness_exit() {
+	case $1 in
+	0) return "$EXIT_GOOD" ;;
+	1|5) return "$EXIT_BUG" ;;
+	2) return "$EXIT_USAGE" ;;
+	4) return "$EXIT_SKIP" ;;
+	*) return "$EXIT_ERROR" ;;
+	esac
+}
+
 need_value() { [ $# -ge 2 ] && [ -n "$2" ] || { usage >&2; die "$EXIT_USAGE" "$1 needs a value"; }; }
 
+ARGS_SEEN=0
 while [ $# -gt 0 ]; do
+	[ "$1" = --reproduce ] || ARGS_SEEN=1
 	case $1 in
 	--host) MODE=host; shift ;;
 	--vm) MODE=vm; shift ;;
@@ -125,6 +146,11 @@ while [ $# -gt 0 ]; do
 	--accel) need_value "$@"; ACCEL=$2; shift 2 ;;
 	--quiet) QUIET=1; shift ;;
 	--console) QUIET=0; shift ;;
+	--reproduce)
+		[ $# -eq 3 ] && [ "$ARGS_SEEN" = 0 ] || { usage >&2
+			die "$EXIT_USAGE" "--reproduce wants RESULTS_DIR TEST_NAME and no other option"; }
+		REPRODUCE=("$2" "$3")
+		shift 3 ;;
 	-h|--help) usage; exit 0 ;;
 	--wrap)
 		[ $# -ge 2 ] || { usage >&2; die "$EXIT_USAGE" "--wrap needs a command"; }
@@ -188,6 +214,18 @@ HARNESS_ARGS=(--profile "$PROFILE_PATH")
 HARNESS_ARGS+=("${EXTRA[@]}")
 [ ${#WRAP[@]} -gt 0 ] && HARNESS_ARGS+=(--wrap -- "${WRAP[@]}")
 
+# --reproduce: the harness reads the record; the line runs as a child (harness/runner/reproduce.sh).
+if [ ${#REPRODUCE[@]} -gt 0 ]; then
+	[ -x "$RUNNER/deps.sh" ] && { "$RUNNER/deps.sh" build >&2 ||
+		die "$EXIT_ERROR" "harness/runner/deps.sh build failed"; }
+	make -C "$ROOT" -s -j2 >&2 || die "$EXIT_ERROR" "building splitfail failed (make)"
+	# shellcheck source=harness/runner/reproduce.sh
+	. "$RUNNER/reproduce.sh"
+	rc=0
+	reproduce_main "${REPRODUCE[@]}" || rc=$?
+	exit "$rc"
+fi
+
 host_has_fault_injection() {
 	[ -e /proc/self/make-it-fail ] && return 0
 	if mountpoint -q /sys/kernel/debug 2>/dev/null; then
@@ -216,17 +254,6 @@ fi
 make -C "$ROOT" -s -j2 >&2 || die "$EXIT_ERROR" "building splitfail failed (make)"
 [ -x "$HARNESS" ] || die "$EXIT_ERROR" "make did not produce $HARNESS"
 
-# harness_exit RC: map the harness's exit code (docs/protocol.md) onto run.sh's.
-harness_exit() {
-	case $1 in
-	0) return "$EXIT_GOOD" ;;
-	1|5) return "$EXIT_BUG" ;;
-	2) return "$EXIT_USAGE" ;;
-	4) return "$EXIT_SKIP" ;;
-	*) return "$EXIT_ERROR" ;;
-	esac
-}
-
 if [ "$LIST" = 1 ]; then
 	rc=0
 	"$HARNESS" --list "${HARNESS_ARGS[@]}" || rc=$?
@@ -248,32 +275,11 @@ bzimage_release() {
 		head -n 1 | cut -d' ' -f1
 }
 
-new_results_dir() {
-	local dir
-	dir=$RESULTS/$(date -u +%Y%m%dT%H%M%SZ)-$1
-	mkdir -p "$dir"
-	ln -sfn "$(basename "$dir")" "$RESULTS/latest"
-	echo "$dir"
-}
-
-# summary_line DIR: the verdict counts of summary.json in one line.
-summary_line() {
-	local flat counts faults
-	[ -s "$1/summary.json" ] || { echo "no summary.json in $1"; return; }
-	flat=$(tr -d '\n' < "$1/summary.json")
-	counts=$(grep -o '"counts": *{[^}]*}' <<< "$flat" |
-		sed 's/"counts": *{//; s/[}" ]//g; s/:/=/g; s/,/ /g') || counts="no counts"
-	# the first match is the top-level count (sed reads all: no SIGPIPE under pipefail)
-	faults=$(grep -o '"faults_injected": *[0-9-]*' <<< "$flat" | sed -n '1s/.*: *//p')
-	echo "$counts faults_injected=${faults:-?}"
-}
-
 if [ "$MODE" = host ]; then
-	RES=$(new_results_dir "$(uname -r)")
-	say "results: $RES"
+	# The harness makes the results folder (and moves results/latest) once the run really
+	# starts: a refused start (its lock held, say) leaves neither. It names the folder.
 	rc=0
-	run_child "$HARNESS" --out "$RES" "${HARNESS_ARGS[@]}" || rc=$?
-	say "verdicts: $(summary_line "$RES")"
+	run_child "$HARNESS" --results "$RESULTS" "${HARNESS_ARGS[@]}" || rc=$?
 	[ "$rc" = 4 ] && say "nothing was tested as asked (exit 125: this kernel cannot be tested)"
 	harness_exit "$rc" || exit $?
 	exit 0
@@ -298,7 +304,9 @@ if [ -z "$KERNEL" ]; then
 	*) die "$EXIT_ERROR" "build-kernel.sh failed (exit $rc)" ;;
 	esac
 	CONFIG_CHECKED=1
+	KERNEL_KEY=$(basename "$(dirname "$KERNEL")")	# the build cache's folder is its key
 else
+	KERNEL_KEY=sha256:$(sha256sum < "$KERNEL" | cut -d' ' -f1)
 	for cfg in "$(dirname "$KERNEL")/.config" "$(dirname "$KERNEL")/config"; do
 		[ -r "$cfg" ] || continue
 		kconfig_check "$ROOT/configs/kernel/splitfail.config" "$cfg" ||
@@ -310,7 +318,10 @@ else
 fi
 
 RELEASE=$(bzimage_release "$KERNEL") || RELEASE=
-RES=$(new_results_dir "${RELEASE:-unknown}")
+# The folder is made now that the run really starts (everything above could still refuse it),
+# by the harness: a unique name, results/latest moved (harness/record/folder.c).
+RES=$("$HARNESS" results new "$RESULTS" "${RELEASE:-unknown}") ||
+	die "$EXIT_ERROR" "cannot make a results folder under $RESULTS"
 mkdir -p "$RES/.runner"
 # profile values come from the harness, which parsed and checked the profile above
 MEMORY=$("$HARNESS" --print vm.memory "${HARNESS_ARGS[@]}")
@@ -338,33 +349,27 @@ stop_follow() {
 	return 0
 }
 
-# Continuation guests run without --shard, --only and --case: the remaining cases are already
-# this selection's, and a later --only or --case on the harness's command line would replace
-# the continuation's own (a whole rerun of the user's --only, whose duplicate results kept the
-# first guest's logs).
-CONT_ARGS=()
-skip_next=0
-for a in "${HARNESS_ARGS[@]}"; do
-	if [ "$skip_next" = 1 ]; then skip_next=0; continue; fi
-	case $a in
-	--shard|--only|--case) skip_next=1; continue ;;
-	--shard=*|--only=*|--case=*) continue ;;
-	esac
-	CONT_ARGS+=("$a")
-done
+# The run's context for the harness in the guest: its record says which kernel ran, and every
+# reproduce line boots that kernel again with this profile (harness/reproduce.c).
+case $PROFILE in */*|*.ini) profile_word=$PROFILE_PATH ;; *) profile_word=$PROFILE ;; esac
+VIA=$(printf '%q --kernel %q --profile %q' "$ROOT/run.sh" "$KERNEL" "$profile_word")
+CONTEXT=(--kernel-path "$KERNEL" --kernel-key "$KERNEL_KEY" --reproduce-via "$VIA")
 
+# Every guest gets the run's own selection. A fresh guest after a death also gets
+# --continue-from RES: its harness skips every result RES's record has (decided, or died), so
+# it runs exactly what is left, result by result, into RES/boot-N; that folder is then folded
+# into RES (`splitfail results fold`). The death itself is recorded by the harness
+# (`splitfail results death`, harness/runner/guest-death.sh).
 boot=1
 out=$RES
-args=("${HARNESS_ARGS[@]}")
+cont=()
 deaths=0
-bug=0
 error=0
-untested=0
-decided_before=0
 IDLE=$(( $("$HARNESS" --print run.timeout "${HARNESS_ARGS[@]}") + 60 ))
 while :; do
 	boot_args=(--kernel "$KERNEL" --results "$out" --memory "$MEMORY" --timeout "$TIMEOUT"
 		   --accel "$ACCEL" --idle "$IDLE")
+	[ "$boot" -gt 1 ] && boot_args+=(--share "$RES")
 	FOLLOW=
 	if [ "$QUIET" = 1 ]; then
 		boot_args+=(--quiet)
@@ -373,87 +378,74 @@ while :; do
 		FOLLOW=$!
 	fi
 	# A guest stuck before its first test case (exit 103: boot, init or the harness's start-up
-	# made no progress, e.g. a vCPU starved by a busy host) is no result: boot it again.
+	# made no progress, e.g. a vCPU starved by a busy host) is no result: boot it again. What
+	# its harness began (a record without a test) is set aside in .runner/.
 	for try in $(seq 0 "$BOOT_RETRIES"); do
 		rc=0
-		run_child "$BOOT_GUEST" "${boot_args[@]}" -- "$HARNESS" --out "$out" "${args[@]}" ||
-			rc=$?
+		run_child "$BOOT_GUEST" "${boot_args[@]}" -- "$HARNESS" --out "$out" "${CONTEXT[@]}" \
+			"${cont[@]}" "${HARNESS_ARGS[@]}" || rc=$?
 		[ "$rc" = 103 ] || break
 		mv "$out/console.log" "$out/console-stuck-$(( try + 1 )).log" 2>/dev/null || true
+		mv "$out/record.jsonl" "$out/.runner/record-stuck-$(( try + 1 )).jsonl" 2>/dev/null ||
+			true
 		say "ERROR: guest $boot stuck before its first test case (console:" \
 			"$out/console-stuck-$(( try + 1 )).log); $([ "$try" -lt "$BOOT_RETRIES" ] &&
 			echo "booting it again" || echo "no retries left (SPLITFAIL_BOOT_RETRIES)")"
 	done
 	stop_follow
+	# a fresh guest's results join the run's record before anything else looks at it
+	if [ "$boot" -gt 1 ] && [ -s "$out/record.jsonl" ]; then
+		"$HARNESS" results fold "$RES" --from "$out" ||
+			{ say "could not fold $out into $RES (above)"; error=$EXIT_ERROR; break; }
+	fi
+	died=0
 	case $rc in
-	0) ;;
-	1) bug=1 ;;
+	0|1|4) ;;
 	2|3) harness_exit "$rc" || error=$? ;;
-	4) untested=1 ;;
 	103)
 		# Stuck in every try: a kernel that never reached init could not be booted (bisect
 		# skips it); one whose harness never started a case is a runner problem.
-		[ -e "$out/.guest/started" ] || rc=125
-		[ "$rc" = 125 ] && [ "$bug" = 0 ] && die "$EXIT_SKIP" "the kernel did not boot to init"
+		if [ "$boot" = 1 ] && [ ! -e "$out/.guest/started" ]; then
+			die "$EXIT_SKIP" "the kernel did not boot to init"
+		fi
 		say "guest run failed: stuck before the first test case in every boot"
-		error=$EXIT_ERROR
-		break ;;
+		error=$EXIT_ERROR ;;
 	125)
 		# A kernel that booted once and not a second time still failed to boot.
-		[ "$bug" = 1 ] && die "$EXIT_BUG" "a bug was found; then the kernel did not boot again"
-		die "$EXIT_SKIP" "the kernel did not boot (console: $out/console.log)" ;;
+		[ "$boot" = 1 ] && die "$EXIT_SKIP" "the kernel did not boot (console: $out/console.log)"
+		say "the kernel did not boot again (console: $out/console.log)"
+		error=$EXIT_ERROR ;;
 	5)
 		# The harness recorded a FAIL that left the guest unusable (its root filesystem no
-		# longer opens files): the cases not yet run go to a fresh guest, as after a death.
-		bug=1
-		deaths=$(( deaths + 1 )) ;;
+		# longer opens files): what is left goes to a fresh guest, as after a death.
+		died=1 ;;
 	100|101|102)
-		deaths=$(( deaths + 1 ))
-		DEATH_FAILS=1
-		record_guest_death "$out" "$rc" "$PROFILE" "$KERNEL" "$HARNESS" \
-			"${HARNESS_ARGS[@]}" || true
-		# a KNOWN-FAIL death (configs/known-issues.ini) is not a bug unless the profile says so
-		if [ "$rc" = 102 ]; then error=$EXIT_ERROR; elif [ "$DEATH_FAILS" = 1 ]; then bug=1; fi ;;
+		died=1
+		record_guest_death "$RES" "$out" "$rc" || { error=$EXIT_ERROR; break; } ;;
 	*)
 		say "guest run failed: boot-guest.sh exit $rc"
-		error=$EXIT_ERROR
-		break ;;
+		error=$EXIT_ERROR ;;
 	esac
-	# A guest that ran to its end and follows no death is the last one.
-	[ "$deaths" = 0 ] && break
-	[ "$rc" = 2 ] && break
+	[ "$died" = 1 ] || break
+	deaths=$(( deaths + 1 ))
 	if [ "$deaths" -ge "$MAX_BOOTS" ]; then
 		say "giving up after $deaths guest deaths (SPLITFAIL_MAX_BOOTS)"
 		break
 	fi
-	left=$RES/.runner/remaining
-	remaining_cases "$HARNESS" "$RES" "${HARNESS_ARGS[@]}" > "$left" || {
-		say "cannot tell which tests are left: not continuing"
-		break
-	}
-	decided=$(wc -l < "$RES/.runner/decided")
-	if [ ! -s "$left" ]; then
-		[ "$boot" -gt 1 ] || say "no tests left after the guest death"
+	# What is left: the cases with a result not yet decided (`--list --continue-from`).
+	left=$("$HARNESS" --list --continue-from "$RES" "${HARNESS_ARGS[@]}") ||
+		{ say "cannot tell what is left (above): not continuing"; error=$EXIT_ERROR; break; }
+	if [ -z "$left" ]; then	# the death was in the last run: every test has its verdict
+		"$HARNESS" results end "$RES" || error=$EXIT_ERROR
 		break
 	fi
-	if [ "$boot" -gt 1 ] && [ "$decided" -le "$decided_before" ]; then
-		say "the last guest decided nothing: not continuing"
-		error=$EXIT_ERROR
-		break
-	fi
-	decided_before=$decided
-	mapfile -t next < <(next_harness_args "$RES/.runner/listed" "$left")
-	args=("${next[@]}" "${CONT_ARGS[@]}")
 	boot=$(( boot + 1 ))
 	out=$RES/boot-$boot
-	mkdir -p "$out"
-	say "booting a fresh guest ($boot) for $(wc -l < "$left") test cases not yet run:" \
-		"${next[*]}"
+	mkdir "$out" "$out/.runner"
+	cont=(--continue-from "$RES")
+	say "booting a fresh guest ($boot) for what is not yet decided in $(wc -l <<< "$left")" \
+		"test case(s), from $(head -n 1 <<< "$left")"
 done
-final=$EXIT_GOOD
-[ "$untested" = 1 ] && final=$EXIT_SKIP
-[ "$error" != 0 ] && final=$error
-[ "$bug" = 1 ] && final=$EXIT_BUG
 
 # A prebuilt kernel without a .config beside it is checked from its /proc/config.gz: results from
 # a kernel that lacks the options (no fault injection: every injection run SKIP) mean nothing.
@@ -462,13 +454,19 @@ if [ "$CONFIG_CHECKED" = 0 ] && [ -s "$RES/.guest/config.gz" ]; then
 		die "$EXIT_SKIP" "$KERNEL lacks options splitfail needs (from its /proc/config.gz)"
 	say "the guest's /proc/config.gz has every option splitfail needs"
 fi
-[ "$boot" -gt 1 ] && merge_boot_results "$RES" "$boot"
 # Stall reports of guests that kept progressing are notes (boot-guest.sh), never verdicts.
 stall_notes=$(cat "$RES/guest-stalls.txt" "$RES"/boot-*/guest-stalls.txt 2>/dev/null | wc -l) ||
 	true
 [ "$stall_notes" -gt 0 ] && say "note: the guest kernel reported $stall_notes stall(s) while" \
 	"the guests progressed (a busy host under software emulation; not a verdict):" \
 	"$RES/guest-stalls.txt, $RES/boot-*/guest-stalls.txt"
-say "verdicts: $(summary_line "$RES")"
+# The exit code is the record's, by the harness's own rules (as every rendering of it), unless
+# the runner itself failed and no bug was found.
+status=0
+verdicts=$("$HARNESS" results status "$RES") || status=$?
+say "verdicts: $verdicts"
 say "results: $RES (console: $RES/console.log)"
+final=$EXIT_GOOD
+harness_exit "$status" || final=$?
+[ "$error" != 0 ] && [ "$final" != "$EXIT_BUG" ] && final=$error
 exit "$final"

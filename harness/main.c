@@ -23,6 +23,7 @@
 #include "splitfail.h"
 #include "record/cli.h"
 #include "record/live.h"
+#include "record/verbs.h"
 
 static volatile int stop_signal;
 
@@ -57,27 +58,26 @@ static void kernel_release(const char *root, char *out, size_t len)
 	snprintf(out, len, "%s", u.release);
 }
 
-/* results/<UTC>-<release>/ with results/latest pointing at it, unless --out was given. */
+/*
+ * The results folder, made now that the run really starts (lock taken, options checked):
+ * --out as given, else a new <results>/<UTC>-<release>[-N] with <results>/latest moved to it
+ * (record/folder.c; --results, default <top>/results).
+ */
 static int make_out_dir(struct options *o, const char *top, const char *release)
 {
-	char stamp[32], link[SF_PATH_MAX], base[SF_PATH_MAX];
-	time_t now = time(NULL);
+	char base[SF_PATH_MAX];
 	int ret;
 
-	if (!o->out_dir[0]) {
-		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime(&now));
+	if (o->out_dir[0])
+		return sf_mkdir_p(o->out_dir);
+	if (o->results_dir[0])
+		snprintf(base, sizeof(base), "%s", o->results_dir);
+	else
 		snprintf(base, sizeof(base), "%s/results", top);
-		snprintf(o->out_dir, sizeof(o->out_dir), "%s/%s-%s", base, stamp, release);
-		ret = sf_mkdir_p(o->out_dir);
-		if (ret)
-			return ret;
-		snprintf(link, sizeof(link), "%s/latest", base);
-		unlink(link);
-		if (symlink(strrchr(o->out_dir, '/') + 1, link))
-			perror("splitfail: results/latest");
-		return 0;
-	}
-	return sf_mkdir_p(o->out_dir);
+	ret = results_dir_new(base, release, o->out_dir, sizeof(o->out_dir));
+	if (!ret)
+		fprintf(stderr, "splitfail: results: %s\n", o->out_dir);
+	return ret;
 }
 
 /*
@@ -127,11 +127,24 @@ static int check_targets(const struct options *o)
 	return 0;
 }
 
-/* --list: the cases a run takes (pick[], from shard_pick), exactly what each pass runs. */
-static int list_cases(const struct wl_case *cases, const int *pick, int picked)
+/*
+ * --list: the cases a run takes (pick[], from shard_pick), exactly what each pass runs; with
+ * --continue-from, only those that may still have a result to decide (continue.c): what a
+ * fresh guest after a guest death would run.
+ */
+static int list_cases(const struct options *o, const struct wl_case *cases, const int *pick,
+		      int picked)
 {
+	char err[SF_PATH_MAX + 128];
+
+	if (continue_load(o->continue_from, err, sizeof(err))) {
+		fprintf(stderr, "splitfail: %s\n", err);
+		return SF_EXIT_HARNESS;
+	}
 	for (int i = 0; i < picked; i++)
-		printf("%s:%s\n", cases[pick[i]].workload, cases[pick[i]].name);
+		if (!o->continue_from[0] || continue_case_left(o, &cases[pick[i]]))
+			printf("%s:%s\n", cases[pick[i]].workload, cases[pick[i]].name);
+	continue_free();
 	return SF_EXIT_OK;
 }
 
@@ -275,6 +288,9 @@ static void run_header(const struct options *o, const char *release, const char 
 	h->accel = sf_cmdline_has(o->root, "splitfail.accel=tcg") ? "tcg" :
 		   sf_cmdline_has(o->root, "splitfail.accel=kvm") ? "kvm" : "";
 	h->shard = o->shard_n > 1 ? shard : "";
+	h->kernel_path = (char *)o->kernel_path;	/* run.sh's context for a guest */
+	h->kernel_key = (char *)o->kernel_key;
+	h->reproduce_via = (char *)o->reproduce_via;
 }
 
 static int run_suite(struct options *o, struct fault_env *fe, const struct wl_case *cases,
@@ -430,7 +446,7 @@ int main(int argc, char **argv)
 	}
 	picked = shard_pick(&o, cases, n, pick);
 	if (o.list)
-		return list_cases(cases, pick, picked);
+		return list_cases(&o, cases, pick, picked);
 	if (knobs_init(o.state_dir) || knobs_lock())
 		return SF_EXIT_HARNESS;
 	install_signals();
@@ -446,7 +462,10 @@ int main(int argc, char **argv)
 			 o.root, strerror(errno));
 		fprintf(stderr, "splitfail: %s; every run is ERROR\n", no_kmsg);
 	}
-	if (make_out_dir(&o, top, release)) {
+	if (continue_load(o.continue_from, err, sizeof(err))) {
+		fprintf(stderr, "splitfail: %s\n", err);
+		rc = SF_EXIT_HARNESS;
+	} else if (make_out_dir(&o, top, release)) {
 		fprintf(stderr, "splitfail: cannot create %s: %s\n", o.out_dir, strerror(errno));
 		rc = SF_EXIT_HARNESS;
 	} else {
@@ -459,6 +478,7 @@ int main(int argc, char **argv)
 	}
 	knobs_unlock();
 	known_free();
+	continue_free();
 	free(pick);
 	free(cases);
 	return rc;

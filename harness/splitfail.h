@@ -87,6 +87,7 @@ struct options {
 	char cases[1024];		/* --case: comma list of test-case names */
 	char workload_dir[SF_PATH_MAX];
 	char out_dir[SF_PATH_MAX];
+	char results_dir[SF_PATH_MAX];	/* --results: parent of the default out_dir */
 	char state_dir[SF_PATH_MAX];
 	char attrs[512];		/* comma list or "all" */
 	char targets[1024];		/* --target: comma list of kernel functions */
@@ -117,6 +118,11 @@ struct options {
 	struct knob_setting knobs[SF_MAX_KNOBS];
 	int n_knobs;
 	struct pressure_params pp;
+	/* the run's context when run.sh runs the harness in a guest (docs/runner.md) */
+	char kernel_path[SF_PATH_MAX];	/* --kernel-path: the bzImage the guest booted */
+	char kernel_key[128];		/* --kernel-key: its build-cache key or sha256:HEX */
+	char reproduce_via[SF_PATH_MAX];	/* --reproduce-via: "run.sh --kernel K --profile P" */
+	char continue_from[SF_PATH_MAX];	/* --continue-from: skip what that record decided */
 	char **wrap_argv;		/* --wrap CMD ARGS..., NULL-terminated; NULL = workloads */
 	int wrap_argc;
 };
@@ -487,6 +493,15 @@ void budget_start(struct suite *s, int seconds);
 int budget_spent(struct suite *s, const struct wl_case *c, int rep);
 void budget_case_done(struct suite *s, const struct wl_case *c);
 int budget_report(void);
+
+/* reproduce.c: the command line that gives a result's verdict again */
+struct repro_run {
+	int strategy;
+	int nth;			/* fail-nth value, 0 = none */
+	const char *target;		/* stack filter function, or NULL */
+};
+void make_reproduce(const struct suite *s, const struct wl_case *c, const char *name,
+		    const struct repro_run *r, char *out, size_t len);
 
 /* kmemleak_batch.c: one kmemleak scan per case, each object tied to its run by pid */
 void kmemleak_batch_note(const char *name, const char *reproduce, int pid, double ended);

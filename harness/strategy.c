@@ -19,6 +19,7 @@
 
 #include "splitfail.h"
 #include "record/live.h"
+#include "record/verbs.h"
 
 struct run_spec {
 	int strategy;
@@ -96,35 +97,12 @@ static int record_result(struct suite *s, const struct result *res)
 	return ret;
 }
 
-static void make_reproduce(struct suite *s, const struct wl_case *c, const struct run_spec *r,
-			   char *out, size_t len)
+static void reproduce(struct suite *s, const struct wl_case *c, const struct run_spec *r,
+		      const char *name, char *out, size_t len)
 {
-	const struct options *o = s->o;
+	struct repro_run rr = { .strategy = r->strategy, .nth = r->nth, .target = r->target };
 
-	if (c->argv)
-		snprintf(out, len, "%s --seed %llu --timeout %d", s->self, o->seed, o->timeout_s);
-	else
-		snprintf(out, len, "%s --only %s --case %s --seed %llu --timeout %d --workload-dir %s",
-			 s->self, c->workload, c->name, o->seed, o->timeout_s, o->workload_dir);
-	if (o->root[0])
-		sf_appendf(out, len, " --root %s", o->root);
-	if (o->n_knobs || o->pp.stress_ng[0] || o->pp.memcg_max || o->kmemleak)
-		sf_appendf(out, len, " --profile %s", o->profile_path);	/* the run's conditions */
-	if (r->strategy == STRAT_OFF) {
-		sf_appendf(out, len, " --strategy off");
-		goto wrapped;
-	}
-	sf_appendf(out, len, " --strategy %s", strategy_name(r->strategy));
-	if (r->target)
-		sf_appendf(out, len, " --target %s", r->target);
-	if (r->nth)
-		sf_appendf(out, len, " --nth %d", r->nth);
-	schema_reproduce(o, "fault", out, len);	/* the fault attributes, from the table */
-wrapped:
-	if (c->argv) {
-		sf_appendf(out, len, " --wrap --");
-		wrap_quote_argv(c->argv, out, len);
-	}
+	make_reproduce(s, c, name, &rr, out, len);
 }
 
 /* The leak mode of this suite, decided once and recorded in summary.json. */
@@ -160,9 +138,11 @@ static int record_skip(struct suite *s, const struct wl_case *c, const struct ru
 	static struct result res;
 
 	result_ids(&res, c, r, rep);
+	if (continue_decided(res.name, NULL))
+		return 0;	/* an earlier guest of this run has it (--continue-from) */
 	res.verdict = V_SKIP;
 	snprintf(res.evidence, sizeof(res.evidence), "%s", reason);
-	make_reproduce(s, c, r, res.reproduce, sizeof(res.reproduce));
+	reproduce(s, c, r, res.name, res.reproduce, sizeof(res.reproduce));
 	progress(s, res.name, V_SKIP);
 	return record_result(s, &res);
 }
@@ -200,7 +180,9 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 
 	memset(&in, 0, sizeof(in));
 	result_ids(&res, c, r, rep);
-	make_reproduce(s, c, r, res.reproduce, sizeof(res.reproduce));
+	if (continue_decided(res.name, &ret))
+		return ret;	/* decided (or died) in an earlier guest: a sweep goes on after it */
+	reproduce(s, c, r, res.name, res.reproduce, sizeof(res.reproduce));
 	in.injecting = r->strategy != STRAT_OFF;
 	if (r->nth)
 		snprintf(inject, sizeof(inject), "nth:%d", r->nth);
@@ -389,7 +371,8 @@ static int kmemleak_verdict(struct suite *s, const struct wl_case *c, int rep)
 	snprintf(path, sizeof(path), "%s@kmemleak", label);
 	text_safe_name(path, safe, sizeof(safe));
 	snprintf(path, sizeof(path), "%s/%s.kmemleak", s->log_dir, safe);
-	if (!kmemleak_batch_close(label, wrap_comm(c), s->o->kmemleak_age_ms, path, &res))
+	if (!kmemleak_batch_close(label, wrap_comm(c), s->o->kmemleak_age_ms, path, &res) ||
+	    continue_decided(res.name, NULL))
 		return 0;
 	snprintf(res.workload, sizeof(res.workload), "%s", c->workload);
 	snprintf(res.case_name, sizeof(res.case_name), "%s", c->name);

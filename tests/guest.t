@@ -7,8 +7,11 @@
 #    after the run as before, and console.log and summary.json are in the results folder.
 #    Every result name appears once (a guest death's continuation reruns nothing).
 # 3. A guest that panics (configs/guest-panic.ini) becomes a FAIL with the panic lines, run.sh
-#    exits 1 without hanging, and a fresh guest runs the case that was left, only that one,
-#    although the run's own --only and --case named both.
+#    exits 1 without hanging, and a fresh guest runs what was left (not the case that died),
+#    with the run's own --only and --case; a test-only workload FAILs at fail-nth 2 in it.
+#    Every rendering has the death and the later results, counted as the exit code says. The
+#    reproduce lines of the death and of the injected-fault FAIL, run as printed, and
+#    ./run.sh --reproduce, give the same FAIL of the same test.
 # 4. `--wrap /bin/true` under a fail-nth sweep: no FAIL (the dynamic loader and the exit are not
 #    armed), faults injected, fault attributes unchanged.
 # 5. A stall report on a healthy guest's console (configs/guest-stall.ini) while the harness
@@ -154,32 +157,92 @@ else
 		"$(cat "$SCRATCH/attrs.diff" 2>/dev/null)"
 fi
 
-# --- 3. a guest that panics ---
-# The run's own --only and --case name both cases: the fresh guest must still get only the one
-# left (a later --only or --case on the harness's command line wins).
+# --- 3. a guest that panics, an injected-fault FAIL, the fresh guest, the reproduce lines ---
+# One run: panic_trigger's sysrq_crash kills the guest; a fresh guest runs what is left (the
+# case that died is not run again); fail_at_nth's nth2 case FAILs under fail-nth 2 (the @nth=2
+# suffix puts every named case under that one step). The run's own --only and --case must
+# reach the fresh guest unchanged (it skips what the record has, --continue-from).
 RUN_LIMIT=900
-run_sh panic "${VM[@]}" --profile guest-panic --only panic_trigger -- \
-	--case global.sysrq_crash,global.guest_alive
+P=panic_trigger:global.sysrq_crash@nth=2
+A=panic_trigger:global.guest_alive@nth=2
+F=fail_at_nth:fail_at.nth2.pipe@nth=2
+run_sh panic "${VM[@]}" --profile guest-panic --only panic_trigger,fail_at_nth -- \
+	--case "panic_trigger:global.sysrq_crash,panic_trigger:global.guest_alive,$F"
+PANIC=$RES
 [ "$RC" = 1 ]
 ok $? "panic: run.sh exits 1 (got $RC)" "$(tail -n 30 "$SCRATCH/panic.err")"
 [ "$SECS" -lt 600 ]
 ok $? "panic: no hang (${SECS}s)"
-fail_name=$(json '.tests[] | select(.verdict == "FAIL") | .name' | head -n 1)
-[ "$fail_name" = panic_trigger:global.sysrq_crash ]
+fail_name=$(json '.tests[] | select(.strategy == "guest") | .name' | head -n 1)
+[ "$fail_name" = "$P" ] && [ "$(json ".tests[] | select(.name == \"$P\") | .verdict")" = FAIL ]
 ok $? "panic: the running test is the FAIL (got '$fail_name')"
-ev=$(json '.tests[] | select(.name == "panic_trigger:global.sysrq_crash") | .evidence')
+ev=$(json ".tests[] | select(.name == \"$P\") | .evidence")
 grep -q 'Kernel panic - not syncing: sysrq triggered crash' <<< "$ev" &&
 	grep -q 'Comm: panic_trigger' <<< "$ev"
 ok $? "panic: the FAIL's evidence has the panic lines" "$ev"
-grep -q '^not ok .* panic_trigger:global.sysrq_crash # FAIL' "$RES/tap.txt" 2>/dev/null
-ok $? "panic: tap.txt has the FAIL" "$(cat "$RES/tap.txt" 2>&1)"
-alive=$(json '.tests[] | select(.name == "panic_trigger:global.guest_alive") | .verdict')
-[ "$alive" = PASS ] && [ -s "$RES/boot-2/console.log" ]
-ok $? "panic: a fresh guest ran the case left (guest_alive: '$alive', boot-2/console.log)"
-names=$(json '.tests[].name' | sort | tr '\n' ' ')
-[ "$names" = "panic_trigger:global.guest_alive panic_trigger:global.sysrq_crash " ] &&
+verdicts=$(json '[.tests[] | "\(.name)=\(.verdict)"] | sort | join(" ")')
+[ "$verdicts" = "$F=FAIL $A=PASS $P=FAIL" ] && [ -s "$RES/boot-2/console.log" ] &&
 	[ ! -e "$RES/boot-3" ]
-ok $? "panic: each case decided once, two guests ($names)"
+ok $? "panic: a fresh guest ran what was left, each result once, two guests ($verdicts)"
+inj=$(json ".tests[] | select(.name == \"$F\") | .window")
+grep -q 'consumed=1' <<< "$inj"
+ok $? "panic: $F failed with its injected fault consumed ($inj)"
+# every rendering has the death (with its console excerpt) and the later guest's results, and
+# counts as run.sh's exit code says
+tap_fail=$(grep -c '^not ok [0-9]* - ' "$RES/tap.txt")
+junit=$(python3 -c 'import sys, xml.dom.minidom as m
+d = m.parse(sys.argv[1]); t = d.getElementsByTagName("testcase")
+print(len(t), len(d.getElementsByTagName("failure")))' "$RES/junit.xml" 2>&1)
+kcidb=$(jq -r '[.tests[] | select(.status == "FAIL" and (.path | startswith("splitfail.")))] | length' "$RES/kcidb.json" 2>&1)
+[ "$(grep -cE '^(not )?ok [0-9]+ - ' "$RES/tap.txt")" = 3 ] && [ "$tap_fail" = 2 ] &&
+	[ "$junit" = "3 2" ] && [ "$kcidb" = 2 ] && [ "$(json .counts.fail)" = 2 ] &&
+	[ "$(json .counts.pass)" = 1 ] && [ "$(grep -c '^not ok [0-9]* ' "$RES/ktap.txt")" = 2 ] &&
+	[ "$(grep -c '^ok [0-9]* ' "$RES/ktap.txt")" = 1 ]
+ok $? "panic: tap, ktap, junit, summary and kcidb: 3 results, 2 FAIL, as exit 1 says" \
+	"tap $tap_fail junit $junit kcidb $kcidb; $(cat "$RES/tap.txt" | head -n 20)"
+missing=
+for f in tap.txt ktap.txt junit.xml summary.json kcidb.json; do
+	grep -q 'sysrq triggered crash' "$RES/$f" || missing+=" $f"
+done
+[ -z "$missing" ]
+ok $? "panic: the console excerpt is in every rendering" "missing in:$missing"
+
+# The reproduce lines of both FAILs, run exactly as printed, and ./run.sh --reproduce: the same
+# verdict for the same test name, each in one guest (nothing is left after the one result).
+# run_line NAME LINE: like run_sh, for a line as printed.
+run_line() {
+	local name=$1 start
+	start=$(date +%s)
+	RC=0
+	timeout -k 30 "$RUN_LIMIT" bash -c "$2" > "$SCRATCH/$name.out" 2> "$SCRATCH/$name.err" ||
+		RC=$?
+	SECS=$(( $(date +%s) - start ))
+	RES=$(sed -n 's/^run.sh: results: \([^ ]*\).*/\1/p' "$SCRATCH/$name.err" | tail -n 1)
+	note "$name: $2 -> exit $RC in ${SECS}s, results $RES"
+}
+same_verdict() {	# same_verdict WHAT NAME: exit 1 and the one result NAME FAIL, one guest
+	local got
+	got=$(json '[.tests[] | "\(.name)=\(.verdict)"] | join(" ")')
+	[ "$RC" = 1 ] && [ "$got" = "$2=FAIL" ] && [ ! -e "$RES/boot-2" ]
+	ok $? "$1: exit $RC, $got, one guest (${SECS}s)" "$(tail -n 20 "$SCRATCH/$1.err")"
+}
+RUN_LIMIT=600
+for t in "death $P" "injected $F"; do
+	set -- $t
+	line=$(jq -r --arg n "$2" '.tests[] | select(.name == $n) | .reproduce' \
+		"$PANIC/summary.json")
+	case $line in
+	"$ROOT/run.sh --kernel "*" --profile guest-panic --seed 1 -- --only "*" --case $2 "*) ;;
+	*) line="(not a run.sh line for $2) $line" ;;
+	esac
+	run_line "reproduce-$1" "$line"
+	same_verdict "reproduce-$1" "$2"
+	run_line "reproduce-dir-$1" "$(printf '%q ' "$ROOT/run.sh" --reproduce "$PANIC" "$2")"
+	same_verdict "reproduce-dir-$1" "$2"
+done
+grep -q "^run.sh: bisect, .*: git bisect run $ROOT/run.sh --kernel-tree \. --profile guest-panic " \
+	"$SCRATCH/reproduce-dir-injected.err"
+ok $? "panic: --reproduce prints the bisect command" "$(tail -n 3 "$SCRATCH/reproduce-dir-injected.err")"
 
 # --- 4. --wrap in the guest: armed after the loader, disarmed at the exit ---
 # A fail-nth sweep of /bin/true under the smoke profile. Armed at its exec, ld.so crashed with a

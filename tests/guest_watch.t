@@ -10,7 +10,8 @@
 #    (hang), one stuck in boot or before the first case as 103 (stuck); under TCG the kernel
 #    command line raises the stall thresholds, under KVM it does not.
 # 3. run.sh with the fake QEMU: a stuck guest is booted again (SPLITFAIL_BOOT_RETRIES) and
-#    never becomes a FAIL; a continuation guest gets one --only and one --case, its own.
+#    never becomes a FAIL; after a death the continuation guest gets the run's own selection and
+#    --continue-from, and its results join the run's record.
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SCRATCH=$(mktemp -d /tmp/splitfail-guest-watch.XXXXXX)
 RUN_RESULTS=()
@@ -191,16 +192,28 @@ SPLITFAIL_BOOT_RETRIES=1 run_fake noharness stuck_init --profile guest-stall
 ok $? "run.sh: init up but no test case in every try: exit $RUNSH_ERROR (runner error), no FAIL" \
 	"exit $RC; $(cat "$ERR")"
 
-# A death in the first of two cases: the fresh guest gets the case left, and only it. The
-# harness takes the last --only and --case it is given: the user's, appended again, would rerun
-# every case (the duplicates of a busy run's three guest deaths).
-FAKE_DEAD_TEST=panic_trigger:global.sysrq_crash run_fake cont die,ok --profile guest-panic \
-	--only panic_trigger -- --case global.sysrq_crash,global.guest_alive
+# A death in the first of two cases: the death is recorded by the harness, and the fresh guest
+# gets the run's own selection (one --only, one --case: the user's) and --continue-from the
+# run's folder, whose record has the death; its results are folded into the run's record.
+FAKE_DEAD_TEST=panic_trigger:global.sysrq_crash FAKE_PASS_TEST=panic_trigger:global.guest_alive \
+	run_fake cont die,ok --profile guest-panic --only panic_trigger -- \
+	--case global.sysrq_crash,global.guest_alive
 job2=$FAKE_DIR/job-2
 [ "$(grep -cx -- --only "$job2" 2>/dev/null)" = 1 ] && [ "$(grep -cx -- --case "$job2")" = 1 ] &&
-	[ "$(grep -A1 -x -- --case "$job2" | tail -n 1)" = global.guest_alive ]
-ok $? "run.sh: the continuation guest gets one --only and one --case: the case left" \
+	[ "$(grep -A1 -x -- --case "$job2" | tail -n 1)" = global.sysrq_crash,global.guest_alive ] &&
+	[ "$(grep -A1 -x -- --continue-from "$job2" | tail -n 1)" = "$RES" ] &&
+	[ "$(grep -A1 -x -- --out "$job2" | tail -n 1)" = "$RES/boot-2" ]
+ok $? "run.sh: the continuation guest gets the run's selection and --continue-from its folder" \
 	"exit $RC; job: $(tr '\n' ' ' < "$job2" 2>&1); $(tail -n 5 "$ERR")"
+verdicts=$(jq -r '[.tests[] | "\(.name)=\(.verdict)"] | join(" ")' "$RES/summary.json" 2>&1)
+[ "$RC" = 1 ] && [ "$verdicts" = \
+  "panic_trigger:global.sysrq_crash=FAIL panic_trigger:global.guest_alive=PASS" ] &&
+	[ "$(jq -r '.tests[0].strategy' "$RES/summary.json")" = guest ] &&
+	grep -q '^not ok 1 - panic_trigger:global.sysrq_crash # FAIL' "$RES/tap.txt" &&
+	[ "$(tail -n 1 "$RES/tap.txt")" = 1..2 ] &&
+	grep -q 'tests="2" failures="1"' "$RES/junit.xml"
+ok $? "run.sh: the death and the fresh guest's result in one record, rendered; exit 1" \
+	"exit $RC; $verdicts; $(cat "$RES/tap.txt"; tail -n 5 "$ERR")"
 
 echo "1..$n"
 [ "$fails" = 0 ]

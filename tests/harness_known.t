@@ -3,8 +3,8 @@
 # exit 2 naming file, line and bad value; releases compare as numbers within the range; a FAIL
 # matching name, release and every signature is KNOWN-FAIL (TAP TODO, counts.known_fail,
 # JUnit skipped, exit 0; exit 1 under `known_issues = fail`), one whose signature differs stays
-# FAIL - in the harness's own verdicts and in a guest death recorded by the runner
-# (harness/runner/guest-death.sh fed a fake results folder and console.log).
+# FAIL - in the harness's own verdicts and in a guest death the runner records
+# (`splitfail results death` with guest-death.sh's console excerpt, on a fake results folder).
 . "$(dirname "$0")/fixtures/lib.sh"
 
 KI=$SCRATCH/known.ini
@@ -148,7 +148,7 @@ jq -e '.counts.fail == 1 and .counts.known_fail == 0 and (.tests[0] | has("known
 	"$OUT/summary.json" > /dev/null
 ok $? "harness: a different signature stays FAIL" "$(cat "$OUT/summary.json")"
 
-# --- the runner's path: a guest death recorded by guest-death.sh ---
+# --- the runner's path: a guest death recorded by `splitfail results death` ---
 # A harness run that decided one case and had started the next when the "guest" died.
 oops_console() {	# oops_console FILE FUNCTION: a stall first, then an oops in FUNCTION
 	{
@@ -168,79 +168,71 @@ oops_console() {	# oops_console FILE FUNCTION: a stall first, then an oops in FU
 		echo "after the end"
 	} > "$1"
 }
-death_case() {	# death_case FUNCTION KNOWN_ISSUES WANT-VERDICT WANT-DEATH-FAILS WANT-DIRECTIVE
+# runner_death CONSOLE RELEASE HARNESS-OPTIONS...: the running test's death, as run.sh records
+# it: guest-death.sh's excerpt of the console, then `splitfail results death`.
+runner_death() {
+	local console=$1 release=$2
+	shift 2
+	cp "$console" "$OUT/console.log"
+	(. "$TOP/harness/runner/guest-death.sh"; console_excerpt "$OUT/console.log" died) \
+		> "$SCRATCH/excerpt"
+	"$SF" results death "$OUT" --name "$("$SF" results running "$OUT")" --kind died \
+		--console "$OUT/console.log" --evidence-file "$SCRATCH/excerpt" --release "$release" \
+		-- --workload-dir "$WDIR" "$@" 2> "$SCRATCH/err"
+}
+started() {	# started NAME [OPTIONS]: a run decided one case, then NAME started (a start line)
+	local name=$1
+	shift
 	new_tree
-	FAKE_MODE=ok sf --strategy off --case fake.head.munmap
-	# the harness's start line of the next case, in its record (docs/protocol.md)
-	echo '{"type": "start", "name": "fake_thp:fake.tail.remap@random", "time": "x"}' \
+	FAKE_MODE=ok sf --strategy off --case fake.head.munmap "$@"
+	printf '{"type": "start", "name": "%s", "time": "2026-01-01T00:00:00Z"}\n' "$name" \
 		>> "$OUT/record.jsonl"
-	oops_console "$OUT/console.log" "$1"
+}
+death_case() {	# death_case FUNCTION KNOWN_ISSUES WANT-VERDICT WANT-EXIT WANT-DIRECTIVE
 	printf '[run]\nknown_issues = %s\nknown_issues_file = %s\n' "$2" "$SCRATCH/runner-known.ini" \
 		> "$SCRATCH/r.ini"
-	(
-		set -euo pipefail	# as in run.sh
-		. "$TOP/harness/runner/guest-death.sh"
-		RELEASE=7.2.13	# guest-death.sh reads it (run.sh sets it from the bzImage)
-		export RELEASE
-		record_guest_death "$OUT" 100 smoke /boot/fake-bzImage "$SF" \
-			--profile "$SCRATCH/r.ini" --workload-dir "$WDIR" 2> "$SCRATCH/err"
-		echo "$DEATH_FAILS" > "$SCRATCH/death-fails"
-	)
+	started fake_thp:fake.tail.remap@random --profile "$SCRATCH/r.ini"
+	oops_console "$SCRATCH/oops.log" "$1"
+	runner_death "$SCRATCH/oops.log" 7.2.13 --profile "$SCRATCH/r.ini"
+	local status=0
+	"$SF" results status "$OUT" > /dev/null || status=$?
 	jq -e --arg v "$3" '.tests[-1].verdict == $v and .tests[-1].strategy == "guest" and
-		.guest_deaths == 1' "$OUT/summary.json" > /dev/null &&
-		[ "$(cat "$SCRATCH/death-fails")" = "$4" ] &&
+		.tests[-1].guest == "died"' "$OUT/summary.json" > /dev/null &&
+		[ "$status" = "$4" ] &&
 		grep -qx "not ok 2 - fake_thp:fake.tail.remap@random $5" "$OUT/tap.txt"
-	ok $? "runner: oops in $1, known_issues = $2 -> $3, DEATH_FAILS=$4, tap '${5//#/}'" \
+	ok $? "runner: oops in $1, known_issues = $2 -> $3, status exit $4, tap '${5//#/}'" \
 		"$(cat "$OUT/tap.txt" "$SCRATCH/err")"
 }
 sed -e 's/^name = .*/name = fake_thp:*/' "$KI" > "$SCRATCH/runner-known.ini"
 death_case dmirror_migrate_to_device allow KNOWN-FAIL 0 '# TODO known issue: hmm-null'
 jq -e '.counts.known_fail == 1 and .counts.fail == 0 and .tests[-1].known_issue == "hmm-null" and
 	(.tests[-1].evidence | startswith("known issue hmm-null"))' "$OUT/summary.json" > /dev/null &&
-	grep -q '^KNOWN-FAIL fake_thp:fake.tail.remap@random: guest died (from record.jsonl) (known issue hmm-null)' \
-		"$OUT/guest-death.txt"
-ok $? "runner: summary.json counts and names it, guest-death.txt says it" \
-	"$(jq '.counts, .tests[-1]' "$OUT/summary.json"; head -n 3 "$OUT/guest-death.txt")"
-grep -qx '#   reproduce: ./run.sh --kernel /boot/fake-bzImage --profile smoke --only fake_thp -- --case fake.tail.remap --strategy random' \
+	grep -q '^splitfail: KNOWN-FAIL fake_thp:fake.tail.remap@random: guest died (from the record) (known issue hmm-null)' \
+		"$SCRATCH/err"
+ok $? "runner: summary.json counts and names it, and it is said" \
+	"$(jq '.counts, .tests[-1]' "$OUT/summary.json"; head -n 3 "$SCRATCH/err")"
+grep -q '#   reproduce: .*/splitfail --only fake_thp --case fake_thp:fake.tail.remap@random --seed 1 ' \
 	"$OUT/tap.txt"
 ok $? "runner: the reproduce line runs that case under that strategy" \
 	"$(grep reproduce: "$OUT/tap.txt")"
-grep -q 'evidence: .*dmirror_migrate_to_device+0x1c2' "$OUT/tap.txt" &&
-	grep -q 'evidence: .*end Kernel panic' "$OUT/tap.txt" &&
-	grep -q 'evidence: .*rcu_sched self-detected stall' "$OUT/tap.txt" &&
+grep -q '#.*dmirror_migrate_to_device+0x1c2' "$OUT/tap.txt" &&
+	grep -q '#.*end Kernel panic' "$OUT/tap.txt" &&
+	grep -q '#.*rcu_sched self-detected stall' "$OUT/tap.txt" &&
 	! grep -q 'after the end' "$OUT/tap.txt"
 ok $? "runner: the excerpt holds the stall's start and the whole oops to the end of the panic" \
-	"$(grep evidence: "$OUT/tap.txt" | head -n 40)"
-grep -q '^<testsuite name="splitfail" tests="2" failures="0" errors="0" skipped="1">$' \
-	"$OUT/junit.xml" &&
-	grep -q '^<testcase classname="splitfail.guest" name="fake_thp:fake.tail.remap@random" time="0.000"><skipped message="KNOWN-FAIL known issue: hmm-null">known issue hmm-null' \
-		"$OUT/junit.xml" && python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' \
-		"$OUT/junit.xml"
-ok $? "runner: junit.xml gets the death as a skipped test case, counts recounted, well-formed" \
+	"$(grep '^#' "$OUT/tap.txt" | head -n 40)"
+python3 -c 'import sys, xml.dom.minidom as m
+d = m.parse(sys.argv[1]); s = d.getElementsByTagName("skipped")
+sys.exit(not (len(d.getElementsByTagName("testcase")) == 2 and len(s) == 1 and
+	"hmm-null" in s[0].getAttribute("message")))' "$OUT/junit.xml"
+ok $? "runner: junit.xml has the death as a skipped test case, well-formed" \
 	"$(cat "$OUT/junit.xml")"
-# a fresh guest's results folded in: its junit.xml test cases too
-mkdir -p "$OUT/boot-2"
-FAKE_MODE=ok "$SF" --root "$TREE" --workload-dir "$WDIR" --out "$OUT/boot-2" --no-progress \
-	--strategy off --case fake.tail.protect,plain.only > /dev/null 2>&1
-(
-	set -euo pipefail	# as in run.sh
-	. "$TOP/harness/runner/guest-death.sh"
-	merge_boot_results "$OUT" 2
-)
-grep -q '^<testsuite name="splitfail" tests="4" failures="0" errors="0" skipped="1">$' \
-	"$OUT/junit.xml" && grep -q 'name="fake_thp:plain.only"' "$OUT/junit.xml" &&
-	jq -e '.counts.pass == 3 and .counts.known_fail == 1 and .boots == 2' "$OUT/summary.json" \
-		> /dev/null
-ok $? "runner: boot-2's results fold into junit.xml (4 cases) and summary.json" \
-	"$(head -n 3 "$OUT/junit.xml"; jq .counts "$OUT/summary.json")"
 death_case dmirror_migrate_to_device fail KNOWN-FAIL 1 '# KNOWN-FAIL known issue: hmm-null'
-grep -q '<failure message="KNOWN-FAIL known issue: hmm-null">' "$OUT/junit.xml"
-ok $? "runner: known_issues = fail: junit.xml has the death as a failure"
+grep -q '<failure message="KNOWN-FAIL known issue: hmm-null' "$OUT/junit.xml"
+ok $? "runner: known_issues = fail: junit.xml has the death as a failure" "$(cat "$OUT/junit.xml")"
 death_case copy_huge_pmd allow FAIL 1 '# FAIL'
-jq -e '.counts.fail == 1 and .counts.known_fail == 0' "$OUT/summary.json" > /dev/null &&
-	grep -q '^<testsuite name="splitfail" tests="2" failures="1" errors="0" skipped="0">$' \
-		"$OUT/junit.xml"
-ok $? "runner: a death with another signature stays FAIL, counts as one, a JUnit failure"
+jq -e '.counts.fail == 1 and .counts.known_fail == 0' "$OUT/summary.json" > /dev/null
+ok $? "runner: a death with another signature stays FAIL, counts as one"
 
 # a panic without an oops (sysrq c, as tests/guest.t's panic profile does): all of it
 printf '%s\n' 'splitfail-guest: running: x' 'sysrq: Trigger a crash' \
@@ -256,35 +248,23 @@ ok $? "runner: a sysrq panic's excerpt runs from the trigger to the end of the p
 
 # the real thing: configs/known-issues.ini against the console of a 7.2.13 guest that died in
 # thp_device_migrate (tests/fixtures/console-7.2.13-test-hmm-null.log, docs/found-bugs.md)
-real_death() {	# real_death CONSOLE RELEASE
-	new_tree
-	FAKE_MODE=ok sf --strategy off --case fake.head.munmap
-	printf '{"type": "start", "name": "%s", "time": "x"}\n' "$NAME" >> "$OUT/record.jsonl"
-	cp "$1" "$OUT/console.log"
-	(
-		set -euo pipefail	# as in run.sh
-		. "$TOP/harness/runner/guest-death.sh"
-		RELEASE=$2
-		export RELEASE
-		record_guest_death "$OUT" 100 smoke /boot/fake-bzImage "$SF" \
-			--profile "$TOP/configs/smoke.ini" --workload-dir "$WDIR" 2> "$SCRATCH/err"
-	)
-}
 REAL=$TOP/tests/fixtures/console-7.2.13-test-hmm-null.log
-real_death "$REAL" 7.2.13+
+started "$NAME"
+runner_death "$REAL" 7.2.13+ --profile "$TOP/configs/smoke.ini"
 jq -e '.tests[-1].verdict == "KNOWN-FAIL" and .tests[-1].known_issue == "test-hmm-fallback-null-dpage"' \
 	"$OUT/summary.json" > /dev/null
 ok $? "real: the 7.2.13 guest's test_hmm oops is KNOWN-FAIL under configs/known-issues.ini" \
 	"$(cat "$SCRATCH/err"; jq '.tests[-1]' "$OUT/summary.json")"
-sed -n '/^--- console excerpt/{n;p;q}' "$OUT/guest-death.txt" > "$SCRATCH/first"
-[ "$(cat "$SCRATCH/first")" = 'BUG: kernel NULL pointer dereference, address: 0000000000000008' ]
+[ "$(head -n 1 "$SCRATCH/excerpt")" = 'BUG: kernel NULL pointer dereference, address: 0000000000000008' ]
 ok $? "real: the excerpt starts at the BUG line, not behind the harness's progress line" \
-	"$(cat "$SCRATCH/first")"
-real_death "$REAL" 6.12.117
+	"$(head -n 1 "$SCRATCH/excerpt")"
+started "$NAME"
+runner_death "$REAL" 6.12.117 --profile "$TOP/configs/smoke.ini"
 jq -e '.tests[-1].verdict == "FAIL"' "$OUT/summary.json" > /dev/null
 ok $? "real: the same console from a 6.12.117 kernel stays FAIL"
 sed 's/is_device_private_page+0x0/folio_is_zone_device+0x0/' "$REAL" > "$SCRATCH/other.log"
-real_death "$SCRATCH/other.log" 7.2.13+
+started "$NAME"
+runner_death "$SCRATCH/other.log" 7.2.13+ --profile "$TOP/configs/smoke.ini"
 jq -e '.tests[-1].verdict == "FAIL"' "$OUT/summary.json" > /dev/null
 ok $? "real: a NULL dereference faulting elsewhere stays FAIL"
 

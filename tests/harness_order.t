@@ -3,7 +3,7 @@
 # cases `splitfail --list` prints are the split operations' first cases (munmap, mprotect,
 # pageout, fork + CoW), device migration comes last; the harness runs the cases in exactly
 # the --list order, with and without --shard and --case (the runner's continuation after a
-# guest death and its shard arithmetic in guest-death.sh count on it); `max_cases` still means
+# guest death asks --list --continue-from what is left); `max_cases` still means
 # the first cases of each workload.
 . "$(dirname "$0")/fixtures/lib.sh"
 
@@ -44,16 +44,13 @@ FAKE_MODE=ok "$SF" --root "$TREE" --workload-dir "$FW" --out "$OUT" --no-progres
 	--strategy off > /dev/null 2>&1
 diff <(sed -n 's/^# splitfail: start test=//p' "$OUT/tap.txt") "$SCRATCH/fake-list" > "$SCRATCH/diff"
 ok $? "the harness runs the cases in --list order" "$(cat "$SCRATCH/diff")"
-(
-	. "$TOP/harness/runner/guest-death.sh"
-	listed_cases "$SF" --root "$TREE" --workload-dir "$FW" --shard 1/3 > "$SCRATCH/shard-list"
-)
+"$SF" --root "$TREE" --workload-dir "$FW" --list --shard 1/3 > "$SCRATCH/shard-list"
 new_tree
 FAKE_MODE=ok "$SF" --root "$TREE" --workload-dir "$FW" --out "$OUT" --no-progress \
 	--strategy off --shard 1/3 > /dev/null 2>&1
 diff <(sed -n 's/^# splitfail: start test=//p' "$OUT/tap.txt") "$SCRATCH/shard-list" \
 	> "$SCRATCH/diff" && [ -s "$SCRATCH/shard-list" ]
-ok $? "--shard 1/3 runs what the runner's listed_cases says, in that order" "$(cat "$SCRATCH/diff")"
+ok $? "--shard 1/3 runs what --list --shard 1/3 says, in that order" "$(cat "$SCRATCH/diff")"
 new_tree
 sel=thp_device_migrate:fake.head.munmap,fake.tail.remap,thp_munmap:plain.only
 "$SF" --root "$TREE" --workload-dir "$FW" --list --case "$sel" > "$SCRATCH/case-list"

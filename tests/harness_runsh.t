@@ -3,7 +3,10 @@
 # cancel cancels. On the host (--host) against the fake tree: good 0, bug 1, nothing tested
 # 125, an ERROR 129, usage errors 128 before any results folder (unknown workload or case, a
 # --kernel that is not a bzImage); SIGTERM to run.sh stops the harness, which restores its
-# knobs and releases its lock before run.sh exits 143. Then `git bisect run ./run.sh` over a
+# knobs and releases its lock before run.sh exits 143. A results folder is made only when the
+# run really starts (the harness's lock held: no folder, results/latest unchanged) and has a
+# name of its own when another run started in the same second. A host FAIL's reproduce line,
+# run as printed, and `./run.sh --reproduce`, give the same FAIL alone. Then `git bisect run ./run.sh` over a
 # small repository whose commits flip the fake workload between ok, fail and skip lands on
 # the first failing commit, skipping the untestable one, and a usage error in the middle
 # stops the bisect instead of marking a commit.
@@ -56,6 +59,89 @@ usage_runsh "unknown option '--frobnicate'" --frobnicate --
 rc=$?
 [ $rc -eq 128 ] && grep -q 'is not a bzImage' "$SCRATCH/err"
 ok $? "run.sh --kernel README.md: usage error 128 before QEMU (got $rc)" "$(cat "$SCRATCH/err")"
+
+# results folders: made when the run really starts, never on a refused start; unique names
+R=$SPLITFAIL_RESULTS
+rm -rf "$R"
+new_tree
+FAKE_MODE=ok runsh -- --case fake.head.munmap
+first=$(readlink "$R/latest")
+mkdir -p "$TREE/run/splitfail"
+flock --no-fork "$TREE/run/splitfail/lock" sleep 30 &	# killing it frees the lock
+holder=$!
+wait_for 5 sh -c '! flock -n "$0" true' "$TREE/run/splitfail/lock"	# it holds the lock
+ls -a "$R" > "$SCRATCH/before"
+FAKE_MODE=ok runsh -- --case fake.head.munmap
+rc=$?
+kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
+ls -a "$R" | diff "$SCRATCH/before" - > "$SCRATCH/diff" &&
+	[ "$(readlink "$R/latest")" = "$first" ] && [ $rc -eq 129 ] &&
+	grep -q 'another run holds the lock' "$SCRATCH/err"
+ok $? "run.sh --host with the harness's lock held: exit 129, no results folder, results/latest unchanged" \
+	"exit $rc; $(cat "$SCRATCH/diff" "$SCRATCH/err")"
+# two runs in the same second: the second name gets -2 (folders of this second and the next
+# few exist already: as if other runs had just made them)
+now=$(date +%s)
+for t in 0 1 2 3 4 5; do
+	mkdir "$R/$(date -u -d "@$(( now + t ))" +%Y%m%dT%H%M%SZ)-6.12.0-fake" 2>/dev/null
+done
+ls "$R" > "$SCRATCH/before"
+FAKE_MODE=ok runsh -- --case fake.head.munmap
+new=$(readlink "$R/latest")
+ls "$R" > "$SCRATCH/after"
+[ -s "$R/$new/record.jsonl" ] && [[ $new == *-6.12.0-fake-2 ]] &&
+	[ "$(grep -vxF -f "$SCRATCH/before" "$SCRATCH/after")" = "$new" ] &&
+	[ -z "$(ls -A "$R/${new%-2}")" ]
+ok $? "a second run in the same second: its own folder ($new), the other left alone" \
+	"$(ls "$R")"
+"$SF" results new "$R" 6.12.0-fake > "$SCRATCH/new1" && "$SF" results new "$R" 6.12.0-fake \
+	> "$SCRATCH/new2"
+[ -d "$(cat "$SCRATCH/new1")" ] && [ -d "$(cat "$SCRATCH/new2")" ] &&
+	[ "$(cat "$SCRATCH/new1")" != "$(cat "$SCRATCH/new2")" ] &&
+	[ "$R/$(readlink "$R/latest")" = "$(cat "$SCRATCH/new2")" ]
+ok $? "splitfail results new twice: two folders, latest at the second" \
+	"$(cat "$SCRATCH/new1" "$SCRATCH/new2")"
+
+# reproduce: a host FAIL's line, run as printed, and ./run.sh --reproduce, give the same FAIL
+LATEST0=$(readlink "$TOP/results/latest" 2>/dev/null)
+made=()
+restore_latest() {	# the host lines write into the clone's results/: put it back
+	rm -rf "${made[@]}"
+	if [ -n "$LATEST0" ]; then ln -sfn "$LATEST0" "$TOP/results/latest"
+	else rm -f "$TOP/results/latest"; fi
+}
+new_tree
+printf '[run]\nstrategies = off, random\nmax_cases = 1\n[knobs]\n/proc/sys/vm/nr_hugepages = 16\n' \
+	> "$SCRATCH/p2.ini"
+FAKE_MODE=fail "$TOP/run.sh" --host --profile "$SCRATCH/p2.ini" -- --root "$TREE" \
+	--workload-dir "$WDIR" --no-progress --case fake.head.munmap > /dev/null 2> "$SCRATCH/err"
+RUN=$R/$(readlink "$R/latest")
+name=$(jq -r '.tests[] | select(.name | endswith("@random")) | .name' "$RUN/summary.json")
+line=$(jq -r --arg n "$name" '.tests[] | select(.name == $n) | .reproduce' "$RUN/summary.json")
+FAKE_MODE=fail bash -c "$line" > /dev/null 2> "$SCRATCH/err"
+rc=$?
+again=$(sed -n 's/^splitfail: results: //p' "$SCRATCH/err")
+[ -n "$again" ] && made+=("$again")
+[ "$name" = fake_thp:fake.head.munmap@random ] && [ $rc -eq 1 ] &&
+	[ "$(jq -r '.tests | map("\(.name) \(.verdict)") | join(",")' "$again/summary.json")" = \
+	  "$name FAIL" ]
+ok $? "host: the reproduce line of $name, run as printed: the same FAIL, alone (exit $rc)" \
+	"$line; $(cat "$SCRATCH/err")"
+FAKE_MODE=fail "$TOP/run.sh" --reproduce "$RUN" "$name" > /dev/null 2> "$SCRATCH/err"
+rc=$?
+again=$(sed -n 's/^splitfail: results: //p' "$SCRATCH/err")
+[ -n "$again" ] && made+=("$again")
+[ $rc -eq 1 ] && [ "$(jq -r '.tests[0].name + " " + .tests[0].verdict' "$again/summary.json")" = \
+	"$name FAIL" ] && grep -q "^run.sh: bisect, .*git bisect run $TOP/run.sh --kernel-tree . -- " \
+	"$SCRATCH/err"
+ok $? "host: ./run.sh --reproduce RUN $name: the same FAIL (exit $rc), and a bisect command" \
+	"$(cat "$SCRATCH/err")"
+restore_latest
+"$TOP/run.sh" --reproduce "$RUN" fake_thp:no.such.test > /dev/null 2> "$SCRATCH/err"
+rc=$?
+[ $rc -eq 128 ] && grep -q "no result 'fake_thp:no.such.test'" "$SCRATCH/err"
+ok $? "./run.sh --reproduce of a name the folder does not have: usage error 128 (got $rc)" \
+	"$(cat "$SCRATCH/err")"
 
 # cancel: SIGTERM to run.sh reaches the harness, which restores before run.sh exits
 new_tree

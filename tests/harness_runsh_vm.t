@@ -2,7 +2,11 @@
 # harness_runsh_vm.t: run.sh's guest path with stand-ins for the kernel builder and the guest
 # (tests/fixtures/runner: a "build" of a tree that can fail, a "guest" that runs the harness on
 # the fake tree). A good kernel exits 0, a FAIL 1 with the finding said as it happens (the
-# console is not streamed, a KVM probe's job message is not shown), a kernel that does not build 125; SIGTERM cancels the "guest" and
+# console is not streamed, a KVM probe's job message is not shown), a kernel that does not build 125.
+# A guest FAIL's reproduce line boots the same kernel (its path; the record keeps its build-cache
+# key, or the sha256 of a --kernel) and gives the same FAIL, as printed and through
+# ./run.sh --reproduce, which also prints the bisect command and warns when the bzImage was
+# rebuilt since. SIGTERM cancels the "guest" and
 # its harness restores first (143). Then `git bisect run ./run.sh --kernel-tree .` over a repo
 # whose commits flip between good, bad and "cannot build" lands on the first bad commit with
 # the unbuildable ones skipped, and a commit whose profile is broken (usage error, 128) stops
@@ -47,6 +51,45 @@ ok $? "guest path: the finding is said, the console's place too" "$(cat "$SCRATC
 grep -q '^boot-guest: KVM probe failed' "$SCRATCH/err" && ! grep -q 'Aborted' "$SCRATCH/err"
 ok $? "guest path: the KVM probe's sentence is said, the shell's job message is not" \
 	"$(cat "$SCRATCH/err")"
+
+# reproduce: a guest FAIL's line boots the same kernel with the same profile and seed and runs
+# that one result: as printed, and through ./run.sh --reproduce, the same FAIL
+results_of() { sed -n 's/^run.sh: results: \([^ ]*\).*/\1/p' "$1" | tail -n 1; }
+RUN=$(results_of "$SCRATCH/err")
+name=$(jq -r '.tests[0].name' "$RUN/summary.json")
+line=$(jq -r '.tests[0].reproduce' "$RUN/summary.json")
+bash -c "$line" > /dev/null 2> "$SCRATCH/err2"
+rc=$?
+again=$(results_of "$SCRATCH/err2")
+[[ $line == "$TOP/run.sh --kernel $SCRATCH/bzImage --profile $REPO/p.ini --seed 1 -- --only fake_thp --case $name --strategy off "* ]] &&
+	[ $rc -eq 1 ] && [ "$again" != "$RUN" ] &&
+	[ "$(jq -r '.tests | map(.name + " " + .verdict) | join(",")' "$again/summary.json")" = \
+	  "$name FAIL" ]
+ok $? "guest path: the reproduce line of $name, run as printed: the same kernel, the same FAIL (exit $rc)" \
+	"$line; $(tail -n 5 "$SCRATCH/err2")"
+[ "$("$SF" results kernel "$RUN" | paste -sd' ')" = "$SCRATCH/bzImage $(basename "$SCRATCH")" ]
+ok $? "guest path: the record names the kernel and its build-cache key" \
+	"$("$SF" results kernel "$RUN")"
+"$TOP/run.sh" --reproduce "$RUN" "$name" > /dev/null 2> "$SCRATCH/err2"
+rc=$?
+again=$(results_of "$SCRATCH/err2")
+[ $rc -eq 1 ] && [ "$(jq -r '.tests[0].name + " " + .tests[0].verdict' "$again/summary.json")" = \
+	"$name FAIL" ] && ! grep -q WARNING "$SCRATCH/err2" &&
+	grep -q "^run.sh: bisect, .*: git bisect run $TOP/run.sh --kernel-tree \. --profile $REPO/p.ini --seed 1 -- --only fake_thp --case $name " \
+		"$SCRATCH/err2"
+ok $? "guest path: ./run.sh --reproduce: the same FAIL (exit $rc) and the bisect command" \
+	"$(cat "$SCRATCH/err2")"
+# a prebuilt --kernel is known by its sha256: rebuilt, the same path warns
+"$TOP/run.sh" --kernel "$SCRATCH/bzImage" --profile "$REPO/p.ini" -- --root "$TREE" \
+	--workload-dir "$WDIR" --no-progress --case fake.head.munmap > /dev/null 2> "$SCRATCH/err2"
+RUN=$(results_of "$SCRATCH/err2")
+printf 'rebuilt' >> "$SCRATCH/bzImage"
+"$TOP/run.sh" --reproduce "$RUN" "$name" > /dev/null 2> "$SCRATCH/err2"
+rc=$?
+[ $rc -eq 1 ] && "$SF" results kernel "$RUN" | grep -q '^sha256:[0-9a-f]\{64\}$' &&
+	grep -q "WARNING: $SCRATCH/bzImage is not the kernel that ran" "$SCRATCH/err2"
+ok $? "guest path: --reproduce with a bzImage rebuilt since: said loudly, run anyway (exit $rc)" \
+	"$(cat "$SCRATCH/err2")"
 
 commit hang ok hang > /dev/null
 new_tree

@@ -40,7 +40,7 @@ wrap_case 3 '^not ok 1 - wrap:true:run@nth=1 # ERROR$' \
 	'evidence: harness error: cannot arm the wrapped program: write 1 to .*/proc/[0-9]+/fail-nth' \
 	"sweep: fail-nth of the program itself" --strategy sweep --wrap /bin/true
 printf '[fault]\nattrs = failslab, fail_page_alloc\n' > "$SCRATCH/attrs.ini"
-wrap_case 3 'reproduce: .* --strategy random --attrs failslab,fail_page_alloc ' '^1\.\.1$' \
+wrap_case 3 'reproduce: .* --strategy random .*--attrs failslab,fail_page_alloc ' '^1\.\.1$' \
 	"a profile's 'a, b' attrs are one word in the reproduce line" --profile "$SCRATCH/attrs.ini" \
 	--strategy random --wrap /bin/true
 wrap_case 4 '^ok 1 - wrap:true:run@targeted # SKIP a wrapped program names no kernel functions' \
@@ -49,7 +49,7 @@ wrap_case 4 '^ok 1 - wrap:true:run@targeted # SKIP a wrapped program names no ke
 
 new_tree
 sf --strategy off --wrap -- /bin/echo a b
-grep -q '"reproduce": ".* --seed [0-9]* --timeout [0-9]* --root [^ ]* --strategy off --wrap -- /bin/echo a b"' \
+grep -q '"reproduce": ".* --strategy off --seed [0-9]* --timeout [0-9]* --root [^ ]* --wrap -- /bin/echo a b"' \
 	"$OUT/summary.json" && grep -qx 'a b' "$OUT/logs/wrap.echo.run.log"
 ok $? "reproduce line ends with --wrap -- CMD ARGS; the program got its arguments" \
 	"$(cat "$OUT/summary.json" "$OUT/logs/"* 2> /dev/null)"

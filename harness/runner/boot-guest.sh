@@ -24,6 +24,7 @@ readonly ROOT
 readonly EXIT_DIED=100 EXIT_HANG=101 EXIT_BUSY=102 EXIT_STUCK=103 EXIT_NOBOOT=125 EXIT_RUNNER=3
 KERNEL=
 RESULTS=
+SHARE=
 MEMORY=1G
 TIMEOUT=1800
 ACCEL=${SPLITFAIL_ACCEL:-auto}
@@ -60,6 +61,8 @@ usage: $ME.sh --kernel BZIMAGE --results DIR [options] -- COMMAND [ARGS...]
   --console FILE    serial console log (default DIR/console.log)
   --append ARGS     extra kernel command line
   --quiet           do not stream the console to stderr
+  --share DIR       DIR read-only at its own path too (the run's folder, for a fresh guest's
+                    --continue-from; the host's / shows it already unless it is on a tmpfs)
 COMMAND runs in the guest from $ROOT with DIR mounted writable at DIR.
   --idle S          once a test case has started, S seconds without progress in the results
                     folder mean hung (default $IDLE)
@@ -73,12 +76,13 @@ EOF
 
 while [ $# -gt 0 ]; do
 	case $1 in
-	--kernel|--results|--memory|--timeout|--accel|--console|--append|--idle|--boot-limit)
+	--kernel|--results|--memory|--timeout|--accel|--console|--append|--idle|--boot-limit|--share)
 		[ $# -ge 2 ] || { usage >&2; exit 2; } ;;
 	esac
 	case $1 in
 	--kernel) KERNEL=$2; shift 2 ;;
 	--results) RESULTS=$2; shift 2 ;;
+	--share) SHARE=$(cd "$2" && pwd -P) || die 2 "--share: no folder $2"; shift 2 ;;
 	--memory) MEMORY=$2; shift 2 ;;
 	--timeout) TIMEOUT=$2; shift 2 ;;
 	--accel) ACCEL=$2; shift 2 ;;
@@ -144,7 +148,7 @@ fi
 [ -n "$RESULTS" ] || die 2 "--results DIR is required"
 mkdir -p "$RESULTS"
 RESULTS=$(cd "$RESULTS" && pwd -P)
-case "$RESULTS$ROOT" in *[[:space:]]*) die 2 "paths with white space cannot go on the kernel cmdline" ;; esac
+case "$RESULTS$ROOT$SHARE" in *[[:space:]]*) die 2 "paths with white space cannot go on the kernel cmdline" ;; esac
 MEM_MIB=$(size_mib "$MEMORY") || die 2 "--memory: cannot parse '$MEMORY'"
 case $TIMEOUT in ''|*[!0-9]*) die 2 "--timeout wants seconds, got '$TIMEOUT'" ;; esac
 case $IDLE in ''|*[!0-9]*) die 2 "--idle wants seconds, got '$IDLE'" ;; esac
@@ -179,6 +183,7 @@ APPEND+=" rootflags=$NINEP,cache=loose ro init=$ROOT/harness/runner/guest-init.s
 # no_timer_check: a TCG guest on a loaded host can fail the IO-APIC timer check and panic at boot
 APPEND+=" no_timer_check page_owner=on splitfail.guest=1 splitfail.accel=$ACCEL"
 APPEND+=" splitfail.top=$ROOT splitfail.results=$RESULTS"
+[ -n "$SHARE" ] && APPEND+=" splitfail.share=$SHARE"
 [ "$ACCEL" = tcg ] && APPEND+=" $TCG_APPEND"
 APPEND+=" $EXTRA_APPEND"
 QEMU_ARGS=("${ACCEL_ARGS[@]}" -smp "2,sockets=2,cores=1,threads=1" -m "$(( MEM_MIB * 2 ))M"
@@ -193,6 +198,9 @@ QEMU_ARGS=("${ACCEL_ARGS[@]}" -smp "2,sockets=2,cores=1,threads=1" -m "$(( MEM_M
 	-fsdev "local,id=res,path=$RESULTS,security_model=none,multidevs=remap"
 	-device "virtio-9p-pci,fsdev=res,mount_tag=splitfail-results"
 	-kernel "$KERNEL" -append "$APPEND")
+[ -n "$SHARE" ] && QEMU_ARGS+=(
+	-fsdev "local,id=share,path=$SHARE,security_model=none,readonly=on,multidevs=remap"
+	-device "virtio-9p-pci,fsdev=share,mount_tag=splitfail-share")
 printf '%q ' "$QEMU" "${QEMU_ARGS[@]}" > "$GUEST/qemu-cmdline"
 echo >> "$GUEST/qemu-cmdline"
 

@@ -65,6 +65,17 @@ case $TOP in
 	;;
 esac
 
+# The run's folder (a fresh guest's --continue-from reads its record) likewise, read-only, before
+# the results export that lies inside it.
+SHARE=$(cmdline_value splitfail.share) || SHARE=
+case $SHARE in
+/tmp/*|/run/*|/dev/shm/*)
+	mkdir -p "$SHARE" &&
+		mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,ro splitfail-share "$SHARE" ||
+		log "cannot mount the run's folder at $SHARE"
+	;;
+esac
+
 RESULTS=$(cmdline_value splitfail.results) || { log "no splitfail.results= on cmdline"; power_off; }
 mkdir -p "$RESULTS" 2>/dev/null	# a results folder under /tmp or /run is on the guest's tmpfs
 if ! mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 splitfail-results "$RESULTS"; then
