@@ -50,8 +50,8 @@ DEPS_MISSING := $(strip $(foreach f,$(DEP_FILES),$(if $(wildcard $(f)),,$(f))) \
 	$(foreach c,$(DEP_CMDS),$(if $(shell command -v $(c) 2>/dev/null),,$(c))) \
 	$(if $(KDIR)$(KSRC_TAR),,linux-source))
 
-.PHONY: all check check-kernels bench deps deps-if-missing vm-deps-if-missing clean lint kselftest-headers \
-	kunit-tool
+.PHONY: all check check-kernels bench bench-guest deps deps-if-missing vm-deps-if-missing clean lint \
+	kselftest-headers kunit-tool
 .DEFAULT_GOAL := all
 # Keep objects: they are intermediate files of the pattern chain.
 .SECONDARY:
@@ -175,6 +175,10 @@ check-kernels: all vm-deps-if-missing
 bench: all
 	SPLITFAIL_BUILD=$(abspath $(O)) tests/bench_record.sh
 	SPLITFAIL_BUILD=$(abspath $(O)) tests/bench.sh
+
+# What a fault point costs in a guest and where its time goes (tests/bench_guest.sh).
+bench-guest: all
+	tests/bench_guest.sh
 
 OWN_C := $(WORKLOAD_SRCS) $(LIB_SRCS) $(HARNESS_SRCS) $(TEST_SRCS)
 

@@ -28,28 +28,32 @@
 
 struct leak_entry *leak_table_get(struct leak_table *t, const char *key)
 {
-	struct leak_entry *e;
+	struct leak_entry **v, *e;
 
 	for (int i = 0; i < t->n; i++)
-		if (!strcmp(t->e[i].key, key))
-			return &t->e[i];
+		if (!strcmp(t->e[i]->key, key))
+			return t->e[i];
 	if (t->n == t->cap) {
 		int cap = t->cap ? t->cap * 2 : 64;
 
-		e = realloc(t->e, cap * sizeof(*e));
-		if (!e)
+		v = realloc(t->e, cap * sizeof(*v));
+		if (!v)
 			return NULL;
-		t->e = e;
+		t->e = v;
 		t->cap = cap;
 	}
-	e = &t->e[t->n++];
-	memset(e, 0, sizeof(*e));
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
 	snprintf(e->key, sizeof(e->key), "%s", key);
+	t->e[t->n++] = e;
 	return e;
 }
 
 void leak_table_free(struct leak_table *t)
 {
+	for (int i = 0; i < t->n; i++)
+		free(t->e[i]);
 	free(t->e);
 	memset(t, 0, sizeof(*t));
 }

@@ -329,16 +329,23 @@ static int run_suite(struct options *o, struct fault_env *fe, const struct wl_ca
 	if (ret == 0 && !fe->available && injection_asked(o))
 		fprintf(stderr, "splitfail: injection runs will be SKIP: %s\n", fe->reason);
 	/* every pass runs the same cases: the selection's, of this shard (shard_pick) */
+	budget_start(&s, o->budget_s);
 	for (int rep = 0; rep < o->repeat && !stop_signal && ret >= 0; rep++) {
 		for (int k = 0; k < picked && !stop_signal && ret >= 0; k++) {
 			const struct wl_case *c = &cases[pick[k]];
 
+			if (budget_spent(&s, c, rep))
+				continue;
 			/* the case's place in its workload's listing limits its injection runs */
 			ret = suite_run_case(&s, c, c->index_in_workload, rep);
+			budget_case_done(&s, c);
 		}
 	}
 	if (o->progress && isatty(2))
 		fputc('\n', stderr);
+	if (budget_report() && ret >= 0)
+		ret = -EIO;
+	timing_close();
 	finished = !stop_signal && !s.damaged && ret >= 0;
 	if (stop_signal)
 		snprintf(ended_by, sizeof(ended_by), "%s", signal_name(stop_signal));

@@ -15,10 +15,12 @@
  *
  * After a run whose counters did not come back, the records of the workload's pids (its
  * own pid up to the last pid handed out when it ended: its forked children and threads;
- * nothing else forks in a quiet guest) are grouped by allocating stack, the allocator's own
- * frames left out, and each group is classed by the first frame that tells: slab, file
- * (page cache, readahead), page-table, anon (anonymous folios) or other. Page-table and anon groups come first in the evidence, the
- * largest first, so a FAIL names the function that leaked (pte_alloc_one <- copy_huge_pmd).
+ * less the tasks of that range still alive, which hold their pages: page_owner_live.c)
+ * are grouped by allocating stack, the allocator's own frames left out, and each group is
+ * classed by the first frame that tells: slab, file (page cache, readahead), page-table,
+ * anon (anonymous folios) or other. Page-table and anon groups come first in the evidence,
+ * the largest first, so a FAIL names the function that leaked (pte_alloc_one <-
+ * copy_huge_pmd).
  * Reading the whole file costs seconds under TCG: only done when a counter is off.
  */
 #include <errno.h>
@@ -100,15 +102,20 @@ static void add_frame(struct po_rec *r, const char *line)
 	r->frames++;
 }
 
-static void commit(struct po_report *rep, struct po_rec *r, long long lo, long long hi)
+static void commit(struct po_report *rep, struct po_rec *r, const struct po_pids *p)
 {
 	long long pages = 1LL << r->order;
 	int i;
 
 	r->in = 0;
 	rep->records++;
-	if (!((r->pid >= lo && r->pid <= hi) || (r->tgid >= lo && r->tgid <= hi)))
+	if (!((r->pid >= p->lo && r->pid <= p->hi) || (r->tgid >= p->lo && r->tgid <= p->hi)))
 		return;
+	/* a task still alive holds what it allocated: in use, not leaked (page_owner_live.c) */
+	if (page_owner_pid_live(p, r->pid) || page_owner_pid_live(p, r->tgid)) {
+		rep->live_pages += pages;
+		return;
+	}
 	rep->matched += pages;
 	for (i = 0; i < rep->n; i++)
 		if (!strcmp(rep->g[i].stack, r->stack))
@@ -128,8 +135,11 @@ static void commit(struct po_report *rep, struct po_rec *r, long long lo, long l
 	rep->g[i].records++;
 }
 
-/* Parse page_owner text; keep the records of pids (or tgids) in [pid_lo, pid_hi]. */
-int page_owner_parse(FILE *f, long long pid_lo, long long pid_hi, struct po_report *rep)
+/*
+ * Parse page_owner text; keep the records of pids (or tgids) in [pids->lo, pids->hi], those
+ * of the range's live tasks counted apart (live_pages).
+ */
+int page_owner_parse(FILE *f, const struct po_pids *pids, struct po_report *rep)
 {
 	static struct po_rec r;
 	char line[1024];
@@ -140,7 +150,7 @@ int page_owner_parse(FILE *f, long long pid_lo, long long pid_hi, struct po_repo
 	while (fgets(line, sizeof(line), f)) {
 		if (!strncmp(line, "Page allocated via order ", 25)) {
 			if (r.in)
-				commit(rep, &r, pid_lo, pid_hi);
+				commit(rep, &r, pids);
 			memset(&r, 0, sizeof(r));
 			r.in = 1;
 			r.pid = r.tgid = -1;
@@ -157,13 +167,13 @@ int page_owner_parse(FILE *f, long long pid_lo, long long pid_hi, struct po_repo
 		} else if (!r.in) {
 			continue;
 		} else if (line[0] == '\n') {
-			commit(rep, &r, pid_lo, pid_hi);
+			commit(rep, &r, pids);
 		} else if (line[0] == ' ' || line[0] == '\t') {
 			add_frame(&r, line);
 		}
 	}
 	if (r.in)
-		commit(rep, &r, pid_lo, pid_hi);
+		commit(rep, &r, pids);
 	return ferror(f) ? -EIO : 0;
 }
 
@@ -213,6 +223,7 @@ long long page_owner_user_pages(const struct po_report *rep)
 int page_owner_scan(const char *root, long long pid_lo, long long pid_hi, char *ev, size_t len,
 		    double *seconds, long long *user_pages)
 {
+	struct po_pids pids = { .lo = pid_lo, .hi = pid_hi };
 	static struct po_report rep;
 	char path[SF_PATH_MAX], line[1536];
 	double t0 = sf_now();
@@ -225,16 +236,23 @@ int page_owner_scan(const char *root, long long pid_lo, long long pid_hi, char *
 	sf_path(path, sizeof(path), root, "/sys/kernel/debug/page_owner");
 	f = fopen(path, "re");
 	if (!f) {
+		ret = -errno;
 		sf_appendf(ev, len, "page_owner: not available (%s: %s; boot with page_owner=on); ",
-			   path, strerror(errno));
-		return -errno;
+			   path, strerror(-ret));
+		return ret;
 	}
-	ret = page_owner_parse(f, pid_lo, pid_hi, &rep);
+	page_owner_live(root, &pids);
+	ret = page_owner_parse(f, &pids, &rep);
 	fclose(f);
 	*seconds = sf_now() - t0;
 	*user_pages = page_owner_user_pages(&rep);
 	page_owner_format(&rep, 3, line, sizeof(line));
 	sf_appendf(ev, len, "page_owner (pids %lld..%lld, read in %.1f s): %s; ", pid_lo, pid_hi,
 		   *seconds, line);
+	if (pids.n_live)
+		sf_appendf(ev, len,
+			   "left out: %lld page(s) allocated by %d task(s) of the range still alive (%s): in use, not leaked; ",
+			   rep.live_pages, pids.n_live, pids.live_desc);
+	page_owner_pids_free(&pids);
 	return ret;
 }

@@ -41,12 +41,23 @@ static int token(const char *line, const char *key, char *out, size_t len)
 void run_parse_line(const char *line, struct run_obs *ro)
 {
 	const char *sf = strstr(line, "splitfail: ");
-	char v[256];
+	char v[256], v1[32];
 
 	if (sf && line[0] == '#') {
 		sf += strlen("splitfail:");
-		if (!strncmp(sf, " window ", 8)) {
+		if (!strncmp(sf, " started ", 9)) {
+			if (!token(sf, "t", v, sizeof(v)))
+				ro->t_started = atoll(v) / 1e9;
+		} else if (!strncmp(sf, " window ", 8)) {
 			ro->win.windows++;
+			if (!token(sf, "t0", v, sizeof(v)) && !token(sf, "t1", v1, sizeof(v1))) {
+				double t0 = atoll(v) / 1e9, t1 = atoll(v1) / 1e9;
+
+				if (!ro->t_op_first)
+					ro->t_op_first = t0;
+				ro->t_op_last = t1;
+				ro->op_s += t1 - t0;
+			}
 			if (!token(sf, "consumed", v, sizeof(v))) {
 				if (!strcmp(v, "1"))
 					ro->win.consumed++;
@@ -190,6 +201,7 @@ int run_case(const struct wl_case *c, const char *inject, unsigned long long see
 	}
 	fflush(NULL);
 	parent = getpid();
+	ro->t_fork = sf_now();
 	pid = fork();
 	if (pid < 0) {
 		close(log_fd);
@@ -268,7 +280,8 @@ int run_case(const struct wl_case *c, const char *inject, unsigned long long see
 	if (acc_len)
 		feed(acc, &acc_len, sizeof(acc), "\n", 1, ro);
 	close(pfd[0]);
-	ro->seconds = sf_now() - start;
+	ro->t_exit = sf_now();
+	ro->seconds = ro->t_exit - start;
 	if (WIFEXITED(status)) {
 		ro->exited = 1;
 		ro->exit_code = WEXITSTATUS(status);

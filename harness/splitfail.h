@@ -98,6 +98,8 @@ struct options {
 	int timeout_s;
 	int shard_i, shard_n;
 	int sweep_cap;
+	int targeted_cap;		/* cap of a targeted sweep, 0 = sweep_cap */
+	int budget_s;			/* no case starts after this many seconds, 0 = none */
 	int nth;			/* --nth N: run one fail-nth value only */
 	int max_cases;			/* injection runs on the first N cases per workload */
 	int strict;
@@ -281,10 +283,27 @@ struct run_obs {
 	char arm_error[256];		/* a wrapped program could not be armed */
 	char arm_note[128];		/* where a wrapped program was armed */
 	int pid;			/* the program's pid (its kernel-log lines name it) */
+	/* the time split (CLOCK_MONOTONIC seconds; 0 = not seen): timing.c */
+	double t_fork, t_exit;		/* the harness forked it, saw it end */
+	double t_started;		/* its main() began ("# splitfail: started t=") */
+	double t_op_first, t_op_last;	/* first window armed, last window disarmed */
+	double op_s;			/* time inside windows (the operations) */
 };
 int run_case(const struct wl_case *c, const char *inject, unsigned long long seed, int timeout_s,
 	     const char *root, const char *log_path, volatile int *stop, struct run_obs *ro);
 void run_parse_line(const char *line, struct run_obs *ro);
+
+/* timing.c: one row per run in <results>/timing.tsv (make bench-guest) */
+struct run_stamps {			/* CLOCK_MONOTONIC seconds in run_one() */
+	double begin;			/* the run began (before any probe) */
+	double leak;			/* the leak check ended (drain, settle, compare) */
+	double kmsg;			/* the kernel log was read */
+	double judged;			/* the verdict was decided (root fs, known issues ...) */
+	double recorded;		/* the result was written */
+};
+void timing_row(const char *out_dir, const char *name, const struct run_obs *ro,
+		const struct run_stamps *st);
+void timing_close(void);
 
 /* leak_mode.c: exact counters in a quiet guest, busy-host tolerances elsewhere */
 enum leak_mode { LEAK_BUSY, LEAK_EXACT };
@@ -334,7 +353,7 @@ struct leak_entry {
 	struct leak_trend tr;
 };
 struct leak_table {
-	struct leak_entry *e;
+	struct leak_entry **e;		/* one allocation each: a pointer stays valid as it grows */
 	int n, cap;
 };
 struct leak_entry *leak_table_get(struct leak_table *t, const char *key);
@@ -353,8 +372,19 @@ struct po_report {
 	struct po_group g[32];
 	int n;
 	long long records, matched, other_pages;
+	long long live_pages;		/* pages of the range's tasks still alive: left out */
 };
-int page_owner_parse(FILE *f, long long pid_lo, long long pid_hi, struct po_report *rep);
+/* The pids a scan attributes pages to: [lo, hi] less the tasks still alive when it reads. */
+struct po_pids {
+	long long lo, hi;
+	long long *live;		/* sorted; page_owner_live() fills, page_owner_pids_free() */
+	int n_live;
+	char live_desc[160];		/* "427 sleep, 431 bash" for the evidence */
+};
+void page_owner_live(const char *root, struct po_pids *p);
+void page_owner_pids_free(struct po_pids *p);
+int page_owner_pid_live(const struct po_pids *p, long long pid);
+int page_owner_parse(FILE *f, const struct po_pids *pids, struct po_report *rep);
 void page_owner_format(const struct po_report *rep, int top, char *out, size_t len);
 long long page_owner_user_pages(const struct po_report *rep);
 int page_owner_scan(const char *root, long long pid_lo, long long pid_hi, char *ev, size_t len,
@@ -451,10 +481,18 @@ struct suite {
 	char leak_why[256];
 	int total, done;
 	int damaged;			/* a run left the root filesystem unusable: stop */
+	double budget_end;		/* [run] budget: no strategy starts after it (0: none) */
+	int cut_short;			/* a case's strategies were cut by the budget */
 	char no_kmsg[SF_PATH_MAX + 64];	/* why the kernel log cannot be read: runs ERROR */
 	char stop_why[SF_PATH_MAX + 512];	/* "error: <what> (<file>)" when an error stopped it */
 };
 int suite_run_case(struct suite *s, const struct wl_case *c, int case_rank, int rep);
+
+/* budget.c: [run] budget, the run's time slot; what it did not reach goes to summary.json */
+void budget_start(struct suite *s, int seconds);
+int budget_spent(struct suite *s, const struct wl_case *c, int rep);
+void budget_case_done(struct suite *s, const struct wl_case *c);
+int budget_report(void);
 
 /* reproduce.c: the command line that gives a result's verdict again */
 struct repro_run {

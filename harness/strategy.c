@@ -174,6 +174,7 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 	char tsv[SF_PATH_MAX + 16], knobs[1024] = "", safe[SF_NAME_MAX * 2];
 	long long times_before[SF_MAX_ATTRS];
 	static struct result res;
+	struct run_stamps st = { .begin = sf_now() };
 	double ended;
 	int ret;
 
@@ -239,9 +240,11 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 				    .workload = c->workload, .case_key = key, .pid_lo = in.ro.pid,
 				    .tsv = tsv, .name = res.name };
 	in.leak = leak_judge(&lin, &s->leak, &settled, in.leak_ev, sizeof(in.leak_ev));
+	st.leak = sf_now();
 	if (s->o->kmemleak)	/* scanned once after the case's runs (kmemleak_batch.c) */
 		kmemleak_batch_note(res.name, res.reproduce, in.ro.pid, ended);
 	kmsg_collect(kmsg_all, sizeof(kmsg_all), in.kmsg_hits, sizeof(in.kmsg_hits));
+	st.kmsg = sf_now();
 	if (live_kmsg(res.name, kmsg_all))
 		fprintf(stderr, "\nsplitfail: %s\n", live_error());
 	if (in.wrapped && in.ro.signaled)
@@ -276,7 +279,10 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 		 in.ro.win.last_errno[0] ? in.ro.win.last_errno : "0");
 	vmstat_delta_json(&lsnap.vs, &settled, res.vmstat_delta, sizeof(res.vmstat_delta));
 	progress(s, res.name, res.verdict);
+	st.judged = sf_now();
 	ret = record_result(s, &res);
+	st.recorded = sf_now();
+	timing_row(s->o->out_dir, res.name, &in.ro, &st);
 	if (ret)
 		return ret;
 	if (s->damaged)
@@ -289,7 +295,8 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 
 static int sweep(struct suite *s, const struct wl_case *c, struct run_spec *r, int rep)
 {
-	int first = s->o->nth ? s->o->nth : 1, last = s->o->nth ? s->o->nth : s->o->sweep_cap;
+	int cap = r->target && s->o->targeted_cap ? s->o->targeted_cap : s->o->sweep_cap;
+	int first = s->o->nth ? s->o->nth : 1, last = s->o->nth ? s->o->nth : cap;
 	int ret = 0;
 
 	if (!s->fe->have_nth)
@@ -300,8 +307,9 @@ static int sweep(struct suite *s, const struct wl_case *c, struct run_spec *r, i
 			break;
 	}
 	if (ret > 0 && !s->o->nth)
-		fprintf(stderr, "\nsplitfail: %s:%s: sweep cap %d reached with faults still consumed\n",
-			c->workload, c->name, s->o->sweep_cap);
+		fprintf(stderr, "\nsplitfail: %s:%s%s%s: sweep cap %d reached with faults still consumed\n",
+			c->workload, c->name, r->target ? "@target=" : "", r->target ? r->target : "",
+			cap);
 	r->nth = 0;
 	return ret < 0 ? ret : 0;
 }
@@ -386,6 +394,10 @@ int suite_run_case(struct suite *s, const struct wl_case *c, int case_rank, int 
 
 		if (!s->o->strategies[st])
 			continue;
+		if (s->budget_end && sf_now() >= s->budget_end) {
+			s->cut_short = 1;	/* reported with the cases not reached */
+			break;
+		}
 		if (st != STRAT_OFF && s->o->max_cases && case_rank >= s->o->max_cases)
 			continue;
 		if (st != STRAT_OFF && !s->fe->available) {

@@ -110,6 +110,26 @@ FAKE_MODE=ok FAKE_POINTS=100 sf --strategy sweep --sweep-cap 5 --case fake.head.
 [ "$(grep -c '^ok .*@nth=' "$OUT/tap.txt")" -eq 5 ] && grep -q 'sweep cap 5 reached' "$SCRATCH/err"
 ok $? "sweep: stops at the cap and says so"
 
+# targeted_cap: a targeted sweep has its own, smaller cap; the prefix sweep keeps sweep_cap
+new_tree
+FAKE_MODE=ok FAKE_POINTS=100 sf --strategy targeted --targeted-sweep yes --targeted-cap 2 \
+	--sweep-cap 5 --target __split_huge_pmd --case fake.head.munmap
+[ "$(grep -c '^ok .*@target=__split_huge_pmd,nth=' "$OUT/tap.txt")" -eq 2 ] &&
+	grep -q 'fake.head.munmap@target=__split_huge_pmd: sweep cap 2 reached' "$SCRATCH/err"
+ok $? "targeted sweep: stops at targeted_cap (2), not sweep_cap (5)" "$(cat "$SCRATCH/err")"
+
+# budget: no case starts once it is spent; the ones not reached are listed, not run
+new_tree
+FAKE_MODE=slow FAKE_SLEEP=1.2 sf --strategy off --repeat 3 --budget 1 --case fake.head.munmap
+rc=$?
+python3 -c 'import json,sys; d = json.load(open(sys.argv[1])); b = d["budget"]
+assert len(d["tests"]) == 1 and d["tests"][0]["verdict"] == "PASS", d["tests"]
+assert b["seconds"] == 1 and b["not_reached"] == 2, b
+assert b["cases_not_reached"] == ["fake_thp:fake.head.munmap#2", "fake_thp:fake.head.munmap#3"], b' \
+	"$OUT/summary.json" && [ $rc -eq 0 ] && grep -q 'time budget of 1 s spent: 2 test case' "$SCRATCH/err"
+ok $? "budget: the first case runs, the 2 not reached are listed in summary.json (exit $rc)" \
+	"$(cat "$SCRATCH/err")"
+
 # a kernel without fault injection: baseline runs count, injection runs SKIP with the reason
 new_tree
 rm -rf "${TREE:?}/sys/kernel/debug/failslab" "${TREE:?}/sys/kernel/debug/fail_page_alloc"

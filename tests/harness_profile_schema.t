@@ -50,7 +50,7 @@ ok $? "a key past byte 2,047 of a comment is not applied (run.seed = $v)" "$(cat
 printf 'include = smoke.ini\n[run]\nseed = 9\n[vm]\nmemory = 2G\n' > "$SCRATCH/inc.ini"
 got=$(for k in run.seed run.sweep_cap vm.memory vm.timeout fault.ignore_gfp_wait vm.accel; do
 	"$SF" --profile "$SCRATCH/inc.ini" --print $k; done | paste -sd' ')
-[ "$got" = "9 24 2G 1200 no auto" ]
+[ "$got" = "9 12 2G 1200 no auto" ]
 ok $? "include = smoke.ini: inherited and overridden (got '$got')"
 got=$("$SF" --profile smoke --timeout 300 --ignore-gfp-wait yes --print run.timeout)
 got="$got $("$SF" --profile smoke --ignore-gfp-wait no --print fault.ignore_gfp_wait)"

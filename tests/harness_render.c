@@ -10,6 +10,8 @@
  *                control byte, a guest death and a result from the fresh guest after it
  *   strict       the same under a strict profile with known_issues = fail
  *   interrupted  a run ended by SIGINT with a test still running
+ *   targets      targeted sweeps: one function consumed faults, one never did (a blind
+ *                spot), one is not in the kernel (SKIP)
  * Result i (1-based) has the token "EV<i>" in its evidence and nowhere else, so a parser's
  * filing of diagnostics can be checked test by test.
  */
@@ -64,6 +66,15 @@ static const struct spec interrupted[] = {
 	  "EV2 workload check failed", "", "" },
 };
 
+static const struct spec targets[] = {
+	{ "w:c.x@target=fa,nth=1", "w", "c.x", "targeted", V_PASS, 1, 0, 1, "EV1", "", "" },
+	{ "w:c.x@target=fa,nth=2", "w", "c.x", "targeted", V_PASS, 2, 0, 1, "EV2", "", "" },
+	{ "w:c.x@target=fb,nth=1", "w", "c.x", "targeted", V_PASS, 1, 0, 1, "EV3", "", "" },
+	{ "w:c.x@target=gone", "w", "c.x", "targeted", V_SKIP, 0, 0, 1, "EV4 not in kallsyms",
+	  "", "" },
+	{ "v:c.y@target=fa,nth=1", "v", "c.y", "targeted", V_PASS, 1, 0, 1, "EV5", "", "" },
+};
+
 static char *dup(const char *s)
 {
 	char *d = strdup(s);
@@ -92,10 +103,21 @@ static void fill(struct rec_run *run, const struct spec *s, int n)
 		snprintf(r->strategy, sizeof(r->strategy), "%s", s[i].strategy);
 		r->nth = s[i].nth;
 		r->target = dup(strstr(s[i].name, "target=f") ? "f" : "");
+		if (strstr(s[i].name, "@target=") && s[i].workload[0] <= 'w' &&
+		    strlen(s[i].workload) == 1) {	/* the targets scenario: its own names */
+			const char *t = strstr(s[i].name, "@target=") + 8;
+
+			free(r->target);
+			r->target = dup(t);
+			r->target[strcspn(r->target, ",")] = '\0';
+		}
 		r->rep = s[i].rep;
 		r->boot = s[i].boot;
 		r->faults_injected = s[i].nth ? 1 : 0;
+		/* in the targets scenario only fa's first step and v's consume a fault */
 		r->consumed = s[i].nth ? 1 : 0;
+		if (strlen(s[i].workload) == 1)
+			r->consumed = strstr(s[i].name, "=fa,nth=1") != NULL;
 		r->seconds = 1.5 + i;
 		snprintf(r->start_time, sizeof(r->start_time), "2026-11-28T10:%02d:00Z", i);
 		r->window = dup(s[i].nth ? "inject=nth consumed=1" : "");
@@ -139,8 +161,8 @@ int main(int argc, char **argv)
 	int ret;
 
 	if (argc != 3 || (strcmp(argv[1], "mixed") && strcmp(argv[1], "strict") &&
-			  strcmp(argv[1], "interrupted"))) {
-		fprintf(stderr, "usage: %s mixed|strict|interrupted DIR\n", argv[0]);
+			  strcmp(argv[1], "interrupted") && strcmp(argv[1], "targets"))) {
+		fprintf(stderr, "usage: %s mixed|strict|interrupted|targets DIR\n", argv[0]);
 		return 2;
 	}
 	header(&run);
@@ -148,6 +170,8 @@ int main(int argc, char **argv)
 		fill(&run, mixed, (int)(sizeof(mixed) / sizeof(mixed[0])));
 		run.boots = 2;
 		run.strict = run.known_fail = !strcmp(argv[1], "strict");
+	} else if (!strcmp(argv[1], "targets")) {
+		fill(&run, targets, (int)(sizeof(targets) / sizeof(targets[0])));
 	} else {
 		fill(&run, interrupted, (int)(sizeof(interrupted) / sizeof(interrupted[0])));
 		free(run.running);

@@ -5,7 +5,8 @@
  * (vmsplice) after the THP was unmapped is exactly a folio with a reference nobody will drop
  * while the pipe lives, so pfn_leak_check() must call every PFN of it held and print the
  * evidence; once the pipe is closed the same PFNs must count as freed. A PFN still mapped by
- * the test is in use but not leaked. The classifier is also checked on flag words.
+ * the test is in use but not leaked. The classifier is also checked on flag words, and the
+ * window judgement (a zapped page of a folio still mapped in part is in use, not held).
  * Second oracle: pages HMM_DMIRROR_SNAPSHOT places neither on the device nor in system memory
  * (workloads/lib/hmm_other.c). Real states: a page of pattern zapped by MADV_DONTNEED (no
  * entry, a CPU read returns 0: data lost, broken), a page registered with userfaultfd and
@@ -126,6 +127,36 @@ TEST(classifier)
 	EXPECT_EQ(PFN_REUSED, pfn_state_of(BIT(KPF_LRU), 0));	/* page cache now */
 	EXPECT_EQ(PFN_MOVING, pfn_state_of(BIT(KPF_ANON) | BIT(KPF_SWAPCACHE), 0));
 	EXPECT_STREQ("held", pfn_state_name(PFN_HELD));
+}
+
+/*
+ * pfn_judge on a window of flag words as 6.12 writes them (KPF_MMAP and the map count per
+ * page): an order-2 folio at 1..4 whose pages 1 and 2 were zapped while 3 and 4 stay mapped
+ * (someone's THP in use), an order-2 folio at 5..8 nobody maps (a leak), a tail at 0 whose
+ * head lies before the window (judged alone) and an order-0 page at 9.
+ */
+TEST(judge_window)
+{
+	const uint64_t anon = BIT(KPF_ANON) | BIT(KPF_LRU), head = BIT(KPF_COMPOUND_HEAD);
+	const uint64_t tail = BIT(KPF_COMPOUND_TAIL), mmap = BIT(KPF_MMAP);
+	const uint64_t flags[] = {
+		anon | tail,
+		anon | head, anon | tail, anon | tail | mmap, anon | tail | mmap,
+		anon | head, anon | tail, anon | tail, anon | tail,
+		anon,
+	};
+	const uint64_t counts[] = { 0, 0, 0, 1, 1, 0, 0, 0, 0, 0 };
+	const long n = sizeof(flags) / sizeof(flags[0]);
+
+	EXPECT_EQ(PFN_HELD, pfn_judge(flags, counts, n, 0));
+	EXPECT_EQ(PFN_REUSED, pfn_judge(flags, counts, n, 1));	/* head, zapped */
+	EXPECT_EQ(PFN_REUSED, pfn_judge(flags, counts, n, 2));	/* tail, zapped */
+	EXPECT_EQ(PFN_REUSED, pfn_judge(flags, counts, n, 3));
+	for (long i = 5; i < 9; i++)
+		EXPECT_EQ(PFN_HELD, pfn_judge(flags, counts, n, i));
+	EXPECT_EQ(PFN_HELD, pfn_judge(flags, counts, n, 9));
+	/* the same zapped page judged alone is what a leak looks like */
+	EXPECT_EQ(PFN_HELD, pfn_state_of(flags[2], counts[2]));
 }
 
 #define PME_PRESENT (1ULL << 63)

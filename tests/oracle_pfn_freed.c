@@ -4,7 +4,12 @@
  *  held   a THP vmsplice'd into a pipe that stays open: after munmap nobody maps the folio,
  *         but the pipe's reference keeps every PFN anonymous and allocated (the state a
  *         missing folio_put() leaves): the oracle must report all of them held;
- *  freed  the same after the pipe is closed: every PFN freed or reused, nothing reported.
+ *  freed  the same after the pipe is closed: every PFN freed or reused, nothing reported;
+ *  partly a THP of which half was zapped (MADV_DONTNEED) while the rest stays mapped: the
+ *         zapped pages are anonymous, mapped by nobody and not free, exactly like a leak
+ *         page by page (6.12 reports KPF_MMAP per page), but their folio is in use: what a
+ *         busy host shows when a PFN of ours was reused for someone's THP that was then
+ *         partly unmapped. The oracle must report none held.
  * Needs root (PFNs from pagemap); prints "# SKIP" and exits 4 otherwise.
  */
 #include <fcntl.h>
@@ -14,6 +19,22 @@
 
 #include "oracle_util.h"
 #include "pfn_freed.h"
+
+/* Pages of the recorded folio that kpagecount says nobody maps. */
+static long unmapped_pages(const struct pfn_watch *w)
+{
+	uint64_t count;
+	long n = 0;
+	int fd = open("/proc/kpagecount", O_RDONLY | O_CLOEXEC);
+
+	for (long i = 0; fd >= 0 && i < w->nr; i++)
+		if (pread(fd, &count, sizeof(count), (off_t)((w->pfn[0] + (uint64_t)i) * 8)) == 8 &&
+		    !count)
+			n++;
+	if (fd >= 0)
+		close(fd);
+	return n;
+}
 
 int main(void)
 {
@@ -44,5 +65,14 @@ int main(void)
 	close(p[1]);
 	held = pfn_watch_check(&w, "oracle_pfn_freed.freed", 2000);
 	printf("result: freed returned %ld\n", held);
+
+	oracle_region(&r, 1);
+	pfn_watch_record(&w, &r);
+	if (madvise(r.base, r.folio_size / 2, MADV_DONTNEED))
+		return 2;
+	printf("result: partly zapped pages mapped by nobody: %ld\n", unmapped_pages(&w));
+	held = pfn_watch_check(&w, "oracle_pfn_freed.partly", 300);
+	printf("result: partly returned %ld\n", held);
+	thp_region_unmap(&r);
 	return 0;
 }

@@ -1,19 +1,21 @@
 #!/bin/bash
 # oracle_pfn_freed.t: the per-PFN freed-after-munmap oracle's self-test
 # (build/tests/oracle_pfn_freed): a THP whose reference a pipe keeps after munmap must be
-# reported held on every PFN, with the evidence line; once the pipe is closed, nothing.
+# reported held on every PFN, with the evidence line; once the pipe is closed, nothing; a THP
+# half zapped while the rest is still mapped (someone's folio in use) is not held either.
 # Not root, or no PFNs visible: TAP SKIP.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${SPLITFAIL_BUILD:-$top/build}
 out=$(mktemp /tmp/splitfail-oracle-pfn.XXXXXX)
 trap 'rm -f "$out"' EXIT
-echo "1..2"
+echo "1..3"
 "$build/tests/oracle_pfn_freed" >"$out" 2>&1
 rc=$?
 if ((rc == 4)); then
 	echo "ok 1 # SKIP $(sed -n 's/^# SKIP //p' "$out")"
 	echo "ok 2 # SKIP"
+	echo "ok 3 # SKIP"
 	exit 0
 fi
 pages=$(sed -n 's/^# expect: pages=//p' "$out")
@@ -26,4 +28,11 @@ echo "$( ((rc == 0 && r == 0)) && echo ok || echo 'not ok') 1 - a THP a pipe sti
 grep -q "^result: freed returned 0\$" "$out"
 r=$?
 echo "$( ((rc == 0 && r == 0)) && echo ok || echo 'not ok') 2 - the same PFNs after the pipe is closed: none held"
+((rc == 0 && r == 0)) || sed 's/^/#   /' "$out"
+half=$((pages / 2))
+grep -q "^result: partly zapped pages mapped by nobody: $half\$" "$out" &&
+	grep -q "^result: partly returned 0\$" "$out" &&
+	grep -q "oracle_pfn_freed.partly: THP freed after munmap: 1 folio(s) of $pages PFNs .* held=0 " "$out"
+r=$?
+echo "$( ((rc == 0 && r == 0)) && echo ok || echo 'not ok') 3 - a THP with $half pages zapped and the rest mapped: none held (its folio is in use)"
 ((rc == 0 && r == 0)) || sed 's/^/#   /' "$out"

@@ -305,6 +305,7 @@ static void run_deferred(struct __test_metadata *_metadata,
 	char why[256];
 	int ret;
 
+	self->f.check_pfns = 1;	/* every folio freed after migration and munmap (pfn_freed.h) */
 	ret = cycle_run(&self->f, &variant->kind, LAYOUT_WHOLE, deferred_cycle, &c, why,
 			sizeof(why));
 	if (ret == THP_REGION_SKIP)
@@ -315,6 +316,7 @@ static void run_deferred(struct __test_metadata *_metadata,
 	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_status_broken", c.broken));
 	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_corrupted", c.corrupt));
 	EXPECT_EQ(0, report_check_zero(self->f.test, "hole_pages_with_data", c.hole_filled));
+	EXPECT_EQ(0, pfn_watch_report(&self->f.pfns, self->f.test));
 }
 
 TEST_F(thp_deferred_migrate, munmap_page_move_pages)

@@ -96,8 +96,7 @@ static void run_fork(struct __test_metadata *_metadata, FIXTURE_DATA(thp_fork_co
 	ASSERT_EQ(0, ret) TH_LOG("%s", why);
 	printf("# %s: forks=%ld failed=%ld\n", self->f.test, c.forks, c.failed_forks);
 	EXPECT_EQ(0, report_check_zero(self->f.test, "cow_promises_broken", c.broken));
-	EXPECT_EQ(0, report_check_zero(self->f.test, "thp_pfns_held_after_munmap",
-				       self->f.pfns.held));
+	EXPECT_EQ(0, pfn_watch_report(&self->f.pfns, self->f.test));
 }
 
 TEST_F(thp_fork_cow, parent_writes)

@@ -111,8 +111,7 @@ static void run_move(struct __test_metadata *_metadata, FIXTURE_DATA(thp_move_pa
 	       c.asked, c.moved, c.errors, c.unreported);
 	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_status_broken", c.broken));
 	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_corrupted", c.corrupt));
-	EXPECT_EQ(0, report_check_zero(self->f.test, "thp_pfns_held_after_munmap",
-				       self->f.pfns.held));
+	EXPECT_EQ(0, pfn_watch_report(&self->f.pfns, self->f.test));
 }
 
 TEST_F(thp_move_pages, whole) { run_move(_metadata, self, variant, LAYOUT_WHOLE, 0); }

@@ -95,8 +95,7 @@ static void run_mprotect(struct __test_metadata *_metadata, FIXTURE_DATA(thp_mpr
 	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_not_rw_after_restore",
 				       c.after_restore_bad));
 	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_corrupted", c.corrupt));
-	EXPECT_EQ(0, report_check_zero(self->f.test, "thp_pfns_held_after_munmap",
-				       self->f.pfns.held));
+	EXPECT_EQ(0, pfn_watch_report(&self->f.pfns, self->f.test));
 }
 
 #define MPROTECT_TEST(name, layout, prot) \

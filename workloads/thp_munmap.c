@@ -86,8 +86,7 @@ static void run_munmap(struct __test_metadata *_metadata, FIXTURE_DATA(thp_munma
 	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_still_mapped", c.still_mapped));
 	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_outside_not_rw", c.rest_bad_prot));
 	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_corrupted", c.corrupt));
-	EXPECT_EQ(0, report_check_zero(self->f.test, "thp_pfns_held_after_munmap",
-				       self->f.pfns.held));
+	EXPECT_EQ(0, pfn_watch_report(&self->f.pfns, self->f.test));
 }
 
 TEST_F(thp_munmap, head) { run_munmap(_metadata, self, variant, LAYOUT_HEAD); }

@@ -51,6 +51,10 @@ FIXTURE_VARIANT_ADD(thp_numa_balance, pmd) {
 	.kind = { .nr_folios = NR_FOLIOS },
 };
 
+FIXTURE_VARIANT_ADD(thp_numa_balance, pte_mapped) {
+	.kind = { .nr_folios = NR_FOLIOS, .pte_mapped = 1 },
+};
+
 FIXTURE_VARIANT_ADD(thp_numa_balance, mthp_64k) {
 	.kind = { .folio_kb = 64, .nr_folios = NR_FOLIOS },
 };
@@ -404,6 +408,7 @@ static void run_balance(struct __test_metadata *_metadata, FIXTURE_DATA(thp_numa
 	char why[256];
 	int ret;
 
+	self->f.check_pfns = 1;	/* every folio freed after balancing and munmap (pfn_freed.h) */
 	ret = cycle_run(&self->f, &variant->kind, LAYOUT_WHOLE, balance_cycle, &c, why,
 			sizeof(why));
 	if (ret == THP_REGION_SKIP)
@@ -415,6 +420,7 @@ static void run_balance(struct __test_metadata *_metadata, FIXTURE_DATA(thp_numa
 	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_corrupted", c.corrupt));
 	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_not_present", c.not_present));
 	EXPECT_EQ(0, report_check_zero(self->f.test, "hole_pages_back", c.hole_filled));
+	EXPECT_EQ(0, pfn_watch_report(&self->f.pfns, self->f.test));
 }
 
 TEST_F(thp_numa_balance, read_from_other_node) { run_balance(_metadata, self, variant, 0); }

@@ -83,6 +83,7 @@ static void run_pageout(struct __test_metadata *_metadata, FIXTURE_DATA(thp_page
 	char why[256];
 	int ret;
 
+	self->f.check_pfns = 1;	/* every folio freed after munmap (pfn_freed.h) */
 	ret = cycle_run(&self->f, &variant->kind, l, pageout_cycle, &c, why, sizeof(why));
 	if (ret == THP_REGION_SKIP)
 		SKIP(return, "%s", why);
@@ -96,6 +97,7 @@ static void run_pageout(struct __test_metadata *_metadata, FIXTURE_DATA(thp_page
 	printf("# %s: madvise returned an error in %ld of %ld cycles\n", self->f.test,
 	       c.failed_calls, splitfail_iterations());
 	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_corrupted", c.corrupt));
+	EXPECT_EQ(0, pfn_watch_report(&self->f.pfns, self->f.test));
 }
 
 TEST_F(thp_pageout, whole) { run_pageout(_metadata, self, variant, LAYOUT_WHOLE); }

@@ -75,6 +75,10 @@ FIXTURE_VARIANT_ADD(thp_pinned, vmsplice_pte_mapped)
 {
 	.kind = { .pte_mapped = 1 }, .pin = PIN_VMSPLICE
 };
+FIXTURE_VARIANT_ADD(thp_pinned, vmsplice_mthp_64k)
+{
+	.kind = { .folio_kb = 64 }, .pin = PIN_VMSPLICE
+};
 
 FIXTURE_SETUP(thp_pinned)
 {
@@ -336,6 +340,7 @@ static void run_pinned(struct __test_metadata *_metadata, FIXTURE_DATA(thp_pinne
 	char why[256], d1[32], d2[32];
 	int ret;
 
+	self->f.check_pfns = 1;	/* every folio freed once unmapped and unpinned (pfn_freed.h) */
 	ret = cycle_run(&self->f, &variant->kind, l, pinned_cycle, &c, why, sizeof(why));
 	pin_uring_close(&c.ring);
 	free(c.snap);
@@ -355,6 +360,7 @@ static void run_pinned(struct __test_metadata *_metadata, FIXTURE_DATA(thp_pinne
 	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_corrupted", c.corrupt));
 	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_kernel_view_stale", c.stale));
 	EXPECT_EQ(0, report_check_zero(self->f.test, "pages_kernel_write_lost", c.lost));
+	EXPECT_EQ(0, pfn_watch_report(&self->f.pfns, self->f.test));
 }
 
 TEST_F(thp_pinned, munmap) { run_pinned(_metadata, self, variant, OP_MUNMAP, LAYOUT_MIDDLE); }

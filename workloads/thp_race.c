@@ -33,6 +33,7 @@
 #include "workload.h"
 #include "layout.h"
 #include "migrate_check.h"
+#include "pfn_freed.h"
 #include "race_plan.h"
 #include "swap.h"
 
@@ -99,6 +100,8 @@ FIXTURE(thp_race) {
 	struct window w;
 	struct vmstat_snapshot before;
 	struct race race;
+	struct pfn_watch pfns;	/* the round's folio PFNs: freed after its munmap */
+	int check_pfns;
 	char test[256];
 };
 
@@ -372,6 +375,17 @@ static unsigned int race_available(unsigned int mask, char *why, size_t why_len)
 	return mask;
 }
 
+/*
+ * Unmaps the last round's region; its folios' PFNs must then be freed or reused (the racing
+ * threads wait at the barrier, every forked child was reaped). Off without PFNs (not root).
+ */
+static void race_unmap_check(FIXTURE_DATA(thp_race) *self)
+{
+	thp_region_unmap(&self->race.r);
+	if (self->check_pfns && pfn_watch_check(&self->pfns, self->test, PFN_SETTLE_MS) < 0)
+		self->check_pfns = 0;
+}
+
 /* One round: fresh region, the race, the check. Returns broken pages or -errno/SKIP. */
 static long race_round(FIXTURE_DATA(thp_race) *self, const struct thp_kind *kind,
 		       struct race_verdict *v, char *why, size_t why_len)
@@ -380,10 +394,12 @@ static long race_round(FIXTURE_DATA(thp_race) *self, const struct thp_kind *kind
 	long errors = 0, bad;
 	int i, err = 0, ret;
 
-	thp_region_unmap(&R->r);
+	race_unmap_check(self);
 	ret = thp_kind_map(&R->r, kind, kind->nr_folios, splitfail_seed(), why, why_len);
 	if (ret)
 		return ret > 0 ? -ret - 1000 : ret;
+	if (self->check_pfns)
+		pfn_watch_record(&self->pfns, &R->r);
 	R->chunk = R->r.folio_size / RACE_CHUNKS_PER_FOLIO;
 	R->nchunks = R->r.len / R->chunk;
 	if (race_plan_init(&R->plan, R->r.base, R->r.len, R->r.seed))
@@ -422,6 +438,8 @@ static void run_race(struct __test_metadata *_metadata, FIXTURE_DATA(thp_race) *
 	if (skipped[0])
 		printf("# %s: not racing %s\n", self->test, skipped);
 	memset(R, 0, sizeof(*R));
+	memset(&self->pfns, 0, sizeof(self->pfns));
+	self->check_pfns = 1;
 	R->test = self->test;
 	R->inject = self->w.mode == WINDOW_TASK;
 	for (k = 0; k < RACE_KINDS; k++) {
@@ -463,6 +481,7 @@ static void run_race(struct __test_metadata *_metadata, FIXTURE_DATA(thp_race) *
 	if (bad == -THP_REGION_SKIP - 1000 && !rounds)
 		SKIP(return, "%s", why);
 	ASSERT_LE(0, bad) TH_LOG("round %ld: %s", rounds, bad < -1000 ? why : strerror((int)-bad));
+	race_unmap_check(self);
 	rate_add_ops(&m, ops);
 	rate_report(&m, self->test);
 	for (i = 0; i < R->nthreads; i++) {
@@ -483,6 +502,7 @@ static void run_race(struct __test_metadata *_metadata, FIXTURE_DATA(thp_race) *
 	EXPECT_EQ(0, report_check_zero(self->test, "pages_bad_prot", total.bad_prot));
 	EXPECT_EQ(0, report_check_zero(self->test, "pages_corrupted", total.corrupt));
 	EXPECT_EQ(0, report_check_zero(self->test, "status_or_child_broken", broken));
+	EXPECT_EQ(0, pfn_watch_report(&self->pfns, self->test));
 }
 
 TEST_F_TIMEOUT(thp_race, all, RACE_MAX_SECONDS + 60)

@@ -44,20 +44,18 @@ static const struct verb {
 	const char *help;
 } verbs[] = {
 	{ "results", "render", results_render, "DIR: rewrite every rendering from DIR/record.jsonl" },
+	{ NULL, "merge", merge_main, "[--allow-mixed] --out DIR SRC...: fold results folders into DIR" },
+	{ NULL, "compare", compare_main, "[--json] OLD NEW: what newly fails, is fixed, flaky, ..." },
 	/* the runner's (verbs.h, docs/protocol.md "Runner verbs") */
 	{ "results", "new", verb_new, "BASE RELEASE: make BASE/<UTC>-<RELEASE>[-N], move BASE/latest" },
 	{ "results", "running", verb_running, "DIR: the test started and not decided" },
 	{ "results", "death", verb_death,
-	  "DIR --name N --kind died|hung|timeout --evidence-file F [--how T] [--console P] "
-	  "[--release R] -- HARNESS-OPTIONS" },
+	  "DIR --name N --kind died|hung|timeout --evidence-file F [--how T] [--console P] [--release R] -- HARNESS-OPTIONS" },
 	{ "results", "fold", verb_fold, "DIR --from DIR/boot-N: a fresh guest's folder into DIR" },
-	{ "results", "reproduce", verb_reproduce,
-	  "DIR NAME: NAME's verdict, then its reproduce line word by word" },
+	{ "results", "reproduce", verb_reproduce, "DIR NAME: NAME's verdict, then its reproduce line word by word" },
 	{ "results", "kernel", verb_kernel, "DIR: the bzImage that ran and its key" },
 	{ "results", "status", verb_status, "DIR: the counts; exit 0, 1 bug, 3 error, 4 nothing tested" },
 	{ "results", "end", verb_end, "DIR: every selected test has its verdict: the run is finished" },
-	{ NULL, "merge", merge_main, "[--allow-mixed] --out DIR SRC...: fold results folders into DIR" },
-	{ NULL, "compare", compare_main, "[--json] OLD NEW: what newly fails, is fixed, flaky, ..." },
 };
 
 #define N_VERBS (sizeof(verbs) / sizeof(verbs[0]))

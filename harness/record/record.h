@@ -132,6 +132,8 @@ int render_tap(FILE *f, const struct rec_run *run);
 int render_ktap(FILE *f, const struct rec_run *run);
 int render_junit(FILE *f, const struct rec_run *run);
 int render_summary(FILE *f, const struct rec_run *run);
+/* summary.json's "targets" and "blind_spots" members (render_targets.c) */
+void render_targets(FILE *f, const struct rec_run *run);
 int render_kcidb(FILE *f, const struct rec_run *run);
 /* Every rendering into DIR, each atomically (temporary file, fsync, rename). 0 or -errno. */
 int render_all(const char *dir, const struct rec_run *run);

@@ -65,6 +65,7 @@ int render_summary(FILE *f, const struct rec_run *run)
 		record_count(run, V_SILENT_SKIP), record_count(run, V_SKIP),
 		record_count(run, V_ERROR) + has_int, record_count(run, V_KNOWN_FAIL));
 	fprintf(f, ",\n  \"faults_injected\": %lld", record_faults(run));
+	render_targets(f, run);
 	for (int i = 0; i < run->nx; i++) {
 		fputs(",\n  ", f);
 		text_json(f, run->x[i].key);

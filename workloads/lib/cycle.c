@@ -37,8 +37,6 @@ void cycle_teardown(struct cycle_fixture *f)
 	mthp_restore();
 }
 
-#define PFN_SETTLE_MS 2000
-
 static int cycle_loop(struct cycle_fixture *f, const struct thp_kind *k, enum layout l,
 		      cycle_fn fn, void *ctx, char *why, size_t why_len)
 {

@@ -2,15 +2,18 @@
  * hmm_leak.c: judges whether the PFNs of a folio that no process maps any more were freed,
  * for the device-migration leak of seed 000. Free pages show KPF_BUDDY (also inside a larger
  * free block, fs/proc/page.c) or no owner flags at all (per-cpu free lists); a page still
- * marked anonymous with map count 0 is held by a reference nobody will drop. LRU batches and
- * RCU-deferred frees make that state briefly normal, so the check drains the batches and
- * looks again until settle_ms has passed.
+ * marked anonymous with map count 0 is held by a reference nobody will drop, unless it is a
+ * page of someone else's folio that is still mapped in part (the PFN was reused for a THP
+ * later partly unmapped). LRU batches and RCU-deferred frees make that state briefly normal,
+ * so the check drains the batches and looks again until settle_ms has passed; swap cache and
+ * locked pages (someone's reclaim or migration) are waited for too, then left unjudged.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -49,20 +52,6 @@ const char *pfn_state_name(enum pfn_state s)
 	return s <= PFN_MOVING ? names[s] : "?";
 }
 
-int kpagecount_read(uint64_t pfn, uint64_t *count)
-{
-	int fd = open("/proc/kpagecount", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = pread(fd, count, sizeof(*count), (off_t)(pfn * sizeof(*count)));
-	close(fd);
-	if (n != (ssize_t)sizeof(*count))
-		return n < 0 ? -errno : -EIO;
-	return 0;
-}
-
 int lru_drain_all_cpus(void)
 {
 	char *page = mmap(NULL, PAGE_SIZE_4K, PROT_READ | PROT_WRITE,
@@ -83,46 +72,105 @@ int lru_drain_all_cpus(void)
 	return ret;
 }
 
-/* One pass over the PFNs. Returns 0 or -errno; fills the counts. */
+/* Largest folio looked for around a held PFN: the PMD size in pages. */
+static long folio_max_pages(void)
+{
+	size_t pmd = thp_pmd_size();
+
+	return pmd ? (long)(pmd / PAGE_SIZE_4K) : 512;
+}
+
+/* n words of /proc/<name> from index first; words past its end read as 0. 0 or -errno. */
+static int kpage_words(const char *path, uint64_t first, long n, uint64_t *out)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t want = (size_t)n * sizeof(*out), got = 0;
+	ssize_t r;
+
+	if (fd < 0)
+		return -errno;
+	while (got < want) {
+		r = pread(fd, (char *)out + got, want - got,
+			  (off_t)(first * sizeof(*out) + got));
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fd);
+	if (!got && want)
+		return r < 0 ? -errno : -EIO;
+	memset((char *)out + got, 0, want - got);
+	return 0;
+}
+
+enum pfn_state pfn_judge(const uint64_t *flags, const uint64_t *counts, long n, long i)
+{
+	enum pfn_state s = pfn_state_of(flags[i], counts[i]);
+	long head = i, end;
+
+	if (s != PFN_HELD || !(flags[i] & (BIT(KPF_COMPOUND_HEAD) | BIT(KPF_COMPOUND_TAIL))))
+		return s;
+	while (head > 0 && (flags[head] & BIT(KPF_COMPOUND_TAIL)))
+		head--;
+	if (!(flags[head] & BIT(KPF_COMPOUND_HEAD)))
+		return s;	/* its head is outside the window: judged on the page alone */
+	for (end = head + 1; end < n && (flags[end] & BIT(KPF_COMPOUND_TAIL)); end++)
+		;
+	for (long j = head; j < end; j++)
+		if (counts[j] || (flags[j] & BIT(KPF_MMAP)))
+			return PFN_REUSED;	/* a folio someone still maps in part */
+	return s;
+}
+
+/*
+ * One pass over the PFNs: kpageflags and kpagecount of the range and of a folio's size on
+ * either side (to find the whole folio of a page that looks held), two reads each. Returns
+ * 0 or -errno; fills the counts.
+ */
 static int pfn_pass(uint64_t first_pfn, long nr, struct pfn_leak_result *res)
 {
-	uint64_t flags = 0, count = 0;
-	long i;
+	long pad = folio_max_pages() - 1, off, n, i;
+	uint64_t lo, *flags, *counts;
 	int err;
 
-	res->held = res->freed = res->reused = 0;
-	for (i = 0; i < nr; i++) {
-		uint64_t pfn = first_pfn + (uint64_t)i;
-		enum pfn_state s;
+	lo = first_pfn > (uint64_t)pad ? first_pfn - (uint64_t)pad : 0;
+	off = (long)(first_pfn - lo);
+	n = off + nr + pad;
+	flags = calloc((size_t)n, sizeof(*flags));
+	counts = calloc((size_t)n, sizeof(*counts));
+	err = flags && counts ? 0 : -ENOMEM;
+	if (!err)
+		err = kpage_words("/proc/kpageflags", lo, n, flags);
+	if (!err)
+		err = kpage_words("/proc/kpagecount", lo, n, counts);
+	res->held = res->freed = res->reused = res->moving = 0;
+	for (i = off; !err && i < off + nr; i++) {
+		enum pfn_state s = pfn_judge(flags, counts, n, i);
 
-		err = kpageflags_read(pfn, &flags);
-		if (!err)
-			err = kpagecount_read(pfn, &count);
-		if (err)
-			return err;
-		s = pfn_state_of(flags, count);
 		if (s == PFN_FREE) {
 			res->freed++;
 		} else if (s == PFN_REUSED) {
 			res->reused++;
+		} else if (s == PFN_MOVING) {
+			res->moving++;
 		} else {
 			if (!res->held) {
-				res->first_held = pfn;
-				res->first_flags = flags;
-				res->first_mapcount = count;
+				res->first_held = lo + (uint64_t)i;
+				res->first_flags = flags[i];
+				res->first_mapcount = counts[i];
 			}
 			res->held++;
 		}
 	}
-	return 0;
+	free(flags);
+	free(counts);
+	return err;
 }
 
-long pfn_leak_check(const char *test, const char *what, uint64_t first_pfn, long nr,
-		    int settle_ms, struct pfn_leak_result *res)
+long pfn_leak_settle(uint64_t first_pfn, long nr, int settle_ms, struct pfn_leak_result *res)
 {
 	double start = monotonic_seconds();
 	struct timespec step = { 0, SETTLE_STEP_MS * 1000000L };
-	char what_pfn[128], actual[160];
 	int err;
 
 	for (;;) {
@@ -131,12 +179,33 @@ long pfn_leak_check(const char *test, const char *what, uint64_t first_pfn, long
 		if (err)
 			return err;
 		res->waited = monotonic_seconds() - start;
-		if (!res->held || res->waited * 1000 >= settle_ms)
-			break;
+		if ((!res->held && !res->moving) || res->waited * 1000 >= settle_ms)
+			return res->held;
 		nanosleep(&step, NULL);
 	}
-	printf("# %s: %s: %ld PFNs from 0x%" PRIx64 ": freed=%ld reused=%ld held=%ld after %.1f s\n",
-	       test, what, nr, first_pfn, res->freed, res->reused, res->held, res->waited);
+}
+
+void pfn_leak_add(struct pfn_leak_result *sum, const struct pfn_leak_result *res)
+{
+	if (!sum->held && res->held) {
+		sum->first_held = res->first_held;
+		sum->first_flags = res->first_flags;
+		sum->first_mapcount = res->first_mapcount;
+	}
+	sum->held += res->held;
+	sum->freed += res->freed;
+	sum->reused += res->reused;
+	sum->moving += res->moving;
+	sum->waited += res->waited;
+}
+
+void pfn_leak_print(const char *test, const char *what, const char *range,
+		    const struct pfn_leak_result *res)
+{
+	char what_pfn[128], actual[160];
+
+	printf("# %s: %s: %s: freed=%ld reused=%ld held=%ld moving=%ld after %.2f s\n", test,
+	       what, range, res->freed, res->reused, res->held, res->moving, res->waited);
 	if (res->held) {
 		snprintf(what_pfn, sizeof(what_pfn), "%s (PFN)", what);
 		snprintf(actual, sizeof(actual),
@@ -147,5 +216,17 @@ long pfn_leak_check(const char *test, const char *what, uint64_t first_pfn, long
 				(uintptr_t)res->first_held);
 	}
 	report_check_zero(test, "pfns_held_after_exit", res->held);
-	return res->held;
+}
+
+long pfn_leak_check(const char *test, const char *what, uint64_t first_pfn, long nr,
+		    int settle_ms, struct pfn_leak_result *res)
+{
+	long held = pfn_leak_settle(first_pfn, nr, settle_ms, res);
+	char range[64];
+
+	if (held < 0)
+		return held;
+	snprintf(range, sizeof(range), "%ld PFNs from 0x%" PRIx64, nr, first_pfn);
+	pfn_leak_print(test, what, range, res);
+	return held;
 }

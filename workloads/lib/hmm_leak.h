@@ -37,8 +37,13 @@ enum pfn_state pfn_state_of(uint64_t kflags, uint64_t mapcount);
 /* "free", "reused", "held", "moving". */
 const char *pfn_state_name(enum pfn_state s);
 
-/* The /proc/kpagecount word (map count) of pfn. Returns 0 or -errno. */
-int kpagecount_read(uint64_t pfn, uint64_t *count);
+/*
+ * The state of entry i of a window of n kpageflags/kpagecount words: pfn_state_of(), except
+ * that a page that looks held is in use (PFN_REUSED) when it belongs to a compound folio
+ * (its head inside the window) of which some page is mapped: someone else's partly unmapped
+ * THP (6.12 reports KPF_MMAP per page, 7.x per folio), not our folio.
+ */
+enum pfn_state pfn_judge(const uint64_t *flags, const uint64_t *counts, long n, long i);
 
 /*
  * Empties every CPU's LRU batches (they hold page references for a while) through
@@ -51,6 +56,7 @@ struct pfn_leak_result {
 	long held;		/* PFNs still held after the settle time */
 	long freed;
 	long reused;
+	long moving;		/* still in swap cache or locked then: not judged */
 	uint64_t first_held;	/* first held PFN, its flags and map count */
 	uint64_t first_flags;
 	uint64_t first_mapcount;
@@ -59,11 +65,25 @@ struct pfn_leak_result {
 
 /*
  * Checks nr PFNs starting at first_pfn, draining LRU batches and waiting up to settle_ms for
- * held ones to go. Prints one evidence line for the first held PFN
- * ("# <test>: <what> (PFN): expected freed (buddy) or reused, got held: anon, mapcount 0,
- * kpageflags 0x.. (n PFNs) at 0x<pfn>") and one check line. Returns the number of held
- * PFNs, or -errno when kpageflags cannot be read (not root).
+ * held and moving ones to go (a page still in swap cache or locked after that is someone's
+ * swap or migration in progress, counted as moving and not judged). Prints nothing.
+ * Returns the number of held PFNs, or -errno when kpageflags cannot be read (not root).
  */
+long pfn_leak_settle(uint64_t first_pfn, long nr, int settle_ms, struct pfn_leak_result *res);
+
+/* Adds res to sum (the first held PFN stays the first one found). */
+void pfn_leak_add(struct pfn_leak_result *sum, const struct pfn_leak_result *res);
+
+/*
+ * Prints "# <test>: <what>: <range>: freed=.. reused=.. held=.. moving=.. after .. s", for a
+ * held PFN the evidence line ("# <test>: <what> (PFN): expected freed (buddy) or reused,
+ * got held: anon, mapcount 0, kpageflags 0x.. (n PFNs) at 0x<pfn>") and the check line
+ * pfns_held_after_exit.
+ */
+void pfn_leak_print(const char *test, const char *what, const char *range,
+		    const struct pfn_leak_result *res);
+
+/* pfn_leak_settle, then pfn_leak_print of "<nr> PFNs from 0x<first_pfn>". Same return. */
 long pfn_leak_check(const char *test, const char *what, uint64_t first_pfn, long nr,
 		    int settle_ms, struct pfn_leak_result *res);
 

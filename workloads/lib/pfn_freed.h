@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #define PFN_WATCH_MAX 16
+#define PFN_SETTLE_MS 2000	/* how long a held PFN may take to go (LRU drains between) */
 
 struct thp_region;
 
@@ -32,5 +33,11 @@ void pfn_watch_record(struct pfn_watch *w, const struct thp_region *r);
  * ones to w->held, forgets them. Returns the held PFNs of this check, or -errno.
  */
 long pfn_watch_check(struct pfn_watch *w, const char *test, int settle_ms);
+
+/*
+ * At a test's end: the check line thp_pfns_held_after_munmap over every check (or a note
+ * that no PFN was visible). Returns the held PFNs (0 when none was checked).
+ */
+long pfn_watch_report(const struct pfn_watch *w, const char *test);
 
 #endif

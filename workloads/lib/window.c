@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "window.h"
@@ -68,6 +69,7 @@ int window_arm(struct window *w)
 
 	if (w->mode == WINDOW_OFF) {
 		w->armed = 1;
+		w->t0_ns = window_now_ns();
 		return 0;
 	}
 	/* buffered output must not be written (and allocate) while faults are injected */
@@ -82,12 +84,22 @@ int window_arm(struct window *w)
 		return err;
 	}
 	w->armed = 1;
+	w->t0_ns = window_now_ns();
 	return 0;
+}
+
+long long window_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 int window_disarm(struct window *w, long ret, int err)
 {
 	const char *modes[] = { "off", "task", "nth" };
+	long long t1_ns = window_now_ns();
 	char buf[32], mode[40];
 	int consumed = -1;
 	ssize_t n;
@@ -110,9 +122,9 @@ int window_disarm(struct window *w, long ret, int err)
 		snprintf(mode, sizeof(mode), "nth:%ld", w->nth);
 	else
 		snprintf(mode, sizeof(mode), "%s", modes[w->mode]);
-	printf("# splitfail: window test=%s op=%s inject=%s consumed=%s ret=%ld errno=%s\n",
+	printf("# splitfail: window test=%s op=%s inject=%s consumed=%s ret=%ld errno=%s t0=%lld t1=%lld\n",
 	       w->test, w->op, mode, consumed < 0 ? "?" : consumed ? "1" : "0", ret,
-	       err ? (strerrorname_np(err) ?: "?") : "0");
+	       err ? (strerrorname_np(err) ?: "?") : "0", w->t0_ns, t1_ns);
 	if (w->mode != WINDOW_OFF)
 		fflush(stdout);
 	return consumed;

@@ -22,6 +22,7 @@ struct window {
 	int armed;
 	char test[256];
 	char op[64];
+	long long t0_ns;	/* CLOCK_MONOTONIC when the operation could start (armed) */
 };
 
 /*
@@ -36,10 +37,14 @@ int window_arm(struct window *w);
 
 /*
  * Stops injection and prints "# splitfail: window test=... op=... inject=... consumed=...
- * ret=<ret> errno=<err name>". ret/err are the operation's result and errno (0 if none).
+ * ret=<ret> errno=<err name> t0=<ns> t1=<ns>". ret/err are the operation's result and errno
+ * (0 if none); t0/t1 bracket the operation on CLOCK_MONOTONIC (the harness's time split).
  * Returns consumed: 1, 0, or -1 when unknown (task mode or off).
  */
 int window_disarm(struct window *w, long ret, int err);
+
+/* CLOCK_MONOTONIC in nanoseconds, the clock of the window lines and of the harness. */
+long long window_now_ns(void);
 
 /* First thing in a forked child: stop any injection inherited from the parent. */
 void window_child_disarm(void);

@@ -3,7 +3,8 @@
  * SPLITFAIL_MAIN(targets...) defines main(): it answers --targets with the kernel functions
  * worth a stack-filtered fault and --needs with the knobs it may write (docs/protocol.md)
  * before kselftest parses options, ignores SIGPIPE (a dead reader of its output must not
- * kill it before it restores its knobs: writes then fail with EPIPE), runs the
+ * kill it before it restores its knobs: writes then fail with EPIPE), stamps its start for the
+ * harness's time split ("# splitfail: started t=<CLOCK_MONOTONIC ns>"), runs the
  * kselftest harness, and exits 4 (KSFT_SKIP) when every test case was skipped so the harness
  * sees the skip. SF_TEST_ID() gives the "<fixture>.<variant>.<test>" name used in the
  * machine-readable lines.
@@ -90,6 +91,8 @@ static void sf_exit_skip_if_all_skipped(void)
 		    needs_requested(argc, argv)) \
 			return 0; \
 		signal(SIGPIPE, SIG_IGN); \
+		if (getenv("SPLITFAIL_INJECT")) /* run by the harness: its time split */ \
+			printf("# splitfail: started t=%lld\n", window_now_ns()); \
 		targets_help(argc, argv); \
 		lifetime_tie_children(); \
 		sf_main_pid = getpid(); \

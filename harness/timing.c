@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * timing.c - where the time of one run goes, one row per run in <results>/timing.tsv: the
+ * harness's probes before the fork (vmstat, knobs, leak baseline, taint), the workload's
+ * exec and start-up (fork to its main()), its set-up (main() to the first armed window: THP
+ * fault-in and fill), the operations (time inside windows), its checks (the rest until it
+ * ended), the harness's probes after it: the leak check (drain, settle, compare), the
+ * kernel log, the rest (root-file-system check, known issues, verdict), and results writing. Stamps come from CLOCK_MONOTONIC on both sides (the
+ * workload's "started" and window lines, docs/protocol.md). For speed work (make
+ * bench-guest), not for verdicts: a row that cannot be written is only a note.
+ */
+#include <stdio.h>
+
+#include "splitfail.h"
+
+static FILE *timing_file;
+
+static void cell(FILE *f, double from, double to)
+{
+	if (from > 0 && to >= from)
+		fprintf(f, "\t%.6f", to - from);
+	else
+		fputs("\t-", f);
+}
+
+void timing_row(const char *out_dir, const char *name, const struct run_obs *ro,
+		const struct run_stamps *st)
+{
+	char path[SF_PATH_MAX + 16];
+
+	if (!timing_file) {
+		snprintf(path, sizeof(path), "%s/timing.tsv", out_dir);
+		timing_file = fopen(path, "ae");
+		if (!timing_file)
+			return;
+		fputs("# name\tpre_probes\tstartup\tsetup\top\tchecks\tleak\tkmsg\tjudge\tresults\ttotal\n",
+		      timing_file);
+	}
+	fputs(name, timing_file);
+	cell(timing_file, st->begin, ro->t_fork);
+	cell(timing_file, ro->t_fork, ro->t_started);
+	cell(timing_file, ro->t_started, ro->t_op_first);
+	if (ro->t_op_first > 0)
+		fprintf(timing_file, "\t%.6f", ro->op_s);
+	else
+		fputs("\t-", timing_file);
+	/* after the last window, plus the gaps between windows (checks between operations) */
+	if (ro->t_op_first > 0 && ro->t_exit >= ro->t_op_last)
+		fprintf(timing_file, "\t%.6f",
+			ro->t_exit - ro->t_op_last + (ro->t_op_last - ro->t_op_first - ro->op_s));
+	else
+		cell(timing_file, ro->t_started > 0 ? ro->t_started : ro->t_fork, ro->t_exit);
+	cell(timing_file, ro->t_exit, st->leak);
+	cell(timing_file, st->leak, st->kmsg);
+	cell(timing_file, st->kmsg, st->judged);
+	cell(timing_file, st->judged, st->recorded);
+	cell(timing_file, st->begin, st->recorded);
+	fputc('\n', timing_file);
+	fflush(timing_file);
+}
+
+void timing_close(void)
+{
+	if (timing_file)
+		fclose(timing_file);
+	timing_file = NULL;
+}
