@@ -6,6 +6,7 @@
  * used, and the test cases not reached (and the one cut short). Not a verdict: the results
  * recorded are complete, the run simply covered less.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,17 +59,16 @@ void budget_case_done(struct suite *s, const struct wl_case *c)
 /* The "budget" member of summary.json, when a budget was set; 0 or -errno. */
 int budget_report(void)
 {
-	static char json[BUDGET_NAMES_MAX * (SF_NAME_MAX * 2 + 8) + 512];
-	char *buf;
-	size_t len;
+	char *json = NULL;
+	size_t len = 0;
 	FILE *f;
 	int ret;
 
 	if (!budget.seconds)
 		return 0;
-	f = open_memstream(&buf, &len);
+	f = open_memstream(&json, &len);
 	if (!f)
-		return -1;
+		return -ENOMEM;
 	fprintf(f, "{\"seconds\": %d, \"used\": %.0f, \"not_reached\": %d, \"cut_short\": ",
 		budget.seconds, sf_now() - budget.start, budget.not_reached);
 	text_json(f, budget.cut);
@@ -78,13 +78,15 @@ int budget_report(void)
 		text_json(f, budget.names[i]);
 	}
 	fprintf(f, "]}");
-	fclose(f);
-	snprintf(json, sizeof(json), "%s", buf);
-	free(buf);
+	if (fclose(f)) {
+		free(json);
+		return -ENOMEM;
+	}
 	if (budget.not_reached || budget.cut[0])
 		fprintf(stderr, "splitfail: time budget of %d s spent: %d test case(s) not reached%s%s (summary.json \"budget\")\n",
 			budget.seconds, budget.not_reached, budget.cut[0] ? ", cut short: " : "",
 			budget.cut);
 	ret = live_extra("budget", json);
+	free(json);
 	return ret;
 }

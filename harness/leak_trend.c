@@ -28,20 +28,13 @@
 
 struct leak_entry *leak_table_get(struct leak_table *t, const char *key)
 {
-	struct leak_entry **v, *e;
+	struct leak_entry *e;
 
 	for (int i = 0; i < t->n; i++)
 		if (!strcmp(t->e[i]->key, key))
 			return t->e[i];
-	if (t->n == t->cap) {
-		int cap = t->cap ? t->cap * 2 : 64;
-
-		v = realloc(t->e, cap * sizeof(*v));
-		if (!v)
-			return NULL;
-		t->e = v;
-		t->cap = cap;
-	}
+	if (sf_grow(&t->e, t->n, &t->cap, sizeof(*t->e), 64))
+		return NULL;
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return NULL;

@@ -149,6 +149,9 @@ void sf_top_dir(char *out, size_t len);
 int sf_list_has(const char *list, const char *name);
 void sf_sleep_ms(int ms);
 double sf_now(void);
+/* Room for element n of the array *arr (cap elements of size bytes; doubled, first at first):
+ * 0 or -ENOMEM. arr is the address of the array pointer. */
+int sf_grow(void *arr, int n, int *cap, size_t size, int first);
 void sf_appendf(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int sf_ini_line(char *line, char **key, char **val);

@@ -162,6 +162,22 @@ double sf_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+int sf_grow(void *arr, int n, int *cap, size_t size, int first)
+{
+	void **array = arr;
+	int want = *cap ? *cap * 2 : first;
+	void *grown;
+
+	if (n < *cap)
+		return 0;
+	grown = realloc(*array, (size_t)want * size);
+	if (!grown)
+		return -ENOMEM;
+	*array = grown;
+	*cap = want;
+	return 0;
+}
+
 /* Append formatted text to a fixed buffer, truncating silently. */
 void sf_appendf(char *buf, size_t len, const char *fmt, ...)
 {

@@ -128,15 +128,8 @@ static const struct cmp_test *find(const struct cmp_side *s, const char *name)
 static int add_row(struct cmp_result *c, enum cmp_change ch, const struct cmp_test *o,
 		   const struct cmp_test *n)
 {
-	if (c->n == c->cap) {
-		int cap = c->cap ? c->cap * 2 : 64;
-		struct cmp_row *grown = realloc(c->rows, cap * sizeof(*grown));
-
-		if (!grown)
-			return -ENOMEM;
-		c->rows = grown;
-		c->cap = cap;
-	}
+	if (sf_grow(&c->rows, c->n, &c->cap, sizeof(*c->rows), 64))
+		return -ENOMEM;
 	c->rows[c->n++] = (struct cmp_row){ ch, o, n };
 	c->counts[ch]++;
 	return 0;

@@ -70,15 +70,8 @@ static int copy_log(struct merge_logs *m, const char *src, const char *name, cha
 /* Remember a log whose path changed: from (relative to the source) -> to (to the new folder). */
 static int note_move(struct merge_logs *m, const char *from, const char *to)
 {
-	if (m->n == m->cap) {
-		int cap = m->cap ? m->cap * 2 : 16;
-		struct merge_move *grown = realloc(m->moved, cap * sizeof(*grown));
-
-		if (!grown)
-			return -ENOMEM;
-		m->moved = grown;
-		m->cap = cap;
-	}
+	if (sf_grow(&m->moved, m->n, &m->cap, sizeof(*m->moved), 16))
+		return -ENOMEM;
 	m->moved[m->n].from = strdup(from);
 	m->moved[m->n].to = strdup(to);
 	if (!m->moved[m->n].from || !m->moved[m->n].to)

@@ -14,15 +14,8 @@
 
 int record_add_result(struct rec_run *run, const struct rec_result *r)
 {
-	if (run->n == run->cap) {
-		int cap = run->cap ? run->cap * 2 : 64;
-		struct rec_result *grown = realloc(run->r, cap * sizeof(*grown));
-
-		if (!grown)
-			return -ENOMEM;
-		run->r = grown;
-		run->cap = cap;
-	}
+	if (sf_grow(&run->r, run->n, &run->cap, sizeof(*run->r), 64))
+		return -ENOMEM;
 	if (fields_copy(result_fields, &run->r[run->n], r, sizeof(*r))) {
 		fields_free(result_fields, &run->r[run->n]);
 		return -ENOMEM;

@@ -54,27 +54,24 @@ mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null || log "no cgroup2"
 mount -t hugetlbfs hugetlbfs /dev/hugepages 2>/dev/null || log "no hugetlbfs"
 log "init started on $(uname -r), $(nproc) CPUs"
 
-# A clone under /tmp, /run or /dev/shm is hidden by the guest's own tmpfs mounts above: mount the
-# clone's own read-only export back at its path so the harness and workloads are found.
+# mount_back PATH TAG WHAT: a host folder under /tmp, /run or /dev/shm is hidden by the guest's
+# own tmpfs mounts above: mount its read-only export TAG back at PATH.
+mount_back() {
+	case $1 in
+	/tmp/*|/run/*|/dev/shm/*)
+		mkdir -p "$1" &&
+			mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,ro "$2" "$1" ||
+			log "cannot mount $3 at $1"
+		;;
+	esac
+}
+# the clone, so that the harness and workloads are found
 TOP=$(cmdline_value splitfail.top) || TOP=
-case $TOP in
-/tmp/*|/run/*|/dev/shm/*)
-	mkdir -p "$TOP" &&
-		mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,ro splitfail-top "$TOP" ||
-		log "cannot mount the clone's export at $TOP"
-	;;
-esac
-
-# The run's folder (a fresh guest's --continue-from reads its record) likewise, read-only, before
-# the results export that lies inside it.
+mount_back "$TOP" splitfail-top "the clone's export"
+# the run's folder (a fresh guest's --continue-from reads its record), before the results
+# export that lies inside it
 SHARE=$(cmdline_value splitfail.share) || SHARE=
-case $SHARE in
-/tmp/*|/run/*|/dev/shm/*)
-	mkdir -p "$SHARE" &&
-		mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,ro splitfail-share "$SHARE" ||
-		log "cannot mount the run's folder at $SHARE"
-	;;
-esac
+mount_back "$SHARE" splitfail-share "the run's folder"
 
 RESULTS=$(cmdline_value splitfail.results) || { log "no splitfail.results= on cmdline"; power_off; }
 mkdir -p "$RESULTS" 2>/dev/null	# a results folder under /tmp or /run is on the guest's tmpfs
