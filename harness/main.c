@@ -330,6 +330,7 @@ static int run_suite(struct options *o, struct fault_env *fe, const struct wl_ca
 		fprintf(stderr, "splitfail: injection runs will be SKIP: %s\n", fe->reason);
 	/* every pass runs the same cases: the selection's, of this shard (shard_pick) */
 	budget_start(&s, o->budget_s);
+	fsrv_enable(o->fork_server);
 	for (int rep = 0; rep < o->repeat && !stop_signal && ret >= 0; rep++) {
 		for (int k = 0; k < picked && !stop_signal && ret >= 0; k++) {
 			const struct wl_case *c = &cases[pick[k]];
@@ -346,6 +347,7 @@ static int run_suite(struct options *o, struct fault_env *fe, const struct wl_ca
 	if (budget_report() && ret >= 0)
 		ret = -EIO;
 	timing_close();
+	fsrv_stop();
 	finished = !stop_signal && !s.damaged && ret >= 0;
 	if (stop_signal)
 		snprintf(ended_by, sizeof(ended_by), "%s", signal_name(stop_signal));

@@ -50,6 +50,8 @@ static void harness_part(const struct suite *s, const struct wl_case *c, const c
 	if (!via)
 		sf_appendf(out, len, " --seed %llu", o->seed);
 	sf_appendf(out, len, " --timeout %d", o->timeout_s);
+	if (!o->fork_server && !c->argv)	/* fail-nth counts the exec'd process's own */
+		sf_appendf(out, len, " --fork-server no");
 	sf_top_dir(top, sizeof(top));
 	snprintf(def, sizeof(def), "%s/build/workloads", top);
 	if (!c->argv && o->workload_dir[0] && (!via || strcmp(o->workload_dir, def)))

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * runner.c - run one workload test case: fork, own process group, environment from
+ * runner.c - run one workload test case: a child of the workload's fork server
+ * (fork_server.c) or, without one, fork and exec; its own process group, environment from
  * docs/protocol.md (SPLITFAIL_SEED/INJECT/ITERATIONS), output to a log file and parsed on
  * the fly for `# splitfail:` lines and skip reasons, smaps_rollup sampled while it lives,
  * a time limit after which every process of the group has its state, wchan and
  * /proc/PID/stack recorded before the group is killed. A workload gets SIGTERM when the
- * harness dies (PR_SET_PDEATHSIG), so a SIGKILLed harness leaves no workload running. Per-process files always come from
- * the real /proc (the children are real even when --root points at a fake tree).
+ * harness dies (PR_SET_PDEATHSIG), so a SIGKILLed harness leaves no workload running.
+ * Per-process files always come from the real /proc (the children are real even when --root points at a fake tree).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -167,6 +168,20 @@ static void child_exec(const struct wl_case *c, const char *inject, unsigned lon
 	_exit(127);
 }
 
+/*
+ * Has the run ended? pid with its wait status, 0 not yet (waits up to ms for a served run), -1
+ * when a served run's fork server died (fork_server.c) or waitpid failed.
+ */
+static pid_t reap(int served, pid_t pid, int *status, int ms)
+{
+	int ret;
+
+	if (!served)
+		return waitpid(pid, status, ms ? 0 : WNOHANG);
+	ret = fsrv_reap(pid, status, ms);
+	return ret > 0 ? pid : ret;
+}
+
 /* Split the pipe's bytes into lines for the parser; keeps a partial line in acc. */
 static void feed(char *acc, size_t *acc_len, size_t cap, const char *data, size_t n,
 		 struct run_obs *ro)
@@ -185,10 +200,10 @@ static void feed(char *acc, size_t *acc_len, size_t cap, const char *data, size_
 int run_case(const struct wl_case *c, const char *inject, unsigned long long seed, int timeout_s,
 	     const char *root, const char *log_path, volatile int *stop, struct run_obs *ro)
 {
-	char buf[4096], acc[4096], sample[512];
+	char buf[4096], acc[4096], sample[512], via[48] = "exec";
 	size_t acc_len = 0;
 	double start = sf_now(), next_sample = 0;
-	int pfd[2], status = 0, log_fd, open_pipe = 1, armed = 0;
+	int pfd[2], status = 0, log_fd, open_pipe = 1, armed = 0, served;
 	pid_t pid, parent;
 
 	memset(ro, 0, sizeof(*ro));
@@ -199,25 +214,30 @@ int run_case(const struct wl_case *c, const char *inject, unsigned long long see
 		close(log_fd);
 		return -errno;
 	}
-	fflush(NULL);
-	parent = getpid();
 	ro->t_fork = sf_now();
-	pid = fork();
-	if (pid < 0) {
-		close(log_fd);
-		return -errno;
+	served = !fsrv_start_run(c, inject, seed, pfd[1], &pid);
+	if (served)
+		snprintf(via, sizeof(via), "fork-server:%d", (int)fsrv_pid());
+	else {
+		fflush(NULL);
+		parent = getpid();
+		pid = fork();
+		if (pid < 0) {
+			close(log_fd);
+			return -errno;
+		}
+		if (!pid) {
+			close(pfd[0]);
+			/*
+			 * A workload dies with the harness (SIGTERM: it restores its own knobs);
+			 * a wrapped program is traced and is detached instead.
+			 */
+			if (!c->argv && (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != parent))
+				_exit(127);
+			child_exec(c, inject, seed, dup(pfd[1]));
+		}
+		setpgid(pid, pid);
 	}
-	if (!pid) {
-		close(pfd[0]);
-		/*
-		 * A workload dies with the harness (SIGTERM: it restores its own knobs); a
-		 * wrapped program is traced and is detached instead.
-		 */
-		if (!c->argv && (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != parent))
-			_exit(127);
-		child_exec(c, inject, seed, dup(pfd[1]));
-	}
-	setpgid(pid, pid);
 	ro->pid = pid;
 	close(pfd[1]);
 	if (c->argv)
@@ -245,7 +265,12 @@ int run_case(const struct wl_case *c, const char *inject, unsigned long long see
 				snprintf(ro->smaps, sizeof(ro->smaps), "%s", sample);
 			next_sample = sf_now() + SAMPLE_MS / 1000.0;
 		}
-		w = waitpid(pid, &status, WNOHANG);
+		w = reap(served, pid, &status, 0);
+		if (w < 0 && served) {	/* the fork server died: its child died with it */
+			kill(-pid, SIGKILL);
+			snprintf(ro->arm_error, sizeof(ro->arm_error), "%s", fsrv_note());
+			break;
+		}
 		if (w == pid && WIFSTOPPED(status)) {	/* a traced wrapped program */
 			if (wrap_trace_stop(pid, status, root) < 0)
 				kill(-pid, SIGKILL);
@@ -271,8 +296,8 @@ int run_case(const struct wl_case *c, const char *inject, unsigned long long see
 				record_hang("", pid, ro->hang, sizeof(ro->hang));
 			}
 			kill(-pid, SIGKILL);
-			while ((w = waitpid(pid, &status, 0)) != pid || WIFSTOPPED(status))
-				if (w < 0 && errno != EINTR)
+			while ((w = reap(served, pid, &status, 1000)) != pid || WIFSTOPPED(status))
+				if (w < 0 && (served || errno != EINTR))
 					break;
 			break;
 		}
@@ -295,9 +320,9 @@ int run_case(const struct wl_case *c, const char *inject, unsigned long long see
 		ro->exited = 0;
 	}
 	snprintf(buf, sizeof(buf),
-		 "\n# splitfail-harness: exit=%d signal=%d timed_out=%d seconds=%.3f smaps_rollup: %s\n",
+		 "\n# splitfail-harness: exit=%d signal=%d timed_out=%d seconds=%.3f pid=%d via=%s smaps_rollup: %s\n",
 		 ro->exited ? ro->exit_code : -1, ro->signaled ? ro->sig : 0, ro->timed_out,
-		 ro->seconds, ro->smaps[0] ? ro->smaps : "(not sampled)");
+		 ro->seconds, (int)pid, via, ro->smaps[0] ? ro->smaps : "(not sampled)");
 	if (write(log_fd, buf, strlen(buf)) < 0)
 		perror("splitfail: write log");
 	if (ro->hang[0] && write(log_fd, ro->hang, strlen(ro->hang)) < 0)

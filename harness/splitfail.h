@@ -99,6 +99,7 @@ struct options {
 	int shard_i, shard_n;
 	int sweep_cap;
 	int targeted_cap;		/* cap of a targeted sweep, 0 = sweep_cap */
+	int fork_server;		/* [run] fork_server: a child per run, not an exec */
 	int budget_s;			/* no case starts after this many seconds, 0 = none */
 	int nth;			/* --nth N: run one fail-nth value only */
 	int max_cases;			/* injection runs on the first N cases per workload */
@@ -295,6 +296,16 @@ struct run_obs {
 int run_case(const struct wl_case *c, const char *inject, unsigned long long seed, int timeout_s,
 	     const char *root, const char *log_path, volatile int *stop, struct run_obs *ro);
 void run_parse_line(const char *line, struct run_obs *ro);
+
+/* fork_server.c: a workload forks a child per run instead of an exec per run */
+void fsrv_enable(int on);
+int fsrv_prepare(const struct wl_case *c);
+int fsrv_start_run(const struct wl_case *c, const char *inject, unsigned long long seed,
+		   int out_fd, pid_t *pid);
+int fsrv_reap(pid_t pid, int *status, int ms);
+void fsrv_stop(void);
+const char *fsrv_note(void);
+pid_t fsrv_pid(void);
 
 /* timing.c: one row per run in <results>/timing.tsv (make bench-guest) */
 struct run_stamps {			/* CLOCK_MONOTONIC seconds in run_one() */

@@ -205,6 +205,8 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 		snprintf(s->stop_why, sizeof(s->stop_why), "error: %s", in.harness_error);
 		return -EIO;	/* the journal is broken: nothing may run */
 	}
+	if (fsrv_prepare(c))	/* before the baseline: its pages are not the run's */
+		fprintf(stderr, "\nsplitfail: %s; the run execs the workload\n", fsrv_note());
 	fault_times_read(s->fe, times_before);
 	leak_before(s->root, leak_mode(s), &lsnap);
 	in.taint_before = taint_read(s->root);

@@ -4,7 +4,7 @@
 # BENCH_KERNEL=<bzImage>) under QEMU as run.sh does and runs tests/bench_guest_job.sh there:
 # a bare fail-nth sweep of fork and of a THP munmap (no checks, tests/bench_bare_sweep.c) and
 # the suite's own sweep of one thp_fork_cow and one thp_munmap case with every check on (smoke
-# profile). Prints fault points per minute of both, their ratio, and the suite's mean time per
+# profile), with the fork server and with an exec per point. Prints fault points per minute of both, their ratio, and the suite's mean time per
 # point split into the phases of <results>/timing.tsv (harness/timing.c). A benchmark, not a
 # test: it reports, it does not judge. Knobs: BENCH_SECONDS (30, each bare sweep), BENCH_REPEAT
 # (2, the suite's sweeps), BENCH_KERNEL, BENCH_ACCEL (auto), SPLITFAIL_RESULTS (results/).
@@ -32,20 +32,21 @@ say "guest ended with $rc after $(( $(date +%s) - start )) s (console: $OUT/cons
 # rate FILE: points_per_min of a bare sweep's output line.
 rate() { sed -n 's/.*points_per_min=\([0-9.]*\).*/\1/p' "$1" 2>/dev/null; }
 {
-	printf '%-7s %14s %14s %8s   %s\n' op "bare pts/min" "suite pts/min" ratio \
+	printf '%-13s %14s %14s %8s   %s\n' run "bare pts/min" "suite pts/min" ratio \
 		"suite ms/point: pre_probes startup setup op checks leak kmsg judge results total"
-	for op in fork munmap; do
-		tsv=$OUT/$op/timing.tsv
+	for run in fork-server fork-exec munmap-server munmap-exec; do
+		op=${run%-*}
+		tsv=$OUT/$run/timing.tsv
 		bare=$(rate "$OUT/bare-$op.txt")
 		points=$(grep -vc '^#' "$tsv" 2>/dev/null || echo 0)
-		wall=$(cat "$OUT/$op.wall" 2>/dev/null || echo 0)
+		wall=$(cat "$OUT/$run.wall" 2>/dev/null || echo 0)
 		suite=$(awk -v p="$points" -v w="$wall" 'BEGIN { if (w > 0) printf "%.0f", p * 60 / w }')
 		ratio=$(awk -v a="${bare:-0}" -v b="${suite:-0}" \
 			'BEGIN { if (b > 0) printf "%.0fx", a / b; else print "-" }')
 		split=$(awk -F'\t' '!/^#/ { for (i = 2; i <= 11; i++) if ($i != "-") { s[i] += $i; n[i]++ } }
 			END { for (i = 2; i <= 11; i++) printf " %.1f", n[i] ? s[i] / n[i] * 1000 : -1 }' \
 			"$tsv" 2>/dev/null)
-		printf '%-7s %14s %14s %8s  %s   (%s points in %s s)\n' "$op" "${bare:--}" \
+		printf '%-13s %14s %14s %8s  %s   (%s points in %s s)\n' "$run" "${bare:--}" \
 			"${suite:--}" "$ratio" "$split" "$points" "$wall"
 	done
 } | tee "$OUT/bench.txt"

@@ -36,6 +36,8 @@ static const struct schema_row rows[] = {
 	    "largest fail-nth of a sweep"),
 	ROW("run", "targeted_cap", NULL, T_INT, 0, 100000, targeted_cap, "0",
 	    "largest fail-nth of a targeted sweep (0: sweep_cap)"),
+	ROW("run", "fork_server", NULL, T_BOOL, 0, 1, fork_server, "yes",
+	      "each run is a child forked by the workload kept running (exec paid once); no: exec per run"),
 	ROW("run", "budget", NULL, T_INT, 0, 31 * 86400, budget_s, "0",
 	    "time budget of the run, seconds: no test case starts after it, the ones not reached are listed in summary.json (0: none)"),
 	ROW("run", "max_cases", NULL, T_INT, 0, 100000, max_cases, "0",

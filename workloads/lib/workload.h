@@ -5,7 +5,7 @@
  * before kselftest parses options, ignores SIGPIPE (a dead reader of its output must not
  * kill it before it restores its knobs: writes then fail with EPIPE), stamps its start for the
  * harness's time split ("# splitfail: started t=<CLOCK_MONOTONIC ns>"), runs the
- * kselftest harness, and exits 4 (KSFT_SKIP) when every test case was skipped so the harness
+ * kselftest harness (or, with --serve, forks a child that does so per request: serve.h), and exits 4 (KSFT_SKIP) when every test case was skipped so the harness
  * sees the skip. SF_TEST_ID() gives the "<fixture>.<variant>.<test>" name used in the
  * machine-readable lines.
  */
@@ -26,6 +26,7 @@
 #include "pattern.h"
 #include "probe.h"
 #include "report.h"
+#include "serve.h"
 #include "targets.h"
 #include "smaps.h"
 #include "thp_region.h"
@@ -83,6 +84,18 @@ static void sf_exit_skip_if_all_skipped(void)
 	}
 }
 
+/* What main() does for one run: an exec'd workload, or a fork server's child (serve.h). */
+static int sf_run_tests(int argc, char **argv)
+{
+	if (getenv("SPLITFAIL_INJECT"))	/* run by the harness: its time split */
+		printf("# splitfail: started t=%lld\n", window_now_ns());
+	targets_help(argc, argv);
+	lifetime_tie_children();
+	sf_main_pid = getpid();
+	atexit(sf_exit_skip_if_all_skipped);
+	return test_harness_run(argc, argv);
+}
+
 #define SPLITFAIL_MAIN(...) \
 	int main(int argc, char **argv) \
 	{ \
@@ -91,13 +104,9 @@ static void sf_exit_skip_if_all_skipped(void)
 		    needs_requested(argc, argv)) \
 			return 0; \
 		signal(SIGPIPE, SIG_IGN); \
-		if (getenv("SPLITFAIL_INJECT")) /* run by the harness: its time split */ \
-			printf("# splitfail: started t=%lld\n", window_now_ns()); \
-		targets_help(argc, argv); \
-		lifetime_tie_children(); \
-		sf_main_pid = getpid(); \
-		atexit(sf_exit_skip_if_all_skipped); \
-		return test_harness_run(argc, argv); \
+		if (serve_requested(argc, argv)) \
+			return serve_loop(argv[0], sf_run_tests); \
+		return sf_run_tests(argc, argv); \
 	}
 
 #endif
