@@ -34,7 +34,7 @@ static int is_clone_of(const char *sym, const char *name)
  * Returns 0 and the range, -ENOENT when the name is absent, -EINVAL on malformed input or
  * hidden addresses; err names the file and line.
  */
-int kallsyms_lookup(const char *path, const char *name, unsigned long *start,
+int kallsyms_scan(const char *path, const char *name, unsigned long *start,
 		    unsigned long *end, char *err, size_t errlen)
 {
 	char line[512], sym[256], type[8];

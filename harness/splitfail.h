@@ -197,7 +197,9 @@ int fault_configure(struct fault_env *fe, int strategy, const struct fault_param
 int fault_times_read(struct fault_env *fe, long long *times);
 long long fault_times_consumed(struct fault_env *fe, const long long *before);
 
-/* kallsyms.c */
+/* kallsyms.c: one name, two passes over the file; kallsyms_cache.c: each name once */
+int kallsyms_scan(const char *path, const char *name, unsigned long *start,
+		  unsigned long *end, char *err, size_t errlen);
 int kallsyms_lookup(const char *path, const char *name, unsigned long *start,
 		    unsigned long *end, char *err, size_t errlen);
 
