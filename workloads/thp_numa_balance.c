@@ -13,8 +13,8 @@
  * scan knobs are set (numa_scan.c: no scan delay, rescans every 25..100 ms; put back at
  * teardown, exit or signal, and by the harness, which journals them as --needs), so the
  * thread's first scan comes after ~10 ms of its CPU time instead of 1 s, and the main thread
- * sees every page moved within a 10 ms poll (about 0.1-0.3 s per run in a TCG guest, where the
- * kernel's own delays took ~2 s).
+ * sees every page moved within a 10 ms poll (0.1-0.2 s per run in a TCG guest, where waiting
+ * out the kernel's own delays took 2-4 s).
  * Oracle: the data reads back unchanged, every remaining page is still mapped and present,
  * the holes stay holes; where the pages went and the NUMA counters (the thread's
  * numa_pages_migrated from /proc/<pid>/task/<tid>/sched, which needs no

@@ -8,8 +8,9 @@
 #define SPLITFAIL_KNOB_UNDO_H
 
 /*
- * Writes value to path after recording old (the value to put back, as the kernel takes it).
- * Returns 0 or -errno (then nothing is recorded).
+ * Writes value to path after recording old, the value the caller read there just before (as
+ * the kernel takes it back). A knob it cannot read, a caller leaves alone: the harness does
+ * not journal those (harness/needs.c). Returns 0 or -errno (then nothing is recorded).
  */
 int knob_undo_set(const char *path, const char *value, const char *old);
 
