@@ -3,8 +3,10 @@
 # 1. panic_trigger refuses to crash a kernel that is not a splitfail guest (this host).
 # 2. The cached default kernel (built when missing) boots and runs the `smoke` profile with
 #    injection: faults were injected and consumed, an operation failed by injection was judged
-#    by the state checks that followed it (not blindly), the fault attributes read the same
-#    after the run as before, and console.log and summary.json are in the results folder.
+#    by the state checks that followed it (not blindly), the fault attributes and the
+#    NUMA-balancing scan knobs read the same after the run as before (thp_numa_balance changed
+#    the knobs for its runs and put them back after each one itself: no "was left" evidence),
+#    and console.log and summary.json are in the results folder.
 #    Every result name appears once (a guest death's continuation reruns nothing).
 # 3. A guest that panics (configs/guest-panic.ini) becomes a FAIL with the panic lines, run.sh
 #    exits 1 without hanging, and a fresh guest runs what was left (not the case that died),
@@ -92,10 +94,11 @@ VM=(--vm)
 if [ "${SPLITFAIL_GUEST_SMOKE:-1}" = 0 ]; then
 	skip "smoke run in the guest" "SPLITFAIL_GUEST_SMOKE=0"
 else
-	# smoke on the workloads whose operations injection makes fail (thp_numa_balance alone
-	# takes over 5 minutes of TCG time): keeps the whole test well under 30 minutes.
+	# smoke on the workloads whose operations injection makes fail, and thp_numa_balance (its
+	# scan knobs): keeps the whole test well under 30 minutes.
 	RUN_LIMIT=1500
-	run_sh smoke "${VM[@]}" --profile smoke --only "${SPLITFAIL_GUEST_ONLY:-thp_munmap,thp_mprotect,thp_fork_cow}"
+	ONLY=${SPLITFAIL_GUEST_ONLY:-thp_munmap,thp_mprotect,thp_fork_cow,thp_numa_balance}
+	run_sh smoke "${VM[@]}" --profile smoke --only "$ONLY"
 	[ "$RC" = 0 ] || [ "$RC" = 1 ]
 	ok $? "smoke: run.sh exits 0 or 1 (got $RC)" "$(tail -n 30 "$SCRATCH/smoke.err")"
 	[ -n "$RES" ] && [ -s "$RES/summary.json" ] && [ "$(json .finished)" = true ]
@@ -153,8 +156,18 @@ else
 	after=$RES/.guest/fault-attrs-after.txt
 	[ -s "$before" ] && grep -q '^failslab/probability ' "$before" &&
 		diff -u "$before" "$after" > "$SCRATCH/attrs.diff"
-	ok $? "smoke: fault attributes read the same after the run as before" \
+	ok $? "smoke: fault attributes and NUMA scan knobs read the same after the run as before" \
 		"$(cat "$SCRATCH/attrs.diff" 2>/dev/null)"
+	if [[ ",$ONLY," == *,thp_numa_balance,* ]]; then
+		set_runs=$(grep -l 'NUMA scan knobs set: .*scan_delay_ms [0-9]*->0' \
+			"$RES"/logs/thp_numa_balance.* 2>/dev/null | wc -l)
+		left=$(json '[.tests[] | select((.evidence // "") |
+			test("numa_balancing[^ ]* was left"))] | length')
+		[ "$set_runs" -gt 0 ] && [ "$left" = 0 ] &&
+			grep -q '^sched/numa_balancing/scan_delay_ms ' "$before"
+		ok $? "smoke: thp_numa_balance set the NUMA scan knobs in $set_runs runs and put them back itself ($left runs left one changed)" \
+			"$(json '.tests[] | select((.evidence // "") | test("was left")) | .evidence' | head -n 5)"
+	fi
 fi
 
 # --- 3. a guest that panics, an injected-fault FAIL, the fresh guest, the reproduce lines ---

@@ -5,10 +5,16 @@
  * The region (four THPs of the variant's size) is faulted in on one node (MPOL_BIND while it
  * is filled), one page in the middle of every other folio is unmapped (the PMD is split and
  * the folio queued for deferred split), then a thread pinned to a CPU of another node reads
- * (or rewrites with the same bytes) every remaining page for a bounded time. NUMA hinting
- * faults (task_numa_work -> change_prot_numa, then do_numa_page / do_huge_pmd_numa_page)
- * call migrate_misplaced_folio, which for a folio on the deferred list splits it inside
- * migrate_pages_batch. The injection window is that thread's access phase.
+ * (or rewrites with the same bytes) every remaining page until every one is on the thread's
+ * node, or for 15 s at most. NUMA hinting faults (task_numa_work -> change_prot_numa, then
+ * do_numa_page / do_huge_pmd_numa_page) call migrate_misplaced_folio, which for a folio on
+ * the deferred list splits it inside migrate_pages_batch. The injection window is that
+ * thread's access phase. Balancing is driven, not waited for: before the thread starts, the
+ * scan knobs are set (numa_scan.c: no scan delay, rescans every 25..100 ms; put back at
+ * teardown, exit or signal, and by the harness, which journals them as --needs), so the
+ * thread's first scan comes after ~10 ms of its CPU time instead of 1 s, and the main thread
+ * sees every page moved within a 10 ms poll (0.1-0.2 s per run in a TCG guest, where waiting
+ * out the kernel's own delays took 2-4 s).
  * Oracle: the data reads back unchanged, every remaining page is still mapped and present,
  * the holes stay holes; where the pages went and the NUMA counters (the thread's
  * numa_pages_migrated from /proc/<pid>/task/<tid>/sched, which needs no
@@ -29,11 +35,13 @@
 #include "workload.h"
 #include "cycle.h"
 #include "migrate_check.h"
+#include "numa_scan.h"
 #include "thp_stats.h"
 
 #define NR_FOLIOS	4
 #define ACCESS_SECONDS	15	/* bound of the access phase; it ends early once all moved */
-#define POLL_MS		500
+#define POLL_MS		10	/* how often the main thread asks where the pages are */
+#define QUERY_PAGES	512	/* pages per move_pages query */
 #define MPOL_DEFAULT_MODE	0	/* include/uapi/linux/mempolicy.h */
 #define MPOL_BIND_MODE		2
 
@@ -208,6 +216,7 @@ struct balance_ctx {
 	volatile int stop;
 	pid_t tid;
 	long passes;		/* full passes over the remaining pages */
+	long long migrated;	/* the thread's numa_pages_migrated as it ended, or -1 */
 	int setup_err;		/* the thread could not pin itself or set up its window */
 	int injecting;		/* the thread's window arms fault injection */
 	long corrupt, not_present, hole_filled, queued_short;
@@ -265,12 +274,31 @@ static long touch_run(struct balance_ctx *c, char *p, size_t len)
 	return 0;
 }
 
+/*
+ * Pages of a run on a node other than the target, a move_pages query (no nodes: where each
+ * page is) for QUERY_PAGES at a time; a page not present (-ENOENT) is not counted here,
+ * present_run counts it, and any other status is counted as off.
+ */
 static long off_target_run(struct balance_ctx *c, char *p, size_t len)
 {
-	uintptr_t first;
-	int node;
+	void *pages[QUERY_PAGES];
+	int status[QUERY_PAGES];
+	size_t done, n, i;
+	long off = 0;
 
-	return pages_off_node(p, len, c->target, &first, &node);
+	for (done = 0; done + PAGE_SIZE_4K <= len; done += n * PAGE_SIZE_4K) {
+		n = (len - done) / PAGE_SIZE_4K;
+		n = n < QUERY_PAGES ? n : QUERY_PAGES;
+		for (i = 0; i < n; i++) {
+			pages[i] = p + done + i * PAGE_SIZE_4K;
+			status[i] = -ENOENT;
+		}
+		if (syscall(SYS_move_pages, 0, n, pages, NULL, status, 0) < 0)
+			return -errno;
+		for (i = 0; i < n; i++)
+			off += status[i] != c->target && status[i] != -ENOENT;
+	}
+	return off;
 }
 
 static long pages_run(struct balance_ctx *c, char *p, size_t len)
@@ -320,6 +348,7 @@ static void *access_thread(void *arg)
 		c->passes++;
 	}
 	window_disarm(&w, 0, err);
+	c->migrated = thread_numa_migrated(c->tid);	/* while its sched file exists */
 	return NULL;
 }
 
@@ -335,7 +364,7 @@ static int balance_cycle(struct thp_region *r, enum layout l, void *arg)
 {
 	struct balance_ctx *c = arg;
 	long long q0 = deferred_count(r), queued, split0 = thp_size_stat(r->folio_size, "split");
-	long long counters[NR_NUMA_COUNTERS], migrated;
+	long long counters[NR_NUMA_COUNTERS];
 	long total, off = 0, holes = 0;
 	double start, deadline;
 	pthread_t t;
@@ -346,6 +375,7 @@ static int balance_cycle(struct thp_region *r, enum layout l, void *arg)
 	c->r = r;
 	c->stop = 0;
 	c->passes = 0;
+	c->migrated = -1;
 	set_policy(MPOL_DEFAULT_MODE, 0);
 	for (i = 0; i < r->nr_folios; i++) {
 		if (has_hole(i) && munmap(hole_of(r, i), PAGE_SIZE_4K))
@@ -375,7 +405,6 @@ static int balance_cycle(struct thp_region *r, enum layout l, void *arg)
 			break;
 	}
 	c->stop = 1;
-	migrated = thread_numa_migrated(c->tid);
 	pthread_join(t, NULL);
 	set_policy(MPOL_BIND_MODE, c->src);
 	if (c->setup_err)
@@ -383,12 +412,12 @@ static int balance_cycle(struct thp_region *r, enum layout l, void *arg)
 
 	off = for_each_run(r, off_target_run, c);
 	c->moved = off < 0 ? -1 : total - off;
-	printf("# %s: after %.1f s and %ld passes: %ld of %ld pages on node %d; thread "
+	printf("# %s: after %.2f s and %ld passes: %ld of %ld pages on node %d; thread "
 	       "numa_pages_migrated=%lld; folios split %lld\n", c->test,
-	       monotonic_seconds() - start, c->passes, c->moved, total, c->target, migrated,
+	       monotonic_seconds() - start, c->passes, c->moved, total, c->target, c->migrated,
 	       split0 < 0 ? -1 : thp_size_stat(r->folio_size, "split") - split0);
 	numa_counters_print(c->test, counters);
-	if (!c->injecting && c->moved == 0 && migrated <= 0)
+	if (!c->injecting && c->moved == 0 && c->migrated <= 0)
 		return -EAGAIN;		/* nothing migrated: the path was not reached */
 	c->corrupt += for_each_run(r, pattern_run, c);
 	c->not_present += for_each_run(r, present_run, c);
@@ -409,6 +438,9 @@ static void run_balance(struct __test_metadata *_metadata, FIXTURE_DATA(thp_numa
 	int ret;
 
 	self->f.check_pfns = 1;	/* every folio freed after balancing and munmap (pfn_freed.h) */
+	ret = numa_scan_quick(why, sizeof(why));
+	printf("# %s: NUMA scan knobs %s: %s\n", self->f.test,
+	       ret >= 0 ? "set" : "left alone", why);
 	ret = cycle_run(&self->f, &variant->kind, LAYOUT_WHOLE, balance_cycle, &c, why,
 			sizeof(why));
 	if (ret == THP_REGION_SKIP)

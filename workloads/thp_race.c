@@ -31,6 +31,7 @@
 
 #include "kselftest_harness.h"
 #include "workload.h"
+#include "knob_undo.h"
 #include "layout.h"
 #include "migrate_check.h"
 #include "pfn_freed.h"
@@ -138,7 +139,7 @@ FIXTURE_SETUP(thp_race)
 FIXTURE_TEARDOWN(thp_race)
 {
 	thp_region_unmap(&self->race.r);
-	mthp_restore();
+	knob_undo_all();
 }
 
 /* Picks a span of 1..RACE_MAX_SPAN_PAGES pages inside one of the thread's chunks. */

@@ -29,10 +29,12 @@ cmdline_value() {
 	return 1
 }
 
-# Every readable attribute of every fault-injection directory, "dir/attr value" per line.
+# Every readable attribute of every fault-injection directory, and the NUMA-balancing scan
+# knobs thp_numa_balance sets for its runs (workloads/lib/numa_scan.c), "dir/attr value" per
+# line: the harness and the workloads must leave them all as they found them.
 dump_fault_attrs() {
 	local d f
-	for d in /sys/kernel/debug/fail*/; do
+	for d in /sys/kernel/debug/fail*/ /sys/kernel/debug/sched/numa_balancing/; do
 		[ -d "$d" ] || continue
 		for f in "$d"*; do
 			[ -f "$f" ] && [ -r "$f" ] || continue

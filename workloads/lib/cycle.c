@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cycle.h"
-#include "mthp.h"
+#include "knob_undo.h"
 #include "report.h"
 #include "thp_stats.h"
 
@@ -34,7 +34,7 @@ int cycle_setup(struct cycle_fixture *f, const char *op, char *why, size_t why_l
 void cycle_teardown(struct cycle_fixture *f)
 {
 	thp_region_unmap(&f->r);
-	mthp_restore();
+	knob_undo_all();
 }
 
 static int cycle_loop(struct cycle_fixture *f, const struct thp_kind *k, enum layout l,

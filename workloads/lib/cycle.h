@@ -32,7 +32,7 @@ struct cycle_fixture {
  */
 int cycle_setup(struct cycle_fixture *f, const char *op, char *why, size_t why_len);
 
-/* Fixture teardown: unmaps the region, restores mTHP knobs. */
+/* Fixture teardown: unmaps the region, puts back the knobs the test set (knob_undo.h). */
 void cycle_teardown(struct cycle_fixture *f);
 
 /*

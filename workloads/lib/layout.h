@@ -38,7 +38,7 @@ size_t layout_min_folios(enum layout l);
 
 /*
  * Maps a region of the given kind with at least min_folios folios (setting and recording the
- * mTHP knob it needs; call mthp_restore() in teardown). Returns 0, THP_REGION_SKIP with the
+ * mTHP knob it needs; call knob_undo_all() in teardown). Returns 0, THP_REGION_SKIP with the
  * reason, or -errno.
  */
 int thp_kind_map(struct thp_region *r, const struct thp_kind *k, size_t min_folios,

@@ -1,32 +1,19 @@
 /*
  * mthp.c: finds the mTHP sizes under /sys/kernel/mm/transparent_hugepage/hugepages-*kB and
- * sets a size's "enabled" knob for a test. Each knob written is recorded with the value read
- * before it and restored newest first: by mthp_restore() (teardown), at exit, and from a
- * SIGINT/SIGTERM/SIGHUP/SIGQUIT handler that then re-raises the signal.
+ * sets a size's "enabled" knob for a test through knob_undo.c: put back newest first by
+ * knob_undo_all() (teardown), at exit, and from a SIGINT/SIGTERM/SIGHUP/SIGQUIT handler.
  */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "knob_undo.h"
 #include "mthp.h"
 #include "thp_region.h"
 
 #define THP_SYSFS MTHP_SYSFS
-#define MTHP_MAX_SAVED (MTHP_MAX_SIZES + 1)
-
-struct mthp_saved {
-	char path[128];
-	char value[16];
-};
-
-static struct mthp_saved saved[MTHP_MAX_SAVED];
-static volatile sig_atomic_t nr_saved;
-static int hooks_installed;
 
 static int cmp_size(const void *a, const void *b)
 {
@@ -54,60 +41,6 @@ int mthp_sizes(size_t *sizes, int max)
 	return n;
 }
 
-/* write(2) only: also used from the signal handler. */
-static int write_knob(const char *path, const char *value)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t len = (ssize_t)strlen(value), n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, value, (size_t)len);
-	close(fd);
-	return n == len ? 0 : -EIO;
-}
-
-int mthp_restore(void)
-{
-	int restored = 0;
-
-	while (nr_saved > 0) {
-		nr_saved--;
-		if (!write_knob(saved[nr_saved].path, saved[nr_saved].value))
-			restored++;
-	}
-	return restored;
-}
-
-static void restore_at_exit(void)
-{
-	mthp_restore();
-}
-
-static void restore_on_signal(int sig)
-{
-	mthp_restore();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static void install_hooks(void)
-{
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
-	struct sigaction sa;
-	size_t i;
-
-	if (hooks_installed)
-		return;
-	hooks_installed = 1;
-	atexit(restore_at_exit);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = restore_on_signal;
-	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, NULL);
-}
-
 /* Sets the knob of size to value if it differs, saving the old value first. */
 static int set_knob(size_t size, const char *value, char *why, size_t why_len)
 {
@@ -123,17 +56,8 @@ static int set_knob(size_t size, const char *value, char *why, size_t why_len)
 	}
 	if (!strcmp(old, value))
 		return 0;
-	if (nr_saved >= MTHP_MAX_SAVED) {
-		snprintf(why, why_len, "too many mTHP knobs changed");
-		return -ENOSPC;
-	}
-	install_hooks();
-	snprintf(saved[nr_saved].path, sizeof(saved[0].path), "%s", path);
-	snprintf(saved[nr_saved].value, sizeof(saved[0].value), "%s", old);
-	nr_saved++;
-	err = write_knob(path, value);
+	err = knob_undo_set(path, value, old);
 	if (err) {
-		nr_saved--;
 		snprintf(why, why_len, "cannot set %s to %s: %s%s", path, value, strerror(-err),
 			 err == -EACCES || err == -EPERM ? " (needs root)" : "");
 		return err == -EACCES || err == -EPERM ? 4 : err;

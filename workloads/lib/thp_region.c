@@ -23,7 +23,7 @@ size_t page_size(void)
 	return (size_t)sysconf(_SC_PAGESIZE);
 }
 
-static int read_line(const char *path, char *buf, size_t len)
+int sysfs_read_line(const char *path, char *buf, size_t len)
 {
 	FILE *f = fopen(path, "re");
 	int ok;
@@ -43,7 +43,7 @@ size_t thp_pmd_size(void)
 	static size_t pmd_size;
 	char buf[64];
 
-	if (!pmd_size && !read_line(THP_SYSFS "/hpage_pmd_size", buf, sizeof(buf)))
+	if (!pmd_size && !sysfs_read_line(THP_SYSFS "/hpage_pmd_size", buf, sizeof(buf)))
 		pmd_size = (size_t)strtoull(buf, NULL, 10);
 	return pmd_size;
 }
@@ -51,7 +51,7 @@ size_t thp_pmd_size(void)
 int sysfs_read_selected(const char *path, char *out, size_t len)
 {
 	char buf[256], *open, *close;
-	int err = read_line(path, buf, sizeof(buf));
+	int err = sysfs_read_line(path, buf, sizeof(buf));
 
 	if (err)
 		return err;

@@ -24,6 +24,9 @@ struct thp_region {
 	uint64_t seed;		/* pattern seed the region was filled with */
 };
 
+/* The first line of a sysfs, sysctl or debugfs file, without its newline. 0 or -errno. */
+int sysfs_read_line(const char *path, char *buf, size_t len);
+
 /* The [selected] word of a sysfs choice such as "always [madvise] never". 0 or -errno. */
 int sysfs_read_selected(const char *path, char *out, size_t len);
 
