@@ -1,7 +1,7 @@
 /*
- * pagemap.h: what the kernel says about one page of this process: /proc/self/pagemap
- * (present, swapped, PFN), /proc/kpageflags for that PFN, and the NUMA node it is on
- * (move_pages with nodes = NULL).
+ * pagemap.h: what the kernel says about the pages of this process: /proc/self/pagemap
+ * (present, swapped, PFN), /proc/kpageflags for a PFN, and the NUMA node a page is on
+ * (move_pages with nodes = NULL), for one page or for many in one pass.
  */
 #ifndef SPLITFAIL_PAGEMAP_H
 #define SPLITFAIL_PAGEMAP_H
