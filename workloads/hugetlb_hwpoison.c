@@ -53,8 +53,10 @@
 #define MADV_SOFT_OFFLINE 101
 #endif
 
-#define SETTLE_STEPS 20
-#define MAX_POISONED 8		/* meminfo read every 100 ms until two reads agree */
+#define SETTLE_MAX_MS 2000	/* meminfo after exit: the longest wait */
+#define SETTLE_STABLE_MS 100	/* a value unchanged this long is final */
+#define SETTLE_POLL_MS 10	/* meminfo read this often meanwhile */
+#define MAX_POISONED 8
 
 /* What the worker tells the test process through shared memory. */
 struct hp_report {
@@ -257,7 +259,7 @@ static long read_corrupt_pages(const unsigned char *buf, size_t len, uintptr_t b
 static void probe_file(FIXTURE_DATA(hugetlb_hwpoison) *self, int fd, size_t idx,
 		       struct hp_report *rep)
 {
-	unsigned char *buf = malloc(self->hsize);
+	unsigned char *buf = thp_scratch_alloc(self->hsize);
 	char *q;
 	ssize_t n;
 
@@ -279,7 +281,7 @@ static void probe_file(FIXTURE_DATA(hugetlb_hwpoison) *self, int fd, size_t idx,
 	rep->read_target = n < 0 ? -errno : n;
 	n = pread(fd, buf, PAGE_SIZE_4K, (off_t)((idx ? 0 : idx + 1) * PAGE_SIZE_4K));
 	rep->read_other = n < 0 ? -errno : n;
-	free(buf);
+	thp_scratch_free(buf, self->hsize);
 }
 
 /*
@@ -341,19 +343,50 @@ static int worker(FIXTURE_DATA(hugetlb_hwpoison) *self, int advice, int anon, si
 	return 0;
 }
 
-/* meminfo once two reads 100 ms apart agree (RCU-deferred frees, dissolving). */
-static void meminfo_settled(struct hugetlb_meminfo *m)
+/* What the page flags say happened to the worker's huge page, and the meminfo deltas for it. */
+struct hp_outcome {
+	int poisoned;
+	int dissolved;
+	struct hugetlb_meminfo want;
+};
+
+static void outcome_now(FIXTURE_DATA(hugetlb_hwpoison) *self, const struct hp_report *rep,
+			struct hp_outcome *o)
 {
+	uint64_t pfns[MAX_POISONED];
+
+	o->poisoned = self->head_pfn ? (int)poisoned_pfns(self, pfns) : 0;
+	o->dissolved = o->poisoned > 0 && pfn_hugetlb(rep->head_pfn) == 0;
+	hugetlb_poison_expected(o->poisoned, o->dissolved, &o->want);
+}
+
+/*
+ * meminfo after the worker is gone (RCU-deferred frees, dissolving and the private mount's
+ * teardown take a while), and the page state it is judged against. Read every
+ * SETTLE_POLL_MS until it agrees with what the page flags say on two reads in a row, or
+ * until it has not changed for SETTLE_STABLE_MS (a wrong value is judged once it is stable,
+ * as before), or SETTLE_MAX_MS passed.
+ */
+static void meminfo_settled(FIXTURE_DATA(hugetlb_hwpoison) *self, const struct hp_report *rep,
+			    struct hugetlb_meminfo *m, struct hp_outcome *o)
+{
+	double start = monotonic_seconds(), changed = start, now;
 	struct hugetlb_meminfo prev;
-	int i;
+	int agreed = 0;
 
 	hugetlb_meminfo_read(m);
-	for (i = 0; i < SETTLE_STEPS; i++) {
+	for (;;) {
+		outcome_now(self, rep, o);
+		agreed = hugetlb_meminfo_agrees(&self->before, m, &o->want) ? agreed + 1 : 0;
+		now = monotonic_seconds();
+		if (agreed >= 2 || (now - changed) * 1000 >= SETTLE_STABLE_MS ||
+		    (now - start) * 1000 >= SETTLE_MAX_MS)
+			return;
+		usleep(SETTLE_POLL_MS * 1000);
 		prev = *m;
-		usleep(100000);
 		hugetlb_meminfo_read(m);
-		if (!memcmp(&prev, m, sizeof(prev)))
-			break;
+		if (memcmp(&prev, m, sizeof(prev)))
+			changed = monotonic_seconds();
 	}
 }
 
@@ -438,8 +471,8 @@ static long check_soft(FIXTURE_DATA(hugetlb_hwpoison) *self, const struct hp_rep
 static void run_case(struct __test_metadata *_metadata, FIXTURE_DATA(hugetlb_hwpoison) *self,
 		     const FIXTURE_VARIANT(hugetlb_hwpoison) *variant, size_t idx)
 {
-	struct hugetlb_meminfo after, want;
-	uint64_t pfns[MAX_POISONED];
+	struct hugetlb_meminfo after;
+	struct hp_outcome o;
 	struct hp_report *rep;
 	long broken = 0;
 	int status, poisoned, dissolved;
@@ -496,10 +529,10 @@ static void run_case(struct __test_metadata *_metadata, FIXTURE_DATA(hugetlb_hwp
 			  check_hard(self, rep, variant->anon, idx) : check_soft(self, rep);
 
 	/* accounting after the worker is gone, before unpoisoning */
-	meminfo_settled(&after);
+	meminfo_settled(self, rep, &after, &o);
 	hugetlb_meminfo_print(self->test, "after exit", &after);
-	poisoned = self->head_pfn ? (int)poisoned_pfns(self, pfns) : 0;
-	dissolved = poisoned > 0 && pfn_hugetlb(rep->head_pfn) == 0;
+	poisoned = o.poisoned;
+	dissolved = o.dissolved;
 	printf("# %s: after exit: %d poisoned pages, huge page %s\n", self->test, poisoned,
 	       dissolved ? "dissolved" : "not dissolved");
 	if (rep->madv_ret == 0 && WIFEXITED(status)) {
@@ -511,8 +544,7 @@ static void run_case(struct __test_metadata *_metadata, FIXTURE_DATA(hugetlb_hwp
 	 * meminfo must agree with what the pages say happened. A file's poisoned folio stays in
 	 * the pool, not free, after the file is gone (seen in the guest: Total 16, Free 15).
 	 */
-	hugetlb_poison_expected(poisoned, dissolved, &want);
-	broken += hugetlb_meminfo_check(self->test, "after_exit", &self->before, &after, &want);
+	broken += hugetlb_meminfo_check(self->test, "after_exit", &self->before, &after, &o.want);
 	broken += restore_pool(self, 1);
 	rate_add_ops(&m, 1);
 	rate_report(&m, self->test);

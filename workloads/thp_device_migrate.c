@@ -77,6 +77,7 @@
 
 #define PINNED_PAGE 5		/* page of the first THP that the pipe holds */
 #define SETTLE_MS 3000
+#define SETTLE_STEP_MS 20
 #define OTHER_PAUSE_MS 200	/* before looking at unplaced pages again */
 #define OTHER_ACCESS_MS 2000	/* a CPU read of one that does not return by then is stuck */
 
@@ -493,7 +494,7 @@ static int worker_case(const char *test, struct window *w, enum dm_case c, int p
 static int worker(const char *test, struct window *w, enum dm_case c, const struct thp_kind *k,
 		  struct dm_report *rep)
 {
-	size_t npages;
+	size_t npages, len;
 	struct dm_bufs b;
 	struct thp_region r;
 	int fd, ret;
@@ -521,8 +522,9 @@ static int worker(const char *test, struct window *w, enum dm_case c, const stru
 	fd = hmm_open(rep->why, sizeof(rep->why));
 	if (fd < 0)
 		return fd == -KSFT_SKIP ? KSFT_SKIP : 3;
-	npages = r.len / PAGE_SIZE_4K;
-	b.bounce = malloc(r.len);
+	len = r.len;
+	npages = len / PAGE_SIZE_4K;
+	b.bounce = thp_scratch_alloc(len);
 	b.pme = calloc(npages, sizeof(*b.pme));
 	b.perm = malloc(npages);
 	b.perm_before = malloc(npages);
@@ -532,7 +534,7 @@ static int worker(const char *test, struct window *w, enum dm_case c, const stru
 		snprintf(rep->why, sizeof(rep->why), "out of memory for the region's buffers");
 		ret = 3;
 	}
-	free(b.bounce);
+	thp_scratch_free(b.bounce, len);
 	free(b.pme);
 	free(b.perm);
 	free(b.perm_before);
@@ -541,20 +543,24 @@ static int worker(const char *test, struct window *w, enum dm_case c, const stru
 	return ret;
 }
 
-/* nr_anon_transparent_hugepages above baseline after settling (0 when back). */
+/*
+ * nr_anon_transparent_hugepages above baseline after settling (0 when back). Looked at
+ * first; only while it is above, LRU batches are drained and it is read again, every
+ * SETTLE_STEP_MS until SETTLE_MS.
+ */
 static long long anon_thps_excess(long long baseline)
 {
-	long long now = 0;
-	int i;
+	double start = monotonic_seconds();
+	long long now = vmstat_read("nr_anon_transparent_hugepages");
 
-	for (i = 0; i < SETTLE_MS / 100; i++) {
+	while (now > baseline) {
 		lru_drain_all_cpus();
 		now = vmstat_read("nr_anon_transparent_hugepages");
-		if (now <= baseline)
-			return 0;
-		usleep(100000);
+		if (now <= baseline || (monotonic_seconds() - start) * 1000 >= SETTLE_MS)
+			break;
+		usleep(SETTLE_STEP_MS * 1000);
 	}
-	return now - baseline;
+	return now > baseline ? now - baseline : 0;
 }
 
 static void run_case(struct __test_metadata *_metadata, FIXTURE_DATA(thp_device_migrate) *self,

@@ -261,8 +261,8 @@ static int pinned_cycle(struct thp_region *r, enum layout l, void *arg)
 	if (layout_range(r, l, &start, &len))
 		return -EINVAL;
 	if (c->snap_len != r->len) {
-		free(c->snap);
-		c->snap = malloc(r->len);
+		thp_scratch_free(c->snap, c->snap_len);
+		c->snap = thp_scratch_alloc(r->len);
 		c->snap_len = c->snap ? r->len : 0;
 		if (!c->snap)
 			return -ENOMEM;
@@ -343,7 +343,7 @@ static void run_pinned(struct __test_metadata *_metadata, FIXTURE_DATA(thp_pinne
 	self->f.check_pfns = 1;	/* every folio freed once unmapped and unpinned (pfn_freed.h) */
 	ret = cycle_run(&self->f, &variant->kind, l, pinned_cycle, &c, why, sizeof(why));
 	pin_uring_close(&c.ring);
-	free(c.snap);
+	thp_scratch_free(c.snap, c.snap_len);
 	if (ret == THP_REGION_SKIP)
 		SKIP(return, "%s", why);
 	if (c.skip)

@@ -5,11 +5,11 @@
  * marked anonymous with map count 0 is held by a reference nobody will drop, unless it is a
  * page of someone else's folio that is still mapped in part (the PFN was reused for a THP
  * later partly unmapped). LRU batches and RCU-deferred frees make that state briefly normal,
- * so the check drains the batches and looks again until settle_ms has passed; swap cache and
- * locked pages (someone's reclaim or migration) are waited for too, then left unjudged.
+ * so when a PFN looks held the check drains the batches and looks again until settle_ms has
+ * passed; swap cache and locked pages (someone's reclaim or migration) are waited for too,
+ * then left unjudged.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,12 +20,13 @@
 #include <unistd.h>
 
 #include "hmm_leak.h"
+#include "kpage.h"
 #include "pagemap.h"
 #include "report.h"
 #include "thp_region.h"
 
 #define BIT(n) (1ULL << (n))
-#define SETTLE_STEP_MS 100
+#define SETTLE_STEP_MS 20	/* between drained passes while something is held */
 
 enum pfn_state pfn_state_of(uint64_t kflags, uint64_t mapcount)
 {
@@ -80,29 +81,6 @@ static long folio_max_pages(void)
 	return pmd ? (long)(pmd / PAGE_SIZE_4K) : 512;
 }
 
-/* n words of /proc/<name> from index first; words past its end read as 0. 0 or -errno. */
-static int kpage_words(const char *path, uint64_t first, long n, uint64_t *out)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t want = (size_t)n * sizeof(*out), got = 0;
-	ssize_t r;
-
-	if (fd < 0)
-		return -errno;
-	while (got < want) {
-		r = pread(fd, (char *)out + got, want - got,
-			  (off_t)(first * sizeof(*out) + got));
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	close(fd);
-	if (!got && want)
-		return r < 0 ? -errno : -EIO;
-	memset((char *)out + got, 0, want - got);
-	return 0;
-}
-
 enum pfn_state pfn_judge(const uint64_t *flags, const uint64_t *counts, long n, long i)
 {
 	enum pfn_state s = pfn_state_of(flags[i], counts[i]);
@@ -140,9 +118,9 @@ static int pfn_pass(uint64_t first_pfn, long nr, struct pfn_leak_result *res)
 	counts = calloc((size_t)n, sizeof(*counts));
 	err = flags && counts ? 0 : -ENOMEM;
 	if (!err)
-		err = kpage_words("/proc/kpageflags", lo, n, flags);
+		err = kpageflags_range(lo, n, flags);
 	if (!err)
-		err = kpage_words("/proc/kpagecount", lo, n, counts);
+		err = kpagecount_range(lo, n, counts);
 	res->held = res->freed = res->reused = res->moving = 0;
 	for (i = off; !err && i < off + nr; i++) {
 		enum pfn_state s = pfn_judge(flags, counts, n, i);
@@ -171,17 +149,26 @@ long pfn_leak_settle(uint64_t first_pfn, long nr, int settle_ms, struct pfn_leak
 {
 	double start = monotonic_seconds();
 	struct timespec step = { 0, SETTLE_STEP_MS * 1000000L };
-	int err;
+	int drained = 0, err;
 
+	/*
+	 * Look first: a folio freed at once (the usual case) needs no drain, which costs an
+	 * RCU grace period and work on every CPU. Anything that looks held or moving is
+	 * judged only on a pass made after a drain.
+	 */
 	for (;;) {
-		lru_drain_all_cpus();
 		err = pfn_pass(first_pfn, nr, res);
 		if (err)
 			return err;
 		res->waited = monotonic_seconds() - start;
-		if ((!res->held && !res->moving) || res->waited * 1000 >= settle_ms)
+		if (!res->held && !res->moving)
+			return 0;
+		if (drained && res->waited * 1000 >= settle_ms)
 			return res->held;
-		nanosleep(&step, NULL);
+		if (drained)
+			nanosleep(&step, NULL);
+		lru_drain_all_cpus();
+		drained = 1;
 	}
 }
 

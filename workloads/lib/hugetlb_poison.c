@@ -186,6 +186,7 @@ int pfn_hugetlb(uint64_t pfn)
 long hugetlb_poisoned_pfns(uint64_t head_pfn, long nr, uint64_t *pfns, long max)
 {
 	long i, count = 0;
+	uint64_t *flags;
 	int ret = pfn_hugetlb(head_pfn);
 
 	if (ret < 0)
@@ -196,13 +197,17 @@ long hugetlb_poisoned_pfns(uint64_t head_pfn, long nr, uint64_t *pfns, long max)
 			pfns[0] = head_pfn;
 		return ret;
 	}
-	for (i = 0; i < nr; i++) {
-		ret = pfn_hwpoisoned(head_pfn + (uint64_t)i);
-		if (ret < 0)
-			return ret;
-		if (ret && count < max)
+	flags = malloc((size_t)(nr > 0 ? nr : 1) * sizeof(*flags));
+	if (!flags)
+		return -ENOMEM;
+	ret = nr > 0 ? kpageflags_range(head_pfn, nr, flags) : 0;
+	for (i = 0; !ret && i < nr; i++) {
+		if (!(flags[i] & (1ULL << KPF_HWPOISON)))
+			continue;
+		if (count < max)
 			pfns[count] = head_pfn + (uint64_t)i;
-		count += ret;
+		count++;
 	}
-	return count;
+	free(flags);
+	return ret ? ret : count;
 }

@@ -44,31 +44,57 @@ void hugetlb_meminfo_print(const char *test, const char *stage, const struct hug
 	       m->rsvd, m->surp, m->hwcorrupt_kb);
 }
 
+/* The fields the checks compare: name, before, after, wanted delta. */
+struct meminfo_field {
+	const char *name;
+	long long b, a, w;
+};
+
+#define MEMINFO_FIELDS 5
+
+static void meminfo_fields(const struct hugetlb_meminfo *before,
+			   const struct hugetlb_meminfo *after,
+			   const struct hugetlb_meminfo *want, struct meminfo_field *f)
+{
+	f[0] = (struct meminfo_field){ "hugepages_total", before->total, after->total,
+				       want->total };
+	f[1] = (struct meminfo_field){ "hugepages_free", before->free, after->free, want->free };
+	f[2] = (struct meminfo_field){ "hugepages_rsvd", before->rsvd, after->rsvd, want->rsvd };
+	f[3] = (struct meminfo_field){ "hugepages_surp", before->surp, after->surp, want->surp };
+	f[4] = (struct meminfo_field){ "hardware_corrupted_kb", before->hwcorrupt_kb,
+				       after->hwcorrupt_kb, want->hwcorrupt_kb };
+}
+
 long hugetlb_meminfo_check(const char *test, const char *stage,
 			   const struct hugetlb_meminfo *before,
 			   const struct hugetlb_meminfo *after,
 			   const struct hugetlb_meminfo *want)
 {
-	const struct {
-		const char *name;
-		long long b, a, w;
-	} f[] = {
-		{ "hugepages_total", before->total, after->total, want->total },
-		{ "hugepages_free", before->free, after->free, want->free },
-		{ "hugepages_rsvd", before->rsvd, after->rsvd, want->rsvd },
-		{ "hugepages_surp", before->surp, after->surp, want->surp },
-		{ "hardware_corrupted_kb", before->hwcorrupt_kb, after->hwcorrupt_kb,
-		  want->hwcorrupt_kb },
-	};
+	struct meminfo_field f[MEMINFO_FIELDS];
 	char what[96];
 	long bad = 0;
-	size_t i;
+	int i;
 
-	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+	meminfo_fields(before, after, want, f);
+	for (i = 0; i < MEMINFO_FIELDS; i++) {
 		snprintf(what, sizeof(what), "%s_%s_delta", stage, f[i].name);
 		bad += report_check_long(test, what, f[i].w, f[i].a - f[i].b);
 	}
 	return bad;
+}
+
+int hugetlb_meminfo_agrees(const struct hugetlb_meminfo *before,
+			   const struct hugetlb_meminfo *after,
+			   const struct hugetlb_meminfo *want)
+{
+	struct meminfo_field f[MEMINFO_FIELDS];
+	int i;
+
+	meminfo_fields(before, after, want, f);
+	for (i = 0; i < MEMINFO_FIELDS; i++)
+		if (f[i].a - f[i].b != f[i].w)
+			return 0;
+	return 1;
 }
 
 void hugetlb_poison_expected(long poisoned, int dissolved, struct hugetlb_meminfo *want)

@@ -33,6 +33,11 @@ long hugetlb_meminfo_check(const char *test, const char *stage,
 			   const struct hugetlb_meminfo *after,
 			   const struct hugetlb_meminfo *want);
 
+/* 1 when after - before equals want in every field hugetlb_meminfo_check checks. */
+int hugetlb_meminfo_agrees(const struct hugetlb_meminfo *before,
+			   const struct hugetlb_meminfo *after,
+			   const struct hugetlb_meminfo *want);
+
 /*
  * The meminfo deltas a memory failure on one mapped huge page must leave once its user is
  * gone, from what the page flags say happened: poisoned base pages (HardwareCorrupted +4 kB

@@ -151,19 +151,45 @@ long move_check_status(const char *test, void *const *pages, const int *status, 
 	return move_check_status_flags(test, pages, status, nr, target, ret, 0, res);
 }
 
+/* The real node and pagemap entry of every page, each read in one pass. 0 or -errno. */
+static int pages_now(void *const *pages, long nr, int **nodes, uint64_t **entries)
+{
+	int err;
+
+	*nodes = malloc((size_t)(nr ? nr : 1) * sizeof(**nodes));
+	*entries = malloc((size_t)(nr ? nr : 1) * sizeof(**entries));
+	if (!*nodes || !*entries)
+		err = -ENOMEM;
+	else
+		err = page_nodes(pages, nr, *nodes);
+	if (!err)
+		err = pagemap_entries_of(pages, nr, *entries);
+	if (err) {
+		free(*nodes);
+		free(*entries);
+	}
+	return err;
+}
+
 long move_check_status_flags(const char *test, void *const *pages, const int *status, long nr,
 			     int target, long ret, unsigned int flags, struct move_check *res)
 {
 	char exp[64], act[96];
+	uint64_t *entries;
+	int *nodes;
 	long i;
+	int err = pages_now(pages, nr, &nodes, &entries);
 
 	memset(res, 0, sizeof(*res));
+	if (err)
+		return err;
 	for (i = 0; i < nr; i++) {
 		uintptr_t addr = (uintptr_t)pages[i];
 		int st = status[i];
-		int real = page_node(pages[i]);
+		int real = nodes[i];
 		struct page_info pi;
 
+		page_info_from_entry(entries[i], &pi);
 		if (st == MOVE_STATUS_UNSET) {
 			if (ret != 0) {
 				res->unreported++;
@@ -202,7 +228,7 @@ long move_check_status_flags(const char *test, void *const *pages, const int *st
 			 * Swapped out since the call (reclaim, or a racing MADV_PAGEOUT): the
 			 * claim can no longer be checked, and no data was lost with it.
 			 */
-			if (real == -ENOENT && pagemap_read(addr, &pi) == 0 && pi.swapped) {
+			if (real == -ENOENT && pi.swapped) {
 				res->swapped_since++;
 				continue;
 			}
@@ -217,7 +243,7 @@ long move_check_status_flags(const char *test, void *const *pages, const int *st
 			evidence(test, "move_pages claims moved", res->claims_moved, exp, act, addr);
 			continue;
 		}
-		if (pagemap_read(addr, &pi) == 0 && !pi.present) {
+		if (!pi.present) {
 			if (flags & MOVE_CHECK_UNSTABLE) {
 				res->unverifiable++;
 				continue;
@@ -229,6 +255,8 @@ long move_check_status_flags(const char *test, void *const *pages, const int *st
 		}
 		res->moved++;
 	}
+	free(nodes);
+	free(entries);
 	report_check_long(test, "move_pages_claims_moved", 0, res->claims_moved);
 	report_check_long(test, "move_pages_bad_status", 0, res->bad_status);
 	report_check_long(test, "move_pages_claimed_not_present", 0, res->not_present);
@@ -240,25 +268,32 @@ long move_check_status_flags(const char *test, void *const *pages, const int *st
 
 long pages_off_node(void *p, size_t len, int target, uintptr_t *first, int *first_node)
 {
-	uintptr_t addr = (uintptr_t)p, end = addr + len;
-	struct page_info pi;
-	long off = 0;
+	long i, nr = (long)((len + PAGE_SIZE_4K - 1) / PAGE_SIZE_4K), off = 0;
+	uint64_t *entries;
+	void **pages;
+	int *nodes, err;
 
-	for (; addr < end; addr += PAGE_SIZE_4K) {
-		int node;
-		int err = pagemap_read(addr, &pi);
+	pages = calloc((size_t)(nr ? nr : 1), sizeof(*pages));
+	if (!pages)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++)
+		pages[i] = (char *)p + i * PAGE_SIZE_4K;
+	err = pages_now(pages, nr, &nodes, &entries);
+	free(pages);
+	if (err)
+		return err;
+	for (i = 0; i < nr; i++) {
+		struct page_info pi;
 
-		if (err)
-			return err;
-		if (!pi.present)
-			continue;
-		node = page_node((void *)addr);
-		if (node == target)
+		page_info_from_entry(entries[i], &pi);
+		if (!pi.present || nodes[i] == target)
 			continue;
 		if (!off++) {
-			*first = addr;
-			*first_node = node;
+			*first = (uintptr_t)p + (uintptr_t)i * PAGE_SIZE_4K;
+			*first_node = nodes[i];
 		}
 	}
+	free(nodes);
+	free(entries);
 	return off;
 }

@@ -1,7 +1,9 @@
 /*
  * pagemap.c: per-page facts from the kernel: /proc/self/pagemap (bit 63 present, bit 62
  * swapped, bits 0-54 PFN; Documentation/admin-guide/mm/pagemap.rst), /proc/kpageflags for a PFN,
- * and the page's node via move_pages(2) with nodes = NULL (status holds the node).
+ * and the page's node via move_pages(2) with nodes = NULL (status holds the node). Ranges are
+ * read in one pass (one pread, one move_pages), not page by page: under software emulation
+ * each system call costs tens of microseconds.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "kpage.h"
 #include "pagemap.h"
 #include "thp_region.h"
 
@@ -63,43 +66,62 @@ static int self_pagemap_fd(void)
 	return fd < 0 ? -errno : fd;
 }
 
-static int pread_u64(const char *path, uint64_t index, uint64_t *out)
+int pagemap_entries(uintptr_t start, size_t nr, uint64_t *out)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t want = nr * sizeof(*out), got = 0;
+	off_t off = (off_t)(start / PAGE_SIZE_4K * sizeof(*out));
+	int fd = self_pagemap_fd();
 	ssize_t n;
 
 	if (fd < 0)
-		return -errno;
-	n = pread(fd, out, sizeof(*out), (off_t)(index * sizeof(*out)));
-	if (n != (ssize_t)sizeof(*out)) {
-		int err = n < 0 ? -errno : -EIO;
-
-		close(fd);
-		return err;
+		return fd;
+	while (got < want) {
+		n = pread(fd, (char *)out + got, want - got, off + (off_t)got);
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		got += (size_t)n;
 	}
-	close(fd);
 	return 0;
 }
 
-int kpageflags_read(uint64_t pfn, uint64_t *flags)
+int pagemap_entries_of(void *const *pages, long nr, uint64_t *out)
 {
-	return pread_u64("/proc/kpageflags", pfn, flags);
+	long i = 0, run;
+	int err;
+
+	/* one read per run of consecutive pages */
+	while (i < nr) {
+		uintptr_t first = (uintptr_t)pages[i] & ~(PAGE_SIZE_4K - 1);
+
+		for (run = 1; i + run < nr; run++)
+			if (((uintptr_t)pages[i + run] & ~(PAGE_SIZE_4K - 1)) !=
+			    first + (uintptr_t)run * PAGE_SIZE_4K)
+				break;
+		err = pagemap_entries(first, (size_t)run, out + i);
+		if (err)
+			return err;
+		i += run;
+	}
+	return 0;
+}
+
+void page_info_from_entry(uint64_t e, struct page_info *pi)
+{
+	pi->present = !!(e & PM_PRESENT);
+	pi->swapped = !!(e & PM_SWAP);
+	pi->pfn = pi->present ? e & PM_PFN_MASK : 0;
+	pi->kflags = 0;
+	pi->kflags_valid = 0;
 }
 
 int pagemap_read(uintptr_t addr, struct page_info *pi)
 {
 	uint64_t e = 0;
-	int err = pread_u64("/proc/self/pagemap", addr / PAGE_SIZE_4K, &e);
+	int err = pagemap_entries(addr, 1, &e);
 
-	pi->present = pi->swapped = pi->kflags_valid = 0;
-	pi->pfn = 0;
-	pi->kflags = 0;
+	page_info_from_entry(err ? 0 : e, pi);
 	if (err)
 		return err;
-	pi->present = !!(e & PM_PRESENT);
-	pi->swapped = !!(e & PM_SWAP);
-	if (pi->present)
-		pi->pfn = e & PM_PFN_MASK;
 	if (pi->pfn && !kpageflags_read(pi->pfn, &pi->kflags))
 		pi->kflags_valid = 1;
 	return 0;
@@ -187,62 +209,37 @@ long long pagemap_pmd_mapped_bytes(uintptr_t start, size_t len)
 int pagemap_is_thp_folio(uintptr_t start, size_t folio_size)
 {
 	size_t i, nr = folio_size / PAGE_SIZE_4K + 1;	/* one page past the folio */
-	uint64_t entries[513], flags, head_pfn = 0;
-	int pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-	int kpf = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
-	int ret = 1;
-	ssize_t n;
+	uint64_t entries[513] = { 0 }, flags[513] = { 0 }, head_pfn;
+	int err;
 
-	if (pm < 0 || kpf < 0 || nr > sizeof(entries) / sizeof(entries[0])) {
-		ret = nr > sizeof(entries) / sizeof(entries[0]) ? -EINVAL : -errno;
-		goto out;
-	}
-	n = pread(pm, entries, nr * sizeof(entries[0]),
-		  (off_t)(start / PAGE_SIZE_4K * sizeof(entries[0])));
-	if (n < (ssize_t)((nr - 1) * sizeof(entries[0]))) {
-		ret = n < 0 ? -errno : -EIO;
-		goto out;
-	}
-	if (n < (ssize_t)(nr * sizeof(entries[0])))
+	if (nr > sizeof(entries) / sizeof(entries[0]))
+		return -EINVAL;
+	err = pagemap_entries(start, nr - 1, entries);
+	if (err)
+		return err;
+	/* the page past the folio may be past the end of the address space's pagemap */
+	if (pagemap_entries(start + (nr - 1) * PAGE_SIZE_4K, 1, &entries[nr - 1]))
 		entries[nr - 1] = 0;
-	for (i = 0; i < nr; i++) {
+	head_pfn = entries[0] & PM_PFN_MASK;
+	if (!(entries[0] & PM_PRESENT) || !head_pfn)
+		return entries[0] & PM_PRESENT ? -EPERM : 0;	/* present without a PFN: hidden */
+	/* a folio's PFNs are contiguous: its flags are one range from the head */
+	err = kpageflags_range(head_pfn, (long)nr, flags);
+	if (err)
+		return err;
+	if (!(flags[0] & (1ULL << KPF_THP)) || !(flags[0] & (1ULL << KPF_COMPOUND_HEAD)))
+		return 0;
+	for (i = 1; i < nr; i++) {
 		uint64_t pfn = entries[i] & PM_PFN_MASK;
-		int last = i == nr - 1;
+		int contiguous = (entries[i] & PM_PRESENT) && pfn == head_pfn + i;
+		int tail = contiguous && (flags[i] & (1ULL << KPF_COMPOUND_TAIL));
 
-		if (!(entries[i] & PM_PRESENT) || !pfn) {
-			if (last)
-				break;
-			/* present without a PFN: PFNs are hidden from us */
-			ret = entries[i] & PM_PRESENT ? -EPERM : 0;
-			goto out;
-		}
-		if (pread(kpf, &flags, sizeof(flags), (off_t)(pfn * sizeof(flags))) !=
-		    (ssize_t)sizeof(flags)) {
-			ret = -errno;
-			goto out;
-		}
-		if (i == 0) {
-			head_pfn = pfn;
-			if (!(flags & (1ULL << KPF_THP)) ||
-			    !(flags & (1ULL << KPF_COMPOUND_HEAD))) {
-				ret = 0;
-				goto out;
-			}
-		} else if (!last && (pfn != head_pfn + i ||
-				     !(flags & (1ULL << KPF_COMPOUND_TAIL)))) {
-			ret = 0;
-			goto out;
-		} else if (last && pfn == head_pfn + i && (flags & (1ULL << KPF_COMPOUND_TAIL))) {
-			ret = 0;	/* the folio is larger than folio_size */
-			goto out;
-		}
+		if (i < nr - 1 && !tail)
+			return (entries[i] & PM_PRESENT) && !pfn ? -EPERM : 0;
+		if (i == nr - 1 && tail)
+			return 0;	/* the folio is larger than folio_size */
 	}
-out:
-	if (pm >= 0)
-		close(pm);
-	if (kpf >= 0)
-		close(kpf);
-	return ret;
+	return 1;
 }
 
 int page_node(void *addr)
@@ -254,4 +251,15 @@ int page_node(void *addr)
 	if (ret < 0)
 		return -errno;
 	return status[0];
+}
+
+int page_nodes(void *const *pages, long nr, int *nodes)
+{
+	long i;
+
+	for (i = 0; i < nr; i++)
+		nodes[i] = -1;
+	if (nr && syscall(SYS_move_pages, 0, (unsigned long)nr, pages, NULL, nodes, 0) < 0)
+		return -errno;
+	return 0;
 }

@@ -1,13 +1,15 @@
 /*
- * pagemap.h: what the kernel says about one page of this process: /proc/self/pagemap
- * (present, swapped, PFN), /proc/kpageflags for that PFN, and the NUMA node it is on
- * (move_pages with nodes = NULL).
+ * pagemap.h: what the kernel says about the pages of this process: /proc/self/pagemap
+ * (present, swapped, PFN), /proc/kpageflags for a PFN, and the NUMA node a page is on
+ * (move_pages with nodes = NULL), for one page or for many in one pass.
  */
 #ifndef SPLITFAIL_PAGEMAP_H
 #define SPLITFAIL_PAGEMAP_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "kpage.h"
 
 /* Bit numbers of /proc/kpageflags (Documentation/admin-guide/mm/pagemap.rst). */
 #define KPF_COMPOUND_HEAD	15
@@ -26,6 +28,18 @@ struct page_info {
 
 /* Fills *pi for the page containing addr. Returns 0 or -errno. */
 int pagemap_read(uintptr_t addr, struct page_info *pi);
+
+/*
+ * The raw pagemap entries of the nr pages from the page containing start, in one pass.
+ * Returns 0 or -errno.
+ */
+int pagemap_entries(uintptr_t start, size_t nr, uint64_t *out);
+
+/* The entry of the page containing each pages[i]: one read per run of adjacent pages. */
+int pagemap_entries_of(void *const *pages, long nr, uint64_t *out);
+
+/* *pi from one raw entry: present, swapped, PFN (kflags not read). */
+void page_info_from_entry(uint64_t e, struct page_info *pi);
 
 /* Pages of [start, start + len) that pagemap shows present. Returns the count or -errno. */
 long pagemap_count_present(uintptr_t start, size_t len, uintptr_t *first_present);
@@ -46,13 +60,16 @@ long long pagemap_pmd_mapped_bytes(uintptr_t start, size_t len);
  */
 int pagemap_is_thp_folio(uintptr_t start, size_t folio_size);
 
-/* The /proc/kpageflags word for pfn. Returns 0 or -errno. */
-int kpageflags_read(uint64_t pfn, uint64_t *flags);
-
 /*
  * Node of the page at addr (move_pages with nodes = NULL): the node number, or the negative
  * errno the kernel put in the status (-ENOENT: not present, -EFAULT: not mapped).
  */
 int page_node(void *addr);
+
+/*
+ * page_node() of nr pages in one move_pages(2) call: nodes[i] is pages[i]'s node or its
+ * negative errno. Returns 0 or -errno when the call itself failed.
+ */
+int page_nodes(void *const *pages, long nr, int *nodes);
 
 #endif

@@ -26,8 +26,8 @@ static inline uint64_t page_key(uintptr_t page_addr, uint64_t seed)
 /*
  * The word at word_addr: its page's key XOR its own address. Within a page every word differs
  * (so a zeroed or shifted page never matches), pages differ by key (so a page moved or swapped
- * with another does not match), and the inner loops are an add and an XOR, which the
- * compiler vectorises, so fill and verify run near memory speed.
+ * with another does not match), and the inner loops are an add and an XOR per word, so fill
+ * and verify run near memory speed.
  */
 static inline uint64_t pattern_word(uintptr_t word_addr, uint64_t seed)
 {
@@ -42,24 +42,26 @@ uint8_t pattern_byte(uintptr_t addr, uint64_t seed)
 	return (uint8_t)(w >> (8 * (addr & 7)));
 }
 
-/* Two words at a time with GCC vector extensions: SSE2 on any x86-64, no -march needed. */
-typedef uint64_t u64x2 __attribute__((vector_size(16)));
+/*
+ * Plain 64-bit words, four per step: under software emulation (QEMU TCG) vector
+ * instructions are emulated one by one and run several times slower than this, and on
+ * hardware it is as fast as the vector form.
+ */
 
 /* Fills the words [w, end) inside one page whose key is key. */
 static void fill_words(uint64_t *w, uint64_t *end, uint64_t key)
 {
-	uint64_t addr = (uintptr_t)w;
 	size_t i = 0, n = (size_t)(end - w);
-	u64x2 a = { addr, addr + 8 };
-	const u64x2 step = { 16, 16 };
+	uint64_t a = (uintptr_t)w;
 
-	for (; i + 2 <= n; i += 2, a += step) {
-		u64x2 v = a ^ key;
-
-		memcpy(&w[i], &v, sizeof(v));
+	for (; i + 4 <= n; i += 4, a += 32) {
+		w[i] = key ^ a;
+		w[i + 1] = key ^ (a + 8);
+		w[i + 2] = key ^ (a + 16);
+		w[i + 3] = key ^ (a + 24);
 	}
-	for (; i < n; i++)
-		w[i] = key ^ (addr + 8 * i);
+	for (; i < n; i++, a += 8)
+		w[i] = key ^ a;
 }
 
 void pattern_fill(void *p, size_t len, uint64_t seed)
@@ -83,19 +85,18 @@ void pattern_fill(void *p, size_t len, uint64_t seed)
 /* 1 if any word of [w, end) inside one page differs from the pattern with key. */
 static int words_differ(const uint64_t *w, const uint64_t *end, uint64_t key)
 {
-	uint64_t addr = (uintptr_t)w, diff = 0;
 	size_t i = 0, n = (size_t)(end - w);
-	u64x2 a = { addr, addr + 8 }, acc = { 0, 0 }, v;
-	const u64x2 step = { 16, 16 };
+	uint64_t a = (uintptr_t)w, d0 = 0, d1 = 0, d2 = 0, d3 = 0;
 
-	for (; i + 2 <= n; i += 2, a += step) {
-		memcpy(&v, &w[i], sizeof(v));
-		acc |= v ^ a ^ key;
+	for (; i + 4 <= n; i += 4, a += 32) {
+		d0 |= w[i] ^ key ^ a;
+		d1 |= w[i + 1] ^ key ^ (a + 8);
+		d2 |= w[i + 2] ^ key ^ (a + 16);
+		d3 |= w[i + 3] ^ key ^ (a + 24);
 	}
-	diff = acc[0] | acc[1];
-	for (; i < n; i++)
-		diff |= w[i] ^ key ^ (addr + 8 * i);
-	return diff != 0;
+	for (; i < n; i++, a += 8)
+		d0 |= w[i] ^ key ^ a;
+	return (d0 | d1 | d2 | d3) != 0;
 }
 
 static int page_differs(uintptr_t start, uintptr_t end, uint64_t seed, uintptr_t *first)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "pin_pipe.h"
+#include "thp_region.h"
 
 #define PIPE_MAX_SIZE "/proc/sys/fs/pipe-max-size"
 
@@ -59,7 +60,8 @@ int pin_pipe_splice(struct pin_pipe *p, char *base, size_t len, char *why, size_
 	memset(p, 0, sizeof(*p));
 	memset(p->fds, -1, sizeof(p->fds));
 	p->per_pipe = pipe_max_size() < len ? pipe_max_size() : len;
-	p->data = malloc(len);
+	p->data = thp_scratch_alloc(len);
+	p->data_size = p->data ? len : 0;
 	if (!p->data) {
 		snprintf(why, why_len, "no memory for %zu bytes", len);
 		return -ENOMEM;
@@ -125,6 +127,6 @@ void pin_pipe_close(struct pin_pipe *p)
 		}
 	}
 	p->nr = 0;
-	free(p->data);
+	thp_scratch_free(p->data, p->data_size);
 	p->data = NULL;
 }

@@ -18,6 +18,7 @@ struct pin_pipe {
 	size_t per_pipe;		/* bytes spliced into each pipe (the last may hold less) */
 	size_t len;			/* bytes spliced in all */
 	char *data;			/* what pin_pipe_drain read back, len bytes */
+	size_t data_size;		/* bytes allocated at data */
 };
 
 /*

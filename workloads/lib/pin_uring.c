@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "pattern.h"
+#include "thp_region.h"
 #include "pin_uring.h"
 
 #define IO_URING_DISABLED "/proc/sys/kernel/io_uring_disabled"
@@ -52,16 +53,16 @@ int pin_uring_open(struct pin_uring *p, size_t len, char *why, size_t why_len)
 		return ret;
 	}
 	p->ring_ready = 1;
+	p->len = len;
 	p->file_fd = memfd_create("splitfail-pin", MFD_CLOEXEC);
-	p->view = malloc(len);
-	p->sent = malloc(len);
+	p->view = thp_scratch_alloc(len);
+	p->sent = thp_scratch_alloc(len);
 	if (p->file_fd < 0 || !p->view || !p->sent || ftruncate(p->file_fd, (off_t)len)) {
 		ret = -(errno ? errno : ENOMEM);
 		snprintf(why, why_len, "memfd of %zu bytes: %s", len, strerror(-ret));
 		pin_uring_close(p);
 		return ret;
 	}
-	p->len = len;
 	return 0;
 }
 
@@ -97,8 +98,8 @@ void pin_uring_close(struct pin_uring *p)
 	if (p->file_fd >= 0)
 		close(p->file_fd);
 	p->file_fd = -1;
-	free(p->view);
-	free(p->sent);
+	thp_scratch_free(p->view, p->len);
+	thp_scratch_free(p->sent, p->len);
 	p->view = NULL;
 	p->sent = NULL;
 }

@@ -84,10 +84,11 @@ double monotonic_seconds(void)
 
 static long long splits_now(void)
 {
-	long long pmd = vmstat_read("thp_split_pmd");
-	long long page = vmstat_read("thp_split_page");
+	static const char *const names[] = { "thp_split_pmd", "thp_split_page" };
+	long long v[2];
 
-	return (pmd < 0 ? 0 : pmd) + (page < 0 ? 0 : page);
+	vmstat_read_many(names, v, 2);
+	return (v[0] < 0 ? 0 : v[0]) + (v[1] < 0 ? 0 : v[1]);
 }
 
 void rate_start(struct rate_meter *m)

@@ -227,6 +227,22 @@ long thp_region_pte_map(struct thp_region *r)
 	return ptemapped;
 }
 
+void *thp_scratch_alloc(size_t len)
+{
+	size_t pmd = thp_pmd_size() ? thp_pmd_size() : PAGE_SIZE_4K;
+	char *p = map_aligned(len, pmd, pmd);
+
+	if (p)
+		madvise(p, len, MADV_HUGEPAGE);	/* only a hint: 4 kB pages do as well */
+	return p;
+}
+
+void thp_scratch_free(void *p, size_t len)
+{
+	if (p)
+		munmap(p, len);
+}
+
 void thp_region_unmap(struct thp_region *r)
 {
 	if (r->base && r->len)

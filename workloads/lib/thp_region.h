@@ -66,4 +66,13 @@ long thp_region_count_pmd_mapped(const struct thp_region *r);
 /* Unmaps the whole region (harmless where parts are already unmapped). */
 void thp_region_unmap(struct thp_region *r);
 
+/*
+ * A private anonymous buffer of len bytes for a check's copies of a region, PMD-aligned and
+ * MADV_HUGEPAGE so that the kernel can back it with THPs: filling it then takes a few page
+ * faults instead of one per 4 kB page (hundreds of milliseconds under software emulation).
+ * Its content is undefined. NULL (errno set) on failure; free with thp_scratch_free.
+ */
+void *thp_scratch_alloc(size_t len);
+void thp_scratch_free(void *p, size_t len);
+
 #endif

@@ -7,9 +7,16 @@
 
 #define VMSTAT_NAME_MAX 64
 #define VMSTAT_MAX_COUNTERS 512
+#define VMSTAT_TEXT_MAX 32768	/* /proc/vmstat is some 4 kB */
 
 /* Value of one counter, -1 if this kernel has no counter of that name. */
 long long vmstat_read(const char *name);
+
+/*
+ * Values of n counters from one read of /proc/vmstat (-1 for a counter this kernel lacks).
+ * Returns how many were found, or -errno.
+ */
+int vmstat_read_many(const char *const *names, long long *values, int n);
 
 struct vmstat_snapshot {
 	int count;
