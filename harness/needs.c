@@ -7,6 +7,9 @@
  * one that differs is put back to that value at once, so a workload killed at its time
  * limit, by a signal or a crash before its own restore does not change the next runs. The
  * workloads still restore their knobs themselves (run alone by hand, nothing else would).
+ * The values read before a run hold for the next run of the same workload when every knob
+ * read back unchanged after it (nothing else writes them while the harness runs): they are
+ * read again only after a run that changed one, or for another workload.
  */
 #include <errno.h>
 #include <string.h>
@@ -25,6 +28,7 @@ struct need {
 
 static struct need before[NEEDS_MAX];
 static int n_before;
+static char held_for[SF_PATH_MAX];	/* the workload whose values before[] holds, "" = none */
 
 /* Only knobs: under /sys/ or /proc/sys/, no "..". */
 static int need_ok(const char *path)
@@ -40,9 +44,15 @@ int needs_before_run(const struct wl_case *c, const char *root, char *err, size_
 	struct stat st;
 	int n, ret;
 
-	n_before = 0;
-	if (c->argv)
+	if (c->argv) {
+		n_before = 0;
+		held_for[0] = '\0';
 		return 0;	/* a wrapped program declares nothing */
+	}
+	if (held_for[0] && !strcmp(held_for, c->path))
+		return 0;	/* as the last run of this workload left them */
+	n_before = 0;
+	held_for[0] = '\0';
 	n = workload_answer(c, "--needs", paths);
 	for (int i = 0; i < n; i++) {
 		struct need *nd = &before[n_before];
@@ -61,6 +71,7 @@ int needs_before_run(const struct wl_case *c, const char *root, char *err, size_
 		}
 		n_before++;
 	}
+	snprintf(held_for, sizeof(held_for), "%s", c->path);
 	return 0;
 }
 
@@ -105,5 +116,7 @@ int needs_after_run(char *note, size_t len)
 			   nd->val, ret ? "cannot put it back: " : "put back",
 			   ret ? strerror(-ret) : "");
 	}
+	if (note[0])
+		held_for[0] = '\0';	/* one was put back (or could not be): read them again */
 	return failed;
 }

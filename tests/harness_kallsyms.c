@@ -3,8 +3,8 @@
  * harness_kallsyms.c - kallsyms_lookup() on recorded /proc/kallsyms text: an exact name wins,
  * a function the compiler emitted only as a clone (`.constprop.0`, `.isra.0`, `.part.0`, as
  * test_hmm's dmirror_migrate_to_device is on 6.12 and 7.2) is found by its plain name, a
- * `.cold` part or data symbol is not, and the range ends at the next symbol. Prints TAP; run
- * by tests/harness_kallsyms.t.
+ * `.cold` part or data symbol is not, and the range ends at the next symbol; the file is read
+ * once per path. Prints TAP; run by tests/harness_kallsyms.t.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -67,7 +67,23 @@ int main(void)
 	      err);
 	r = kallsyms_lookup(path, "dmirror_migrate_to", &a, &b, err, sizeof(err));
 	check_start(r == -ENOENT, "a prefix of a longer name is not a match (-ENOENT)", 0, a, err);
+
+	f = fopen(path, "w");	/* a later lookup answers from the first reading */
+	if (!f || fputs("ffffffff82000000 T split_fn\nffffffff82000100 T _etext\n", f) < 0 ||
+	    fclose(f))
+		printf("# cannot rewrite %s\n", path);
+	r = kallsyms_lookup(path, "split_fn", &a, &b, err, sizeof(err));
+	check_start(!r && a == 0xffffffff81100900UL && b == 0xffffffff81100a00UL,
+		    "the file is read once: a later lookup of the same path does not read it again",
+		    0xffffffff81100900UL, a, r ? err : "");
 	unlink(path);
+	r = kallsyms_lookup(path, "split_fn", &a, &b, err, sizeof(err));
+	check_start(!r && a == 0xffffffff81100900UL, "... not even when it is gone",
+		    0xffffffff81100900UL, a, r ? err : "");
+	r = kallsyms_lookup("/nonexistent/kallsyms", "split_fn", &a, &b, err, sizeof(err));
+	check_start(r == -ENOENT && strstr(err, "cannot open"),
+		    "another path is read: one that cannot be opened is an error naming it", 0, a,
+		    err);
 	printf("1..%d\n", n_test);
 	return n_failed ? 1 : 0;
 }
