@@ -14,6 +14,9 @@
  * - no task was created since the check began (the last pid of /proc/loadavg is the same:
  *   any fork or thread, kernel threads too, moves it), so only the harness ran, and its own
  *   page tables and anonymous pages are taken out of the residuals from the reading's values;
+ * - the harness's own VmPTE and RssAnon are what they were at the reading (its growth between
+ *   runs, a first targeted run's kallsyms table, stays out of the next run's window; RssAnon
+ *   is approximate on 6.12, per-CPU batches of 32 pages, so a growth is better not taken out);
  * - at most LEAK_BASE_MAX_AGE_S old (a kmemleak scan's wait, a long rendering: drain again).
  * A kept reading is used once; anything else takes a fresh drained reading.
  */
@@ -41,10 +44,15 @@ void leak_base_forget(void)
 /* The baseline of a run into snap; 1 when it is the kept reading, 0 when freshly drained. */
 int leak_before(const char *root, int mode, struct leak_snap *snap)
 {
+	long long pte_kb = -1, anon_kb = -1;
 	int use = kept.valid && kept.snap.mode == mode &&
 		  sf_now() - kept.snap.taken <= LEAK_BASE_MAX_AGE_S &&
 		  leak_last_pid(root) == kept.snap.last_pid;
 
+	if (use) {
+		leak_self(root, &pte_kb, &anon_kb);
+		use = pte_kb == kept.snap.self_pte_kb && anon_kb == kept.snap.self_anon_kb;
+	}
 	kept.valid = 0;
 	if (use) {
 		*snap = kept.snap;
