@@ -11,6 +11,11 @@
  * `times` when it fires unless times is -1, so a positive `times` counts injected faults.
  * A stack filter with require-start=0, require-end=1 and a non-zero depth matches no stack:
  * that closes an attribute the profile did not select.
+ *
+ * A file is written only when its value changes (most runs of a sweep change none): the
+ * value each file was last given is kept, and `times`, which the kernel counts down as
+ * faults fire, is taken from every read of it. Only the harness writes these files while it
+ * runs (the knobs journal puts them back at its end).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -20,6 +25,36 @@
 #include <sys/stat.h>
 
 #include "splitfail.h"
+
+/* The files fault_configure() writes, and what each attribute's hold now. */
+static const char *const attr_files[] = {
+	"task-filter", "probability", "interval", "times", "space", "verbose", "min-order",
+	"ignore-gfp-wait", "ignore-gfp-highmem", "require-start", "require-end", "reject-start",
+	"reject-end", "stacktrace-depth",
+};
+#define ATTR_FILES	(sizeof(attr_files) / sizeof(attr_files[0]))
+
+static struct attr_file {
+	signed char exists;		/* 0 not looked at yet, 1 yes, -1 not on this kernel */
+	char val[24];			/* the value it holds, "" = not known */
+} held[SF_MAX_ATTRS][ATTR_FILES];
+
+static struct attr_file *attr_file(const struct fault_env *fe, const struct fault_attr_dir *a,
+				   const char *file)
+{
+	for (size_t i = 0; i < ATTR_FILES; i++)
+		if (!strcmp(attr_files[i], file))
+			return &held[a - fe->attr][i];
+	return NULL;
+}
+
+static int attr_holds(const struct fault_env *fe, const struct fault_attr_dir *a,
+		      const char *file, const char *val)
+{
+	const struct attr_file *h = attr_file(fe, a, file);
+
+	return h && h->val[0] && !strcmp(h->val, val);
+}
 
 static int is_mounted(const char *root, const char *mnt)
 {
@@ -53,6 +88,7 @@ int fault_discover(const char *root, const char *attrs, struct fault_env *fe)
 	DIR *d;
 
 	memset(fe, 0, sizeof(*fe));
+	memset(held, 0, sizeof(held));
 	sf_path(dbg, sizeof(dbg), root, "/sys/kernel/debug");
 	if (!root[0] && !is_mounted(root, "/sys/kernel/debug")) {
 		if (mount("none", dbg, "debugfs", 0, NULL)) {
@@ -99,44 +135,55 @@ int fault_discover(const char *root, const char *attrs, struct fault_env *fe)
 	return 0;
 }
 
-/* Write one attribute file if the kernel has it; a missing file is not an error. */
-static int attr_set(const struct fault_attr_dir *a, const char *file, const char *val)
+/* Write one attribute file if the kernel has it and its value differs; a missing file is not an error. */
+static int attr_set(const struct fault_env *fe, const struct fault_attr_dir *a, const char *file,
+		    const char *val)
 {
+	struct attr_file *h = attr_file(fe, a, file);
 	char p[SF_PATH_MAX];
 	struct stat st;
 	int ret;
 
 	snprintf(p, sizeof(p), "%s/%s", a->path, file);
-	if (stat(p, &st))
+	if (h && !h->exists)
+		h->exists = stat(p, &st) ? -1 : 1;
+	if (h ? h->exists < 0 : stat(p, &st) != 0)
+		return 0;
+	if (attr_holds(fe, a, file, val))
 		return 0;
 	ret = knob_set(p, val);
 	if (ret)
 		fprintf(stderr, "splitfail: cannot set %s = %s: %s\n", p, val, strerror(-ret));
+	if (h)
+		snprintf(h->val, sizeof(h->val), "%s", ret ? "" : val);
 	return ret;
 }
 
-static int attr_set_ll(const struct fault_attr_dir *a, const char *file, long long v)
+static int attr_set_ll(const struct fault_env *fe, const struct fault_attr_dir *a,
+		       const char *file, long long v)
 {
 	char buf[32];
 
 	if (v < 0 && strcmp(file, "times"))
 		return 0;
 	snprintf(buf, sizeof(buf), "%lld", v);
-	return attr_set(a, file, buf);
+	return attr_set(fe, a, file, buf);
 }
 
-static int attr_set_filter(const struct fault_attr_dir *a, unsigned long start,
-			   unsigned long end)
+static int attr_set_filter(const struct fault_env *fe, const struct fault_attr_dir *a,
+			   unsigned long start, unsigned long end)
 {
 	char s[32], e[32];
+	int ret = 0;
 
 	snprintf(s, sizeof(s), "0x%lx", start);
 	snprintf(e, sizeof(e), "0x%lx", end);
 	/* Widen first so that the range is never inverted in between. */
-	return attr_set(a, "require-end", "0xffffffffffffffff") ||
-	       attr_set(a, "require-start", s) || attr_set(a, "require-end", e) ||
-	       attr_set(a, "reject-start", "0") || attr_set(a, "reject-end", "0") ||
-	       attr_set(a, "stacktrace-depth", "32");
+	if (!attr_holds(fe, a, "require-start", s) || !attr_holds(fe, a, "require-end", e))
+		ret = attr_set(fe, a, "require-end", "0xffffffffffffffff") ||
+		      attr_set(fe, a, "require-start", s) || attr_set(fe, a, "require-end", e);
+	return ret || attr_set(fe, a, "reject-start", "0") || attr_set(fe, a, "reject-end", "0") ||
+	       attr_set(fe, a, "stacktrace-depth", "32");
 }
 
 /*
@@ -152,42 +199,48 @@ int fault_configure(struct fault_env *fe, int strategy, const struct fault_param
 	for (int i = 0; i < fe->n_attrs; i++) {
 		const struct fault_attr_dir *a = &fe->attr[i];
 
-		ret |= attr_set(a, "task-filter", "Y");
+		ret |= attr_set(fe, a, "task-filter", "Y");
 		if (!a->selected) {
-			ret |= attr_set(a, "probability", "0");
-			ret |= attr_set_filter(a, 0, 1);
+			ret |= attr_set(fe, a, "probability", "0");
+			ret |= attr_set_filter(fe, a, 0, 1);
 			continue;
 		}
-		ret |= attr_set_filter(a, start ? start : 0, start ? end : ~0UL);
+		ret |= attr_set_filter(fe, a, start ? start : 0, start ? end : ~0UL);
 		if (strategy == STRAT_SWEEP) {
-			ret |= attr_set(a, "probability", "0");
-			ret |= attr_set_ll(a, "times", fp->sweep_times);
+			ret |= attr_set(fe, a, "probability", "0");
+			ret |= attr_set_ll(fe, a, "times", fp->sweep_times);
 		} else {
-			ret |= attr_set_ll(a, "probability", fp->probability);
-			ret |= attr_set_ll(a, "interval", fp->interval);
-			ret |= attr_set_ll(a, "times", fp->times);
+			ret |= attr_set_ll(fe, a, "probability", fp->probability);
+			ret |= attr_set_ll(fe, a, "interval", fp->interval);
+			ret |= attr_set_ll(fe, a, "times", fp->times);
 		}
-		ret |= attr_set_ll(a, "space", fp->space);
-		ret |= attr_set_ll(a, "verbose", fp->verbose);
-		ret |= attr_set_ll(a, "min-order", fp->min_order);
+		ret |= attr_set_ll(fe, a, "space", fp->space);
+		ret |= attr_set_ll(fe, a, "verbose", fp->verbose);
+		ret |= attr_set_ll(fe, a, "min-order", fp->min_order);
 		if (fp->ignore_gfp_wait >= 0)
-			ret |= attr_set(a, "ignore-gfp-wait", fp->ignore_gfp_wait ? "Y" : "N");
+			ret |= attr_set(fe, a, "ignore-gfp-wait", fp->ignore_gfp_wait ? "Y" : "N");
 		if (fp->ignore_gfp_highmem >= 0)
-			ret |= attr_set(a, "ignore-gfp-highmem",
+			ret |= attr_set(fe, a, "ignore-gfp-highmem",
 					fp->ignore_gfp_highmem ? "Y" : "N");
 	}
 	return ret ? -EIO : 0;
 }
 
-/* Read `times` of every attribute (LLONG_MIN where absent). */
+/* Read `times` of every attribute (-1 where absent); what it holds now. */
 int fault_times_read(struct fault_env *fe, long long *times)
 {
 	char p[SF_PATH_MAX];
 
 	for (int i = 0; i < fe->n_attrs; i++) {
+		struct attr_file *h = attr_file(fe, &fe->attr[i], "times");
+
 		snprintf(p, sizeof(p), "%s/times", fe->attr[i].path);
-		if (sf_read_ll(p, &times[i]))
+		if (sf_read_ll(p, &times[i])) {
 			times[i] = -1;
+			h->val[0] = '\0';
+		} else {
+			snprintf(h->val, sizeof(h->val), "%lld", times[i]);
+		}
 	}
 	return 0;
 }

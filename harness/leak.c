@@ -30,23 +30,21 @@ const char *const leak_counter_names[LEAK_COUNTERS] = {
 	"nr_page_table_pages", "nr_anon_transparent_hugepages", "nr_anon_pages",
 };
 
-/* Residuals of settled against before, the harness's own growth taken out. */
-static void residuals(const char *root, const struct leak_snap *before,
-		      const struct vmstat *settled, long long *resid)
+/* Residuals of after against before, the harness's own growth (sampled into after) out. */
+static void residuals(const char *root, const struct leak_snap *before, struct leak_snap *after,
+		      long long *resid)
 {
-	long long pte_kb, anon_kb;
-
-	leak_self(root, &pte_kb, &anon_kb);
+	leak_self(root, &after->self_pte_kb, &after->self_anon_kb);
 	for (int i = 0; i < LEAK_COUNTERS; i++) {
 		long long b = vmstat_get(&before->vs, leak_counter_names[i]);
-		long long a = vmstat_get(settled, leak_counter_names[i]);
+		long long a = vmstat_get(&after->vs, leak_counter_names[i]);
 
 		resid[i] = (a < 0 || b < 0) ? 0 : a - b;
 	}
-	if (pte_kb >= 0 && before->self_pte_kb >= 0)
-		resid[0] -= (pte_kb - before->self_pte_kb) / 4;
-	if (anon_kb >= 0 && before->self_anon_kb >= 0)
-		resid[2] -= (anon_kb - before->self_anon_kb) / 4;
+	if (after->self_pte_kb >= 0 && before->self_pte_kb >= 0)
+		resid[0] -= (after->self_pte_kb - before->self_pte_kb) / 4;
+	if (after->self_anon_kb >= 0 && before->self_anon_kb >= 0)
+		resid[2] -= (after->self_anon_kb - before->self_anon_kb) / 4;
 }
 
 static int exact_check(const struct leak_snap *before, const struct leak_params *lp,
@@ -117,10 +115,11 @@ static int busy_check(const struct leak_snap *before, const struct leak_params *
 
 /*
  * Poll until the counters are back (exact: to the page; busy: within tolerance) or
- * settle_ms passed, then judge. 1 = leak; res gets the residuals.
+ * settle_ms passed, then judge. 1 = leak; res gets the residuals, after the settled reading
+ * (a baseline for the next run: leak_base.c; its last_pid is read before the first reading).
  */
 int leak_check(const char *root, const struct leak_snap *before, const struct leak_params *lp,
-	       struct leak_state *ls, struct vmstat *settled, struct leak_resid *res, char *ev,
+	       struct leak_state *ls, struct leak_snap *after, struct leak_resid *res, char *ev,
 	       size_t evlen)
 {
 	const int exact = before->mode == LEAK_EXACT;
@@ -133,11 +132,18 @@ int leak_check(const char *root, const struct leak_snap *before, const struct le
 
 	memset(res, 0, sizeof(*res));
 	ev[0] = '\0';
+	after->mode = before->mode;
+	after->kept = 0;
+	after->taken = 0;	/* no reading yet: not a baseline */
+	after->last_pid = leak_last_pid(root);
 	for (;;) {
 		leak_drain(root, before->mode);
-		if (vmstat_read(root, settled))
+		if (vmstat_read(root, &after->vs)) {
+			after->taken = 0;
 			return 0;
-		residuals(root, before, settled, res->r);
+		}
+		after->taken = sf_now();
+		residuals(root, before, after, res->r);
 		over = 0;
 		for (int i = 0; i < LEAK_COUNTERS; i++)
 			/* busy mode waits for page tables and THPs only, as before */

@@ -11,22 +11,31 @@
 
 #include "splitfail.h"
 
+/* leak.tsv stays open from run to run (one write a line, not an open and a close). */
 static void log_tsv(const struct leak_run_in *in, const struct leak_resid *res, int leak,
 		    double po_s, double judge_s)
 {
-	FILE *f;
+	static char path[SF_PATH_MAX + 16];
+	static FILE *f;
 
 	if (!in->tsv || !in->tsv[0])
 		return;
-	f = fopen(in->tsv, "ae");
-	if (!f)
-		return;
-	if (ftell(f) == 0)
-		fprintf(f, "name\tmode\twaited_ms\tpgtable\tanon_thps\tanon_pages\tleak\tpage_owner_s\tleak_check_s\n");
-	fprintf(f, "%s\t%s\t%d\t%lld\t%lld\t%lld\t%d\t%.3f\t%.3f\n", in->name,
+	if (f && strcmp(path, in->tsv)) {
+		fclose(f);
+		f = NULL;
+	}
+	if (!f) {
+		f = fopen(in->tsv, "ae");
+		if (!f)
+			return;
+		snprintf(path, sizeof(path), "%s", in->tsv);
+		if (ftell(f) == 0)
+			fprintf(f, "name\tmode\twaited_ms\tpgtable\tanon_thps\tanon_pages\tleak\tpage_owner_s\tleak_check_s\tbaseline\n");
+	}
+	fprintf(f, "%s\t%s\t%d\t%lld\t%lld\t%lld\t%d\t%.3f\t%.3f\t%s\n", in->name,
 		in->before->mode == LEAK_EXACT ? "exact" : "busy", res->waited_ms, res->r[0],
-		res->r[1], res->r[2], leak, po_s, judge_s);
-	fclose(f);
+		res->r[1], res->r[2], leak, po_s, judge_s, in->before->kept ? "kept" : "drained");
+	fflush(f);
 }
 
 /* The last pid handed out, at least lo. */
@@ -63,6 +72,7 @@ static void unattribute(char *ev, size_t evlen)
 int leak_judge(const struct leak_run_in *in, struct leak_table *t, struct vmstat *settled,
 	       char *ev, size_t evlen)
 {
+	static struct leak_snap after;
 	struct leak_entry *wl = leak_table_get(t, in->workload);
 	struct leak_entry *cs = leak_table_get(t, in->case_key);
 	const int exact = in->before->mode == LEAK_EXACT;
@@ -72,8 +82,9 @@ int leak_judge(const struct leak_run_in *in, struct leak_table *t, struct vmstat
 	double po_s = 0, t0 = sf_now();
 	int leak, grows = 0, po = -1;
 
-	leak = leak_check(in->root, in->before, in->lp, wl ? &wl->st : &spare, settled, &res, ev,
+	leak = leak_check(in->root, in->before, in->lp, wl ? &wl->st : &spare, &after, &res, ev,
 			  evlen);
+	*settled = after.vs;
 	if ((leak || (res.off && exact)) && in->lp->page_owner && in->pid_lo > 0) {
 		long long hi = last_pid_from(in->root, in->pid_lo);
 
@@ -104,6 +115,11 @@ int leak_judge(const struct leak_run_in *in, struct leak_table *t, struct vmstat
 			page_owner_scan(in->root, first, last_pid_from(in->root, first), ev, evlen,
 					&po_s, &user_pages);
 	}
+	/* a clean check's reading is the next run's baseline (leak_base.c) */
+	if (!leak && !grows && po < 0 && !res.off)
+		leak_base_keep(&after);
+	else
+		leak_base_forget();
 	log_tsv(in, &res, leak || grows, po_s, sf_now() - t0);
 	return leak || grows;
 }

@@ -6,10 +6,15 @@
  * harness ends, and by the next start after a SIGKILL) and its value is read; after the run,
  * one that differs is put back to that value at once, so a workload killed at its time
  * limit, by a signal or a crash before its own restore does not change the next runs. The
- * workloads still restore their knobs themselves (run alone by hand, nothing else would). A
- * knob the kernel refuses to let us read (debugfs under lockdown or in a container: EPERM) is
- * left out: a workload reads every knob before it writes it (workloads/lib/knob_undo.h), so it
- * cannot change that one either.
+ * workloads still restore their knobs themselves (run alone by hand, nothing else would).
+ * A knob's value is read once and then known: after a run that left it as it was (every run
+ * reads back all the knobs its workload declares, and every workload declares the same mTHP
+ * sizes and nr_hugepages), it still holds that value for the next run, of any workload: only
+ * the harness writes these files between runs. One that a run changed (and that was put
+ * back) is read again before the next run; one the kernel lacks is looked for once. A knob
+ * the kernel refuses to let us read (debugfs under lockdown or in a container: EPERM) is left
+ * out like a missing one: a workload reads every knob before it writes it
+ * (workloads/lib/knob_undo.h), so it cannot change that one either.
  */
 #include <errno.h>
 #include <string.h>
@@ -18,16 +23,21 @@
 #include "splitfail.h"
 
 #define NEEDS_MAX	SF_MAX_TARGETS
+#define NEEDS_KNOWN	(2 * NEEDS_MAX)
 #define NEED_VAL_MAX	512
 
 struct need {
 	char path[SF_PATH_MAX];
 	char val[NEED_VAL_MAX];
 	ssize_t len;
+	int held;			/* val is what the knob holds now */
+	int absent;			/* not on this kernel, or not readable by us */
 };
 
-static struct need before[NEEDS_MAX];
-static int n_before;
+static struct need known[NEEDS_KNOWN];	/* every knob a workload declared so far */
+static int n_known;
+static struct need *run_knobs[NEEDS_MAX];	/* the running workload's */
+static int n_run;
 
 /* Only knobs: under /sys/ or /proc/sys/, no "..". */
 static int need_ok(const char *path)
@@ -36,35 +46,70 @@ static int need_ok(const char *path)
 	       !strstr(path, "/..");
 }
 
+/* The entry of path (under root), looked for on this kernel and journalled the first time. */
+static struct need *need_of(const char *path, int *ret)
+{
+	struct need *nd;
+	struct stat st;
+
+	*ret = 0;
+	for (int i = 0; i < n_known; i++)
+		if (!strcmp(known[i].path, path))
+			return &known[i];
+	if (n_known == NEEDS_KNOWN) {
+		*ret = -ENOSPC;
+		return NULL;
+	}
+	nd = &known[n_known];
+	memset(nd, 0, sizeof(*nd));
+	snprintf(nd->path, sizeof(nd->path), "%s", path);
+	nd->absent = stat(path, &st) != 0;
+	if (!nd->absent)
+		*ret = knob_save(path);
+	if (*ret == -EPERM || *ret == -EACCES) {
+		nd->absent = 1;	/* unreadable: no workload writes it (header) */
+		*ret = 0;
+	}
+	if (!*ret)
+		n_known++;
+	return *ret ? NULL : nd;
+}
+
 /* Journal and read every knob c's workload may write. 0, or -errno with err. */
 int needs_before_run(const struct wl_case *c, const char *root, char *err, size_t len)
 {
 	static char paths[NEEDS_MAX][SF_NAME_MAX];
-	struct stat st;
+	char path[SF_PATH_MAX];
 	int n, ret;
 
-	n_before = 0;
+	n_run = 0;
 	if (c->argv)
 		return 0;	/* a wrapped program declares nothing */
 	n = workload_answer(c, "--needs", paths);
 	for (int i = 0; i < n; i++) {
-		struct need *nd = &before[n_before];
+		struct need *nd;
 
 		if (!need_ok(paths[i]))
 			continue;
-		sf_path(nd->path, sizeof(nd->path), root, paths[i]);
-		if (stat(nd->path, &st))
+		sf_path(path, sizeof(path), root, paths[i]);
+		nd = need_of(path, &ret);
+		if (nd && nd->absent)
 			continue;	/* not on this kernel */
-		ret = knob_save(nd->path);
-		nd->len = ret ? ret : sf_read_file(nd->path, nd->val, sizeof(nd->val));
-		if (nd->len == -EPERM || nd->len == -EACCES)
-			continue;	/* unreadable: no workload writes it (header) */
-		if (nd->len < 0) {
-			snprintf(err, len, "cannot journal %s, a knob %s may write: %s", nd->path,
-				 c->workload, strerror((int)-nd->len));
-			return (int)nd->len;
+		if (nd && !nd->held) {
+			nd->len = sf_read_file(nd->path, nd->val, sizeof(nd->val));
+			ret = nd->len < 0 ? (int)nd->len : 0;
+			nd->held = !ret;
+			if (ret == -EPERM || ret == -EACCES) {
+				nd->absent = 1;	/* unreadable: no workload writes it */
+				continue;
+			}
 		}
-		n_before++;
+		if (ret) {
+			snprintf(err, len, "cannot journal %s, a knob %s may write: %s", path,
+				 c->workload, strerror(-ret));
+			return ret;
+		}
+		run_knobs[n_run++] = nd;
 	}
 	return 0;
 }
@@ -93,8 +138,8 @@ int needs_after_run(char *note, size_t len)
 	int failed = 0;
 
 	note[0] = '\0';
-	for (int i = 0; i < n_before; i++) {
-		const struct need *nd = &before[i];
+	for (int i = 0; i < n_run; i++) {
+		struct need *nd = run_knobs[i];
 		ssize_t n = sf_read_file(nd->path, now, sizeof(now));
 		const char *v;
 		size_t vl;
@@ -104,6 +149,7 @@ int needs_after_run(char *note, size_t len)
 			continue;
 		writable(nd, &v, &vl);
 		ret = sf_write_file(nd->path, v, vl);
+		nd->held = 0;	/* put back, or not: read it again before the next run */
 		failed += ret != 0;
 		sf_appendf(note, len, "%s was left '%.*s' (before the run '%.*s'): %s%s; ", nd->path,
 			   n > 0 ? (int)strcspn(now, "\n") : 0, now, (int)strcspn(nd->val, "\n"),

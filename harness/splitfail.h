@@ -197,9 +197,7 @@ int fault_configure(struct fault_env *fe, int strategy, const struct fault_param
 int fault_times_read(struct fault_env *fe, long long *times);
 long long fault_times_consumed(struct fault_env *fe, const long long *before);
 
-/* kallsyms.c: one name, two passes over the file; kallsyms_cache.c: each name once */
-int kallsyms_scan(const char *path, const char *name, unsigned long *start,
-		  unsigned long *end, char *err, size_t errlen);
+/* kallsyms.c */
 int kallsyms_lookup(const char *path, const char *name, unsigned long *start,
 		    unsigned long *end, char *err, size_t errlen);
 
@@ -328,15 +326,22 @@ struct leak_snap {
 	int mode;			/* enum leak_mode */
 	long long self_pte_kb;		/* the harness's own VmPTE and RssAnon, -1 = unknown */
 	long long self_anon_kb;
-	long long last_pid;		/* /proc/sys/kernel/ns_last_pid, -1 = unknown */
+	long long last_pid;		/* last pid of /proc/loadavg before the reading, -1 = unknown */
+	double taken;			/* sf_now() of the reading */
+	int kept;			/* a baseline: the previous run's settled reading (leak_base.c) */
 };
 int leak_mode_of(const char *root, const struct leak_params *lp, int pressure, char *why,
 		 size_t len);
 void leak_drain(const char *root, int mode);
-void leak_before(const char *root, int mode, struct leak_snap *snap);
 void leak_self(const char *root, long long *pte_kb, long long *anon_kb);
 long long leak_last_pid(const char *root);
 void leak_lru_drain(const char *root);
+
+/* leak_base.c: a run's baseline, the previous run's settled reading while it still holds */
+#define LEAK_BASE_MAX_AGE_S	2.0	/* older settled readings are not reused */
+void leak_base_keep(const struct leak_snap *settled);
+void leak_base_forget(void);
+int leak_before(const char *root, int mode, struct leak_snap *snap);
 
 /* leak.c: one run's residuals against its own baseline */
 #define LEAK_COUNTERS	3		/* nr_page_table_pages, nr_anon_transparent_hugepages,
@@ -353,7 +358,7 @@ struct leak_resid {
 };
 extern const char *const leak_counter_names[LEAK_COUNTERS];
 int leak_check(const char *root, const struct leak_snap *before, const struct leak_params *lp,
-	       struct leak_state *ls, struct vmstat *settled, struct leak_resid *res, char *ev,
+	       struct leak_state *ls, struct leak_snap *after, struct leak_resid *res, char *ev,
 	       size_t evlen);
 
 /* leak_trend.c: per key (workload, or workload:case) state, and the growth trend */

@@ -5,7 +5,8 @@
  * the per-key leak table, the growth trend over a case's runs, and the page_owner parser
  * on real page_owner text captured in the guest from the copy_huge_pmd() mutant of 7.2.13
  * (tests/fixtures/page_owner-7.2.13-copy_huge_pmd-leak.txt), and the live tasks of a
- * range left out (tests/fixtures/page_owner-7.2.13-live-sleep.txt). Prints TAP; run by
+ * range left out (tests/fixtures/page_owner-7.2.13-live-sleep.txt), and the baseline reused from
+ * the previous run's settled reading only while it holds (leak_base.c). Prints TAP; run by
  * tests/harness_leak_units.t with the fixtures' paths as its arguments.
  */
 #include <stdlib.h>
@@ -14,18 +15,13 @@
 
 #include "../harness/control/control.h"
 #include "unit_tap.h"
+#include "unit_tree.h"
 
 static char root[] = "/tmp/splitfail-leak-units.XXXXXX";
 
 static void write_file(const char *rel, const char *text)
 {
-	char path[SF_PATH_MAX];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s%s", root, rel);
-	f = fopen(path, "w");
-	if (!f || fputs(text, f) < 0 || fclose(f))
-		printf("# cannot write %s\n", path);
+	tree_put(root, rel, text);
 }
 
 static void write_vmstat(long long pt, long long thp, long long anon)
@@ -83,8 +79,7 @@ static void test_mode(void)
 static int run_check(int mode, struct leak_state *ls, struct leak_resid *res, char *ev,
 		     size_t len)
 {
-	static struct leak_snap before;
-	struct vmstat settled;
+	static struct leak_snap before, settled;
 
 	memset(&before, 0, sizeof(before));
 	before.mode = mode;
@@ -116,8 +111,7 @@ static void test_exact_busy(void)
 	      "busy: the same +1 is within the busy tolerance of 64, no wait", "0", ev);
 	write_vmstat(120, 0, 279);
 	{
-		static struct leak_snap before;
-		struct vmstat settled;
+		static struct leak_snap before, settled;
 
 		memset(&before, 0, sizeof(before));
 		before.mode = LEAK_EXACT;
@@ -411,6 +405,99 @@ static void test_live(const char *fixture)
 	leak_table_free(&t);
 }
 
+/* A leak_judge() of a run against before on the fake tree, page_owner off: 1 = leak. */
+static int base_judge(struct leak_snap *before, struct leak_table *t, char *ev, size_t len)
+{
+	static struct vmstat settled;
+	struct leak_params p = lp;
+	struct leak_run_in in = { .root = root, .lp = &p, .before = before, .workload = "w",
+				  .case_key = "w:f.v.t", .pid_lo = 300, .tsv = "", .name = "x" };
+
+	p.settle_ms = 0;
+	return leak_judge(&in, t, &settled, ev, len);
+}
+
+/*
+ * The baseline of a run (leak_base.c): the previous run's settled reading, without a drain,
+ * only after a clean exact-mode check, when no task was created since (the last pid of
+ * /proc/loadavg), once, and while it is young; a fresh reading of the tree otherwise.
+ */
+static void test_base(void)
+{
+	static struct leak_snap b, old;
+	struct leak_table t;
+	char ev[1024];
+	int r;
+
+	memset(&t, 0, sizeof(t));
+	leak_base_forget();
+	write_file("/proc/loadavg", "0.50 0.20 0.10 1/60 300\n");
+	write_vmstat(120, 0, 279);
+	r = leak_before(root, LEAK_EXACT, &b);
+	check(r == 0 && !b.kept && vmstat_get(&b.vs, "nr_page_table_pages") == 120 &&
+	      b.last_pid == 300, "base: the first baseline is a fresh reading", "120, pid 300", "");
+	check(base_judge(&b, &t, ev, sizeof(ev)) == 0, "base: a clean run", "0", ev);
+	write_vmstat(125, 0, 279);	/* the kept reading, not the tree, must be the baseline */
+	r = leak_before(root, LEAK_EXACT, &b);
+	check(r == 1 && b.kept && vmstat_get(&b.vs, "nr_page_table_pages") == 120,
+	      "base: after a clean check with no new task, the settled reading is the next baseline",
+	      "kept, 120", "");
+	r = leak_before(root, LEAK_EXACT, &b);
+	check(r == 0 && vmstat_get(&b.vs, "nr_page_table_pages") == 125,
+	      "base: a kept reading serves one baseline only", "fresh, 125", "");
+
+	check(base_judge(&b, &t, ev, sizeof(ev)) == 0, "base: a clean run at 125", "0", ev);
+	write_file("/proc/loadavg", "0.50 0.20 0.10 1/60 301\n");
+	write_vmstat(126, 0, 279);
+	r = leak_before(root, LEAK_EXACT, &b);
+	check(r == 0 && vmstat_get(&b.vs, "nr_page_table_pages") == 126,
+	      "base: a task created since the check (last pid moved) means a fresh baseline",
+	      "fresh, 126", "");
+
+	check(base_judge(&b, &t, ev, sizeof(ev)) == 0, "base: a clean run at 126", "0", ev);
+	r = leak_before(root, LEAK_BUSY, &b);
+	check(r == 0 && b.mode == LEAK_BUSY, "base: a baseline of another mode is fresh", "fresh",
+	      "");
+
+	write_vmstat(126, 0, 279);
+	leak_before(root, LEAK_EXACT, &b);
+	write_vmstat(127, 0, 279);	/* the run leaves a page table */
+	r = base_judge(&b, &t, ev, sizeof(ev));
+	check(r == 1 && strstr(ev, "above baseline 126"), "base: a run that leaks one page table",
+	      "leak", ev);
+	r = leak_before(root, LEAK_EXACT, &b);
+	check(r == 0, "base: after a check that was not clean, the baseline is fresh", "fresh", "");
+	write_vmstat(128, 0, 279);	/* kept at 127, the next run leaks again */
+	check(base_judge(&b, &t, ev, sizeof(ev)) == 1 && strstr(ev, "above baseline 127"),
+	      "base: a leak against a fresh baseline", "leak", ev);
+
+	write_vmstat(128, 0, 279);
+	leak_before(root, LEAK_EXACT, &b);
+	check(base_judge(&b, &t, ev, sizeof(ev)) == 0, "base: a clean run at 128", "0", ev);
+	r = leak_before(root, LEAK_EXACT, &b);	/* kept at 128 */
+	write_vmstat(129, 0, 279);
+	r = r == 1 && base_judge(&b, &t, ev, sizeof(ev)) == 1 && strstr(ev, "above baseline 128");
+	check(r, "base: a run that leaks is caught against a kept baseline", "kept, leak +1", ev);
+
+	old = b;
+	old.mode = LEAK_EXACT;
+	old.last_pid = 301;
+	old.taken = sf_now() - LEAK_BASE_MAX_AGE_S - 1;
+	leak_base_keep(&old);
+	r = leak_before(root, LEAK_EXACT, &b);
+	check(r == 0 && vmstat_get(&b.vs, "nr_page_table_pages") == 129,
+	      "base: a settled reading older than LEAK_BASE_MAX_AGE_S is not reused", "fresh, 129",
+	      "");
+	old.taken = sf_now();
+	old.mode = LEAK_BUSY;
+	leak_base_keep(&old);
+	r = leak_before(root, LEAK_BUSY, &b);
+	check(r == 0, "base: a busy-mode reading is never kept (other tasks move the counters)",
+	      "fresh", "");
+	leak_base_forget();
+	leak_table_free(&t);
+}
+
 int main(int argc, char **argv)
 {
 	char cmd[SF_PATH_MAX];
@@ -426,6 +513,7 @@ int main(int argc, char **argv)
 	test_exact_busy();
 	test_table();
 	test_trend();
+	test_base();
 	test_page_owner(argc > 1 ? argv[1] : "tests/fixtures/page_owner-7.2.13-copy_huge_pmd-leak.txt");
 	test_judge(argc > 1 ? argv[1] : "tests/fixtures/page_owner-7.2.13-copy_huge_pmd-leak.txt");
 	test_live(argc > 2 ? argv[2] : "tests/fixtures/page_owner-7.2.13-live-sleep.txt");

@@ -176,7 +176,7 @@ static void test_leak(void)
 	struct leak_state ls;
 	struct leak_snap before;
 	struct leak_resid res;
-	struct vmstat settled;
+	static struct leak_snap settled;
 	char root[] = "/tmp/splitfail-units.XXXXXX", ev[1024];
 	int r;
 

@@ -3,8 +3,8 @@
  * live.c - the running harness's side of the run record (live.h): each start, result and
  * extra goes to record.jsonl at once (one fsync'ed line) and into the run kept in memory; the
  * renderings (render_all) are rewritten from memory at most every RECORD_RENDER_INTERVAL_S
- * seconds and once at the end, so writing results costs the same per result at 10 or 10,000
- * results. A rendering made while the run goes on says it has not ended (no end line yet) and
+ * seconds (longer when they take long: render()) and once at the end, so writing results
+ * costs the same per result at 10 or 10,000 results. A rendering made while the run goes on says it has not ended (no end line yet) and
  * holds what was decided; the test running then is in the record's start line, and becomes an
  * ERROR result only when the run ends without it (live_end). kmsg.txt (the kernel log, by
  * test) is appended as before.
@@ -20,7 +20,9 @@ static struct {
 	char dir[SF_PATH_MAX];
 	struct rec_run run;
 	FILE *kmsg;
-	double rendered;		/* sf_now() of the last rendering */
+	int kmsg_sync;			/* fsync kmsg.txt (record_fsync_needed) */
+	double rendered;		/* sf_now() of the last rendering's end */
+	double render_s;		/* the time it took */
 	struct result started;		/* the test running, name "" = none */
 	char error[SF_PATH_MAX + 128];
 } lv;
@@ -31,14 +33,26 @@ static int fail(int ret, const char *file)
 	return ret;
 }
 
+/*
+ * The renderings again, when forced or when the last ones are RECORD_RENDER_INTERVAL_S old,
+ * or RECORD_RENDER_SHARE times the time they took, whichever is longer: a rendering's cost
+ * grows with the results (858 results took 1-2 s in a TCG guest), and rendering every 5 s
+ * would take a growing share of the run (a 4 s thp_numa_balance run paid for one after
+ * nearly every result); this way renderings take at most 1/RECORD_RENDER_SHARE of it.
+ */
 static int render(int force)
 {
+	double wait = RECORD_RENDER_SHARE * lv.render_s, t0;
 	int ret;
 
-	if (!force && sf_now() - lv.rendered < RECORD_RENDER_INTERVAL_S)
+	if (wait < RECORD_RENDER_INTERVAL_S)
+		wait = RECORD_RENDER_INTERVAL_S;
+	if (!force && sf_now() - lv.rendered < wait)
 		return 0;
+	t0 = sf_now();
+	ret = force ? render_all(lv.dir, &lv.run) : render_all_interim(lv.dir, &lv.run);
 	lv.rendered = sf_now();
-	ret = render_all(lv.dir, &lv.run);
+	lv.render_s = lv.rendered - t0;
 	if (ret)
 		snprintf(lv.error, sizeof(lv.error), "%s (the renderings in %s)", strerror(-ret),
 			 lv.dir);
@@ -59,6 +73,7 @@ int live_open(const char *dir, const struct rec_run *hdr)
 	lv.kmsg = fopen(p, "we");
 	if (!lv.kmsg)
 		return fail(-errno, "kmsg.txt");
+	lv.kmsg_sync = record_fsync_needed(fileno(lv.kmsg));
 	ret = record_create(dir, hdr);
 	if (ret)
 		return fail(ret, RECORD_FILE);
@@ -144,7 +159,7 @@ int live_kmsg(const char *name, const char *text)
 	if (!text[0])
 		return 0;
 	fprintf(lv.kmsg, "=== during %s ===\n%s", name, text);
-	if (fflush(lv.kmsg) || fsync(fileno(lv.kmsg)))
+	if (fflush(lv.kmsg) || (lv.kmsg_sync && fsync(fileno(lv.kmsg))))
 		return fail(-errno, "kmsg.txt");
 	return 0;
 }

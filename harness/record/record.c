@@ -2,9 +2,10 @@
 /*
  * record.c - record.jsonl, the append-only run record (record.h): each line is built in
  * memory, written with one write(2) to a file opened O_APPEND and fsync'ed before the call
- * returns, so what was decided survives a crash of the harness or of its guest; the file is
- * never rewritten (record_load.c reads it). Line types and members: docs/protocol.md ("The
- * run record").
+ * returns (not where the write itself reached the host's file: a guest's uncached 9p results
+ * folder, durable.c), so what was decided survives a crash of the harness or of its guest;
+ * the file is never rewritten (record_load.c reads it). Line types and members:
+ * docs/protocol.md ("The run record").
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,9 +20,10 @@
 #include "record_fields.h"
 
 static int rec_fd = -1;
+static int rec_sync = 1;	/* fsync each line (record_fsync_needed) */
 
-/* Write text (one whole line) with one write(2), then fsync. 0 or -errno. */
-static int write_line(int fd, const char *text, size_t len)
+/* Write text (one whole line) with one write(2), then fsync when sync. 0 or -errno. */
+static int write_line(int fd, const char *text, size_t len, int sync)
 {
 	ssize_t w = write(fd, text, len);
 
@@ -30,7 +32,7 @@ static int write_line(int fd, const char *text, size_t len)
 		len -= w;
 		w = write(fd, text, len);
 	}
-	if (w < 0 || fsync(fd))
+	if (w < 0 || (sync && fsync(fd)))
 		return -errno;
 	return 0;
 }
@@ -54,7 +56,7 @@ static int finish(FILE *f, char **buf, size_t *len)
 	fputs("}\n", f);
 	if (fclose(f))
 		return -ENOMEM;
-	ret = rec_fd < 0 ? -EBADF : write_line(rec_fd, *buf, *len);
+	ret = rec_fd < 0 ? -EBADF : write_line(rec_fd, *buf, *len, rec_sync);
 	free(*buf);
 	return ret;
 }
@@ -77,6 +79,7 @@ int record_create(const char *dir, const struct rec_run *hdr)
 	rec_fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
 	if (rec_fd < 0)
 		return -errno;
+	rec_sync = record_fsync_needed(rec_fd);
 	f = begin("run", &buf, &len);
 	if (f)
 		fields_write(f, run_fields, hdr);
@@ -164,7 +167,7 @@ int record_append_line_to(const char *dir, const char *line)
 	}
 	snprintf(buf, len + 3, "%s%s%s", last == '\n' ? "" : "\n", line,
 		 len && line[len - 1] == '\n' ? "" : "\n");
-	ret = write_line(fd, buf, strlen(buf));
+	ret = write_line(fd, buf, strlen(buf), record_fsync_needed(fd));
 	free(buf);
 	close(fd);
 	return ret;

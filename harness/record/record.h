@@ -30,7 +30,8 @@
 
 #define RECORD_FILE	"record.jsonl"
 #define RECORD_FORMAT	1
-#define RECORD_RENDER_INTERVAL_S 5	/* renderings are at most this old while running */
+#define RECORD_RENDER_INTERVAL_S 5	/* renderings are at most this old while running, */
+#define RECORD_RENDER_SHARE	20	/* or this many times the last rendering's time */
 
 /* One verdict. Strings are owned (heap); "" when absent, never NULL after record_load. */
 struct rec_result {
@@ -95,6 +96,9 @@ int record_append_result(const struct rec_result *r);
 int record_append_extra(const char *key, const char *json);
 int record_append_end(int finished, const char *ended_by);
 void record_close(void);
+/* durable.c: 1 when writes to fd must be fsync'ed to outlive a crash (not: uncached 9p) */
+int record_fsync_needed(int fd);
+int record_fsync_needed_in(FILE *mountinfo, unsigned int major, unsigned int minor);
 /* Append one line (as written by a record_append_* call) to DIR's record; for the runner. */
 int record_append_line_to(const char *dir, const char *line);
 /* Read DIR/record.jsonl. A torn last line (a guest died mid-write) is ignored. 0 or -errno. */
@@ -137,6 +141,8 @@ void render_targets(FILE *f, const struct rec_run *run);
 int render_kcidb(FILE *f, const struct rec_run *run);
 /* Every rendering into DIR, each atomically (temporary file, fsync, rename). 0 or -errno. */
 int render_all(const char *dir, const struct rec_run *run);
+/* The same while a run goes on: renamed whole, not fsync'ed (the record is the truth). */
+int render_all_interim(const char *dir, const struct rec_run *run);
 
 /* --- merge.c, compare.c: `splitfail merge` and `splitfail compare` (argv[0] is the verb) - */
 int merge_main(int argc, char **argv);
