@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * budget.c - the run's time budget ([run] budget): a nightly has a fixed slot, so once the
- * budget is spent no further test case (or strategy of one) starts, and what was not reached
+ * budget is spent no further test case, strategy of one or step of a sweep starts (the run
+ * overruns by at most one run, bounded by [run] timeout), and what was not reached
  * is reported instead of overrunning: summary.json member "budget" with the budget, the time
  * used, and the test cases not reached (and the one cut short). Not a verdict: the results
  * recorded are complete, the run simply covered less.

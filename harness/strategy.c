@@ -304,6 +304,11 @@ static int sweep(struct suite *s, const struct wl_case *c, struct run_spec *r, i
 	if (!s->fe->have_nth)
 		return record_skip(s, c, r, rep, "kernel has no /proc/self/fail-nth");
 	for (r->nth = first; r->nth <= last; r->nth++) {
+		if (r->nth > first && s->budget_end && sf_now() >= s->budget_end) {
+			s->cut_short = 1;	/* no sweep step starts after the budget */
+			ret = 0;
+			break;
+		}
 		ret = run_one(s, c, r, rep);
 		if (ret <= 0)
 			break;

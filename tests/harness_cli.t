@@ -130,6 +130,17 @@ assert b["cases_not_reached"] == ["fake_thp:fake.head.munmap#2", "fake_thp:fake.
 ok $? "budget: the first case runs, the 2 not reached are listed in summary.json (exit $rc)" \
 	"$(cat "$SCRATCH/err")"
 
+# budget: a sweep running when it is spent stops between steps (one run over, not the cap)
+new_tree
+FAKE_MODE=slow FAKE_SLEEP=1.2 FAKE_POINTS=100 sf --strategy sweep --sweep-cap 50 --budget 1 \
+	--case fake.head.munmap
+rc=$?
+python3 -c 'import json,sys; d = json.load(open(sys.argv[1])); b = d["budget"]
+assert [t["name"] for t in d["tests"]] == ["fake_thp:fake.head.munmap@nth=1"], d["tests"]
+assert b["cut_short"] == "fake_thp:fake.head.munmap", b' "$OUT/summary.json" && [ $rc -eq 0 ]
+ok $? "budget: a sweep stops at its next step once it is spent, the case is cut short (exit $rc)" \
+	"$(cat "$SCRATCH/err"; grep -o '"name": "[^"]*"' "$OUT/summary.json")"
+
 # a kernel without fault injection: baseline runs count, injection runs SKIP with the reason
 new_tree
 rm -rf "${TREE:?}/sys/kernel/debug/failslab" "${TREE:?}/sys/kernel/debug/fail_page_alloc"
