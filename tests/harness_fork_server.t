@@ -3,7 +3,8 @@
 # workloads/lib/serve.c) runs what an exec per run runs. thp_munmap without injection, with
 # [run] fork_server yes and no: (1) the same result names and verdicts; (2) every served run is
 # a child of one server (its log's trailer: via=fork-server:PID, the same PID for all) and not
-# that server itself; (3) with no, every run says via=exec; (4) no server is left running after
+# that server itself, and with two workloads in alternation each keeps its one server; (3)
+# with no, every run says via=exec; (4) no server is left running after
 # the harness ends; (5) a server SIGKILLed while the harness runs costs at most the run it was
 # serving (ERROR naming the fork server) and the runs after it go on with a new server.
 # Leak verdicts are left out of the comparisons (see verdicts()).
@@ -70,6 +71,17 @@ ok $? "fork_server no: all $n runs exec the workload" "$(cat "$SCRATCH/s.no")"
 
 ! pgrep -f "thp_munmap --serve" > /dev/null
 ok $? "no fork server left running after the harness ended" "$(pgrep -af -- '--serve')"
+
+# one server per workload binary for the whole run, while the run order alternates between them
+"$SF" --only thp_munmap,thp_mprotect --strategy off --no-progress \
+	--workload-dir "$BUILD/workloads" --state-dir "$SCRATCH/state" --out "$SCRATCH/two" \
+	> /dev/null 2> "$SCRATCH/two.err"
+pairs=$(for f in "$SCRATCH"/two/logs/*.log; do
+	printf '%s %s\n' "$(basename "$f" | cut -d. -f1)" "$(grep -o 'via=[^ ]*' "$f")"
+done | sort -u)
+[ "$(echo "$pairs" | wc -l)" = 2 ] && [ "$(echo "$pairs" | cut -d' ' -f2 | sort -u | wc -l)" = 2 ] &&
+	! echo "$pairs" | grep -q 'via=exec'
+ok $? "two workloads in alternation: one fork server each for the whole run" "$pairs"
 
 # (5) kill the server while a longer run goes on
 run "$SCRATCH/kill" yes --repeat 4 &
