@@ -14,9 +14,9 @@
  * - no task was created since the check began (the last pid of /proc/loadavg is the same:
  *   any fork or thread, kernel threads too, moves it), so only the harness ran, and its own
  *   page tables and anonymous pages are taken out of the residuals from the reading's values;
- * - the harness's own VmPTE and RssAnon are what they were at the reading (its growth between
- *   runs, a first targeted run's kallsyms table, stays out of the next run's window; RssAnon
- *   is approximate on 6.12, per-CPU batches of 32 pages, so a growth is better not taken out);
+ * - the harness's own page tables and anonymous memory are what they were at the reading (a
+ *   growth of its own between runs, its first allocations or a first targeted run's kallsyms
+ *   table, stays out of the next run's window);
  * - at most LEAK_BASE_MAX_AGE_S old (a kmemleak scan's wait, a long rendering: drain again).
  * A kept reading is used once; anything else takes a fresh drained reading.
  */
