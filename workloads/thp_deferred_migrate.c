@@ -247,7 +247,7 @@ static int deferred_cycle(struct thp_region *r, enum layout l, void *arg)
 	char *starts[NR_FOLIOS + 1];
 	size_t lens[NR_FOLIOS + 1];
 	long long q0, queued, split0;
-	int runs, j, src, target, err, *status = NULL;
+	int runs, j, src, target, err, *status = NULL, *nodes = NULL;
 	void **pages = NULL;
 	struct move_check res;
 	long nr, ret, bad;
@@ -274,15 +274,24 @@ static int deferred_cycle(struct thp_region *r, enum layout l, void *arg)
 	}
 	nr = run_pages(starts, lens, runs, pages);
 	split0 = thp_size_stat(r->folio_size, "split");
+	if (c->by == BY_MOVE_PAGES) {
+		nodes = move_pages_nodes(nr, target, status);	/* written before the window */
+		if (!nodes) {
+			free(pages);
+			free(status);
+			return -ENOMEM;
+		}
+	}
 
 	window_arm(c->w);
 	if (c->by == BY_MOVE_PAGES) {
-		ret = move_pages_to(pages, nr, target, status, MPOL_MF_MOVE_FLAG);
+		ret = move_pages_call(pages, nr, nodes, status, MPOL_MF_MOVE_FLAG);
 		err = ret < 0 ? errno : 0;
 	} else {
 		ret = mbind_runs(starts, lens, runs, target, &err);
 	}
 	window_disarm(c->w, ret, err);
+	free(nodes);
 
 	printf("# %s: %ld remaining pages node %d -> %d; folios split during migration %lld\n",
 	       c->test, nr, src, target,

@@ -47,7 +47,7 @@ static int move_cycle(struct thp_region *r, enum layout l, void *arg)
 {
 	struct move_ctx *c = arg;
 	size_t len, off, step = PAGE_SIZE_4K * (c->stride ? c->stride : 1);
-	int src, target, err, *status;
+	int src, target, err, *status, *nodes;
 	struct move_check res;
 	long nr = 0, ret, bad;
 	void **pages;
@@ -71,10 +71,17 @@ static int move_cycle(struct thp_region *r, enum layout l, void *arg)
 	src = page_node(r->base);
 	target = numa_other_node(src);
 
+	nodes = move_pages_nodes(nr, target, status);	/* written before the window */
+	if (!nodes) {
+		free(pages);
+		free(status);
+		return -ENOMEM;
+	}
 	window_arm(c->w);
-	ret = move_pages_to(pages, nr, target, status, MPOL_MF_MOVE_FLAG);
+	ret = move_pages_call(pages, nr, nodes, status, MPOL_MF_MOVE_FLAG);
 	err = ret < 0 ? errno : 0;
 	window_disarm(c->w, ret, err);
+	free(nodes);
 
 	printf("# %s: %ld pages node %d -> %d: ret=%ld errno=%s\n", c->test, nr, src, target,
 	       ret, err ? strerrorname_np(err) : "0");

@@ -138,7 +138,7 @@ static int pin_op_run(struct pin_ctx *c, struct thp_region *r, char *start, size
 	struct cow_outcome out;
 	struct move_check mc;
 	long ret = 0, i, nr = (long)(len / PAGE_SIZE_4K);
-	int err = 0, *status;
+	int err = 0, *status, *nodes;
 	void **pages;
 
 	*state = PIN_PIECE_RW;
@@ -189,10 +189,17 @@ static int pin_op_run(struct pin_ctx *c, struct thp_region *r, char *start, size
 		for (i = 0; i < nr; i++)
 			pages[i] = start + i * PAGE_SIZE_4K;
 		i = numa_other_node(page_node(r->base));
+		nodes = move_pages_nodes(nr, (int)i, status);	/* written before the window */
+		if (!nodes) {
+			free(pages);
+			free(status);
+			return -ENOMEM;
+		}
 		window_arm(c->w);
-		ret = move_pages_to(pages, nr, (int)i, status, MPOL_MF_MOVE_FLAG);
+		ret = move_pages_call(pages, nr, nodes, status, MPOL_MF_MOVE_FLAG);
 		err = ret < 0 ? errno : 0;
 		window_disarm(c->w, ret, err);
+		free(nodes);
 		printf("# %s: move_pages of %ld pinned pages to node %ld: ret=%ld errno=%s\n",
 		       c->test, nr, i, ret, err ? strerrorname_np(err) : "0");
 		ret = move_check_status(c->test, pages, status, nr, (int)i, ret, &mc);

@@ -91,20 +91,34 @@ int numa_other_node(int node)
 	return -1;
 }
 
-long move_pages_to(void **pages, long nr, int target, int *status, int flags)
+int *move_pages_nodes(long nr, int target, int *status)
 {
 	int *nodes = malloc((size_t)nr * sizeof(*nodes));
-	long i, ret;
 
 	if (!nodes) {
 		errno = ENOMEM;
-		return -1;
+		return NULL;
 	}
-	for (i = 0; i < nr; i++) {
+	for (long i = 0; i < nr; i++) {
 		nodes[i] = target;
 		status[i] = MOVE_STATUS_UNSET;
 	}
-	ret = syscall(SYS_move_pages, 0, (unsigned long)nr, pages, nodes, status, flags);
+	return nodes;
+}
+
+long move_pages_call(void **pages, long nr, const int *nodes, int *status, int flags)
+{
+	return syscall(SYS_move_pages, 0, (unsigned long)nr, pages, nodes, status, flags);
+}
+
+long move_pages_to(void **pages, long nr, int target, int *status, int flags)
+{
+	int *nodes = move_pages_nodes(nr, target, status);
+	long ret;
+
+	if (!nodes)
+		return -1;
+	ret = move_pages_call(pages, nr, nodes, status, flags);
 	free(nodes);
 	return ret;
 }

@@ -44,6 +44,15 @@ int numa_other_node(int node);
 long move_pages_to(void **pages, long nr, int target, int *status, int flags);
 
 /*
+ * The same in two steps, for an injection window: move_pages_nodes() before window_arm()
+ * allocates and writes the nodes array and prefills status (every page of both written, so
+ * no user page fault of the call lands inside the window and consumes its fault), or returns
+ * NULL with errno; move_pages_call() inside it is the system call alone. Free nodes after.
+ */
+int *move_pages_nodes(long nr, int target, int *status);
+long move_pages_call(void **pages, long nr, const int *nodes, int *status, int flags);
+
+/*
  * mbind(2) of [p, p + len) to MPOL_BIND {target} with flags (MPOL_MF_MOVE | ...).
  * Returns the syscall's result (0 or -1 with errno set).
  */
