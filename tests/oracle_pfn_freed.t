@@ -12,6 +12,14 @@ build=${SPLITFAIL_BUILD:-$top/build}
 out=$(mktemp /tmp/splitfail-oracle-pfn.XXXXXX)
 trap 'rm -f "$out"' EXIT
 echo "1..4"
+report() {	# report N DESCRIPTION: ok when the binary ended 0 and the check ($r) held
+	if ((rc == 0 && r == 0)); then
+		echo "ok $1 - $2"
+	else
+		echo "not ok $1 - $2"
+		sed 's/^/#   /' "$out"
+	fi
+}
 "$build/tests/oracle_pfn_freed" >"$out" 2>&1
 rc=$?
 if ((rc == 4)); then
@@ -26,21 +34,17 @@ grep -q "^result: held returned $pages\$" "$out" &&
 	grep -q "THP freed after munmap (PFN): expected freed (buddy) or reused, got held: anon, mapcount 0" "$out" &&
 	grep -q "check test=oracle_pfn_freed.held what=pfns_held_after_exit expected=0 actual=$pages result=FAIL" "$out"
 r=$?
-echo "$( ((rc == 0 && r == 0)) && echo ok || echo 'not ok') 1 - a THP a pipe still references after munmap: all $pages PFNs held, with evidence"
-((rc == 0 && r == 0)) || sed 's/^/#   /' "$out"
+report 1 "a THP a pipe still references after munmap: all $pages PFNs held, with evidence"
 grep -q "^result: freed returned 0\$" "$out"
 r=$?
-echo "$( ((rc == 0 && r == 0)) && echo ok || echo 'not ok') 2 - the same PFNs after the pipe is closed: none held"
-((rc == 0 && r == 0)) || sed 's/^/#   /' "$out"
+report 2 "the same PFNs after the pipe is closed: none held"
 half=$((pages / 2))
 grep -q "^result: partly zapped pages mapped by nobody: $half\$" "$out" &&
 	grep -q "^result: partly returned 0\$" "$out" &&
 	grep -q "oracle_pfn_freed.partly: THP freed after munmap: 1 folio(s) of $pages PFNs .* held=0 " "$out"
 r=$?
-echo "$( ((rc == 0 && r == 0)) && echo ok || echo 'not ok') 3 - a THP with $half pages zapped and the rest mapped: none held (its folio is in use)"
-((rc == 0 && r == 0)) || sed 's/^/#   /' "$out"
+report 3 "a THP with $half pages zapped and the rest mapped: none held (its folio is in use)"
 late=$(sed -n 's/^result: late returned 0 after \([0-9]*\) ms$/\1/p' "$out")
 [ -n "$late" ] && ((late >= 250 && late < 4000))
 r=$?
-echo "$( ((rc == 0 && r == 0)) && echo ok || echo 'not ok') 4 - PFNs a pipe holds until 300 ms into the check: waited for, none held, done after ${late:-?} ms (not the 5 s limit)"
-((rc == 0 && r == 0)) || sed 's/^/#   /' "$out"
+report 4 "PFNs a pipe holds until 300 ms into the check: waited for, none held, done after ${late:-?} ms (not the 5 s limit)"

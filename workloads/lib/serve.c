@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lifetime.h"
 #include "serve.h"
 
 #ifndef MADV_POPULATE_WRITE
@@ -93,14 +93,11 @@ static int receive(int sock, char *buf, size_t len, char **f, int *fd)
 	return i == REQ_FIELDS && !strcmp(f[0], "run") && *fd >= 0 ? 1 : -1;
 }
 
-static void child(const char *argv0, serve_run_fn run, int sock, pid_t server, char **f,
-		  int out)
+static void child(const char *argv0, serve_run_fn run, int sock, char **f, int out)
 {
 	char *av[] = { (char *)argv0, "-r", f[1], NULL };
 
 	close(sock);
-	if (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != server)
-		_exit(127);
 	setpgid(0, 0);
 	if (dup2(out, 1) < 0 || dup2(out, 2) < 0)
 		_exit(127);
@@ -116,7 +113,6 @@ int serve_loop(const char *argv0, serve_run_fn run)
 {
 	const char *env = getenv("SPLITFAIL_SERVE_FD");
 	char buf[1024], *f[REQ_FIELDS], *end;
-	pid_t server = getpid();
 	int sock, out, ret;
 
 	sock = env ? (int)strtol(env, &end, 10) : -1;
@@ -126,7 +122,8 @@ int serve_loop(const char *argv0, serve_run_fn run)
 		return 2;
 	}
 	fcntl(sock, F_SETFD, FD_CLOEXEC);
-	answer(sock, "ready\t%ld\t%ld", server, 0);
+	lifetime_tie_children();	/* each run's child gets SIGTERM when the server dies */
+	answer(sock, "ready\t%ld\t%ld", getpid(), 0);
 	while ((ret = receive(sock, buf, sizeof(buf), f, &out))) {
 		pid_t pid;
 		int status;
@@ -140,7 +137,7 @@ int serve_loop(const char *argv0, serve_run_fn run)
 		fflush(NULL);
 		pid = fork();
 		if (!pid)
-			child(argv0, run, sock, server, f, out);
+			child(argv0, run, sock, f, out);
 		close(out);
 		if (pid < 0) {
 			answer(sock, "error\t%ld\t%ld", errno, 0);

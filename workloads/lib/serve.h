@@ -4,10 +4,10 @@
  * a workload stays alive for as many runs as the harness asks for and forks a fresh child per
  * run, so exec, dynamic loading and start-up are paid once per workload instead of once per
  * fault point. The child is what an exec'd workload would be: its own process group, its
- * output on the pipe the harness sent with the request, SPLITFAIL_* from the request, the
- * server's writable memory unshared before the test starts (so no copy-on-write fault of
- * the server's pages lands inside an injection window), then the kselftest harness on the
- * one test case named.
+ * output on the pipe the harness sent with the request, SPLITFAIL_* from the request, tied to
+ * the server's life (lifetime.h: SIGTERM when the server dies), the server's writable memory
+ * unshared before the test starts (so no copy-on-write fault of the server's pages lands
+ * inside an injection window), then the kselftest harness on the one test case named.
  */
 #ifndef SPLITFAIL_SERVE_H
 #define SPLITFAIL_SERVE_H
