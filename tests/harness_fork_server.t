@@ -89,7 +89,9 @@ harness=$!
 wait_for 60 pgrep -f "thp_munmap --serve" > /dev/null
 sleep 1
 first=$(pgrep -f "thp_munmap --serve" | head -n 1)
-[ -n "$first" ] && wait_for 30 pgrep -P "$first" > /dev/null	# while it serves a run
+# while it serves a run (a run lasts milliseconds: pgrep is polled without a pause)
+end=$((SECONDS + 30))
+while [ -n "$first" ] && ! pgrep -P "$first" > /dev/null && [ $SECONDS -lt $end ]; do :; done
 [ -n "$first" ] && kill -KILL "$first"
 wait "$harness"
 rc=$?
