@@ -5,8 +5,8 @@
  * running as `WORKLOAD --serve`, with a SOCK_SEQPACKET socket to the harness (one server per
  * binary, kept until the run ends: the run order changes workload at nearly every case, and a
  * server started again at each change cost more than the exec it saves). For each run the
- * harness sends "run TEST INJECT SEED ITERATIONS" with the write end of the run's output pipe,
- * and the server answers "pid N" once it forked the run's child and "exit N STATUS" when that
+ * harness sends "run TEST INJECT SEED ITERATIONS" with the write end of the run's output pipe
+ * (and, for a batch of fail-nth steps, the read end of its step pipe: SPLITFAIL_STEP_FD), and the server answers "pid N" once it forked the run's child and "exit N STATUS" when that
  * child ended. Exec, dynamic loading and start-up are then paid once per workload, not per
  * point. A server is started before a run's probes (fsrv_prepare), so its own pages are in the
  * baseline and never counted against a run; it dies with the harness (PR_SET_PDEATHSIG), and
@@ -229,16 +229,18 @@ int fsrv_prepare(const struct wl_case *c)
 }
 
 int fsrv_start_run(const struct wl_case *c, const char *inject, unsigned long long seed,
-		   int out_fd, pid_t *pid)
+		   int out_fd, int step_fd, pid_t *pid)
 {
 	union {
 		struct cmsghdr h;
-		char space[CMSG_SPACE(sizeof(int))];
+		char space[CMSG_SPACE(2 * sizeof(int))];
 	} ctl;
+	const int fds[2] = { out_fd, step_fd };
+	const size_t nfd = step_fd >= 0 ? 2 : 1;
 	char req[SF_NAME_MAX + 128], ans[64];
 	struct iovec iov = { req, 0 };
 	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.space,
-			    .msg_controllen = sizeof(ctl.space) };
+			    .msg_controllen = CMSG_SPACE(nfd * sizeof(int)) };
 	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
 	struct server *sv;
 	long a = 0, b = 0;
@@ -253,8 +255,8 @@ int fsrv_start_run(const struct wl_case *c, const char *inject, unsigned long lo
 				       seed);
 	cm->cmsg_level = SOL_SOCKET;
 	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &out_fd, sizeof(int));
+	cm->cmsg_len = CMSG_LEN(nfd * sizeof(int));
+	memcpy(CMSG_DATA(cm), fds, nfd * sizeof(int));	/* a batch's step fd second */
 	if (sendmsg(sv->sock, &m, MSG_NOSIGNAL) < 0)
 		return lost(sv, "does not take requests");
 	ret = answer(sv, ans, sizeof(ans), ANSWER_MS);

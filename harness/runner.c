@@ -39,40 +39,61 @@ static int token(const char *line, const char *key, char *out, size_t len)
 	return 0;
 }
 
+/* A window line into w (the run's, or its step's in a batch). */
+static void window_line(const char *sf, struct window_obs *w, struct run_obs *ro, int timing)
+{
+	char v[256], v1[32];
+
+	w->windows++;
+	if (timing && !token(sf, "t0", v, sizeof(v)) && !token(sf, "t1", v1, sizeof(v1))) {
+		double t0 = atoll(v) / 1e9, t1 = atoll(v1) / 1e9;
+
+		if (!ro->t_op_first)
+			ro->t_op_first = t0;
+		ro->t_op_last = t1;
+		ro->op_s += t1 - t0;
+	}
+	if (!token(sf, "consumed", v, sizeof(v))) {
+		if (!strcmp(v, "1"))
+			w->consumed++;
+		else if (!strcmp(v, "?"))
+			w->unknown++;
+	}
+	if (!token(sf, "ret", v, sizeof(v)))
+		w->last_ret = atoi(v);
+	token(sf, "errno", w->last_errno, sizeof(w->last_errno));
+	if (!token(sf, "op", v, sizeof(v)) && !strstr(w->ops, v))
+		sf_appendf(w->ops, sizeof(w->ops), "%s%s", w->ops[0] ? "," : "", v);
+}
+
+/* The step of a batch the lines now belong to, or NULL outside a batch. */
+static struct step_obs *cur_step(struct run_obs *ro)
+{
+	return ro->steps ? &ro->step[ro->steps - 1] : NULL;
+}
+
 void run_parse_line(const char *line, struct run_obs *ro)
 {
 	const char *sf = strstr(line, "splitfail: ");
-	char v[256], v1[32];
+	struct step_obs *st = cur_step(ro);
+	char v[256];
 
 	if (sf && line[0] == '#') {
 		sf += strlen("splitfail:");
 		if (!strncmp(sf, " started ", 9)) {
 			if (!token(sf, "t", v, sizeof(v)))
 				ro->t_started = atoll(v) / 1e9;
+		} else if (!strncmp(sf, " step ", 6)) {
+			if (ro->steps < SF_BATCH_MAX && !token(sf, "nth", v, sizeof(v)))
+				ro->step[ro->steps++] = (struct step_obs){ .nth = atoi(v) };
 		} else if (!strncmp(sf, " window ", 8)) {
-			ro->win.windows++;
-			if (!token(sf, "t0", v, sizeof(v)) && !token(sf, "t1", v1, sizeof(v1))) {
-				double t0 = atoll(v) / 1e9, t1 = atoll(v1) / 1e9;
-
-				if (!ro->t_op_first)
-					ro->t_op_first = t0;
-				ro->t_op_last = t1;
-				ro->op_s += t1 - t0;
-			}
-			if (!token(sf, "consumed", v, sizeof(v))) {
-				if (!strcmp(v, "1"))
-					ro->win.consumed++;
-				else if (!strcmp(v, "?"))
-					ro->win.unknown++;
-			}
-			if (!token(sf, "ret", v, sizeof(v)))
-				ro->win.last_ret = atoi(v);
-			token(sf, "errno", ro->win.last_errno, sizeof(ro->win.last_errno));
-			if (!token(sf, "op", v, sizeof(v)) && !strstr(ro->win.ops, v))
-				sf_appendf(ro->win.ops, sizeof(ro->win.ops), "%s%s",
-					   ro->win.ops[0] ? "," : "", v);
+			window_line(sf, &ro->win, ro, 1);
+			if (st)
+				window_line(sf, &st->win, ro, 0);
 		} else if (!strncmp(sf, " silent-skip ", 13)) {
 			ro->silent_skips++;
+			if (st)
+				st->silent_skips++;
 			if (!token(sf, "pages", v, sizeof(v)))
 				ro->silent_pages += atoll(v);
 			sf_appendf(ro->silent_detail, sizeof(ro->silent_detail), "%s\n", line);
@@ -80,6 +101,8 @@ void run_parse_line(const char *line, struct run_obs *ro)
 			snprintf(ro->rate, sizeof(ro->rate), "%s", sf + 6);
 		} else if (!strncmp(sf, " check ", 7) && strstr(sf, "result=FAIL")) {
 			sf_appendf(ro->fail_lines, sizeof(ro->fail_lines), "%s\n", line);
+			if (st)
+				st->fail_lines++;
 		}
 		return;
 	}
@@ -93,8 +116,11 @@ void run_parse_line(const char *line, struct run_obs *ro)
 	}
 	/* kselftest failure evidence: "# name: what: expected x, got y" and EXPECT lines */
 	if (line[0] == '#' && (strstr(line, "expected") || strstr(line, "Expected") ||
-			       strstr(line, "FAIL")))
+			       strstr(line, "FAIL"))) {
 		sf_appendf(ro->fail_lines, sizeof(ro->fail_lines), "%s\n", line);
+		if (st)
+			st->fail_lines++;
+	}
 }
 
 /* State, wchan and kernel stack of every process in the group, for a hang verdict. */
@@ -137,9 +163,9 @@ static void record_hang(const char *root, pid_t pgid, char *out, size_t len)
 }
 
 static void child_exec(const struct wl_case *c, const char *inject, unsigned long long seed,
-		       int out_fd)
+		       int out_fd, int step_fd)
 {
-	char seed_s[32];
+	char seed_s[32], step_s[16];
 
 	setpgid(0, 0);
 	signal(SIGINT, SIG_DFL);
@@ -158,6 +184,10 @@ static void child_exec(const struct wl_case *c, const char *inject, unsigned lon
 	setenv("SPLITFAIL_SEED", seed_s, 1);
 	setenv("SPLITFAIL_INJECT", inject, 1);
 	setenv("SPLITFAIL_ITERATIONS", "1", 1);
+	if (step_fd >= 0) {
+		snprintf(step_s, sizeof(step_s), "%d", step_fd);
+		setenv("SPLITFAIL_STEP_FD", step_s, 1);
+	}
 	if (c->argv) {
 		wrap_child_prepare(inject);
 		execv(c->path, c->argv);
@@ -197,13 +227,35 @@ static void feed(char *acc, size_t *acc_len, size_t cap, const char *data, size_
 	}
 }
 
+/*
+ * Each step line of a batch seen so far goes to the hook, then the workload may go on ('s')
+ * or stops before that step ('q': the step is dropped, and so is any later one).
+ */
+static void ack_steps(const struct step_hook *hook, int ack_fd, struct run_obs *ro, int *acked)
+{
+	for (; *acked < ro->steps; (*acked)++) {
+		int go = *acked < SF_BATCH_MAX && hook->fn(hook->ctx, ro->step[*acked].nth);
+
+		if (write(ack_fd, go ? "s" : "q", 1) != 1)
+			perror("splitfail: step acknowledgement");
+		if (!go) {
+			ro->steps = *acked;
+			ro->steps_stopped = 1;
+			return;
+		}
+	}
+}
+
 int run_case(const struct wl_case *c, const char *inject, unsigned long long seed, int timeout_s,
-	     const char *root, const char *log_path, volatile int *stop, struct run_obs *ro)
+	     const char *root, const char *log_path, volatile int *stop, struct run_obs *ro,
+	     const struct step_hook *hook)
 {
 	char buf[4096], acc[4096], sample[512], via[48] = "exec";
 	size_t acc_len = 0;
 	double start = sf_now(), next_sample = 0;
-	int pfd[2], status = 0, log_fd, open_pipe = 1, armed = 0, served;
+	int pfd[2], ack[2] = { -1, -1 }, status = 0, log_fd, open_pipe = 1, armed = 0, served;
+	int acked = 0;
+	double limit_from = start;	/* a batch's time limit counts from its latest step */
 	pid_t pid, parent;
 
 	memset(ro, 0, sizeof(*ro));
@@ -214,8 +266,14 @@ int run_case(const struct wl_case *c, const char *inject, unsigned long long see
 		close(log_fd);
 		return -errno;
 	}
+	if (hook && pipe2(ack, O_CLOEXEC)) {
+		close(log_fd);
+		close(pfd[0]);
+		close(pfd[1]);
+		return -errno;
+	}
 	ro->t_fork = sf_now();
-	served = !fsrv_start_run(c, inject, seed, pfd[1], &pid);
+	served = !fsrv_start_run(c, inject, seed, pfd[1], ack[0], &pid);
 	if (served)
 		snprintf(via, sizeof(via), "fork-server:%d", (int)fsrv_pid());
 	else {
@@ -234,12 +292,14 @@ int run_case(const struct wl_case *c, const char *inject, unsigned long long see
 			 */
 			if (!c->argv && (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != parent))
 				_exit(127);
-			child_exec(c, inject, seed, dup(pfd[1]));
+			child_exec(c, inject, seed, dup(pfd[1]), ack[0] >= 0 ? dup(ack[0]) : -1);
 		}
 		setpgid(pid, pid);
 	}
 	ro->pid = pid;
 	close(pfd[1]);
+	if (ack[0] >= 0)
+		close(ack[0]);
 	if (c->argv)
 		armed = wrap_arm(pid, inject, root, ro->arm_error, sizeof(ro->arm_error),
 				 ro->arm_note, sizeof(ro->arm_note)) > 0;
@@ -254,6 +314,10 @@ int run_case(const struct wl_case *c, const char *inject, unsigned long long see
 				if (write(log_fd, buf, n) != n)
 					perror("splitfail: write log");
 				feed(acc, &acc_len, sizeof(acc), buf, (size_t)n, ro);
+				if (hook && acked < ro->steps && !ro->steps_stopped) {
+					ack_steps(hook, ack[1], ro, &acked);
+					limit_from = sf_now();
+				}
 			} else if (n == 0) {
 				open_pipe = 0;
 			}
@@ -290,7 +354,7 @@ int run_case(const struct wl_case *c, const char *inject, unsigned long long see
 			kill(-pid, SIGKILL);
 			break;
 		}
-		if (*stop || sf_now() - start > timeout_s) {
+		if (*stop || sf_now() - limit_from > timeout_s) {
 			if (!*stop) {
 				ro->timed_out = 1;
 				record_hang("", pid, ro->hang, sizeof(ro->hang));
@@ -305,6 +369,8 @@ int run_case(const struct wl_case *c, const char *inject, unsigned long long see
 	if (acc_len)
 		feed(acc, &acc_len, sizeof(acc), "\n", 1, ro);
 	close(pfd[0]);
+	if (ack[1] >= 0)
+		close(ack[1]);
 	ro->t_exit = sf_now();
 	ro->seconds = ro->t_exit - start;
 	if (WIFEXITED(status)) {

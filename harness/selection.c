@@ -58,13 +58,23 @@ static int apply_suffix(const char *sfx, struct options *o, char *err, size_t le
 	}
 	errno = 0;
 	v = strtoll(nth, &end, 10);
-	if (errno || end == nth || *end || v < 1 || v > 100000)
+	if (errno || end == nth || v < 1 || v > 100000)
 		goto bad;
 	o->nth = (int)v;
+	o->nth_last = 0;
+	if (*end == '-') {	/* nth=A-B: a batch (strategy_batch.c) */
+		nth = end + 1;
+		v = strtoll(nth, &end, 10);
+		if (errno || end == nth || v < o->nth || v >= o->nth + SF_BATCH_MAX)
+			goto bad;
+		o->nth_last = (int)v;
+	}
+	if (*end)
+		goto bad;
 	return 0;
 bad:
 	snprintf(err, len,
-		 "--case: unknown strategy suffix '@%s' (want @random, @sweep, @targeted, @nth=N, @target=FN or @target=FN,nth=N)",
+		 "--case: unknown strategy suffix '@%s' (want @random, @sweep, @targeted, @nth=N, @nth=A-B, @target=FN, @target=FN,nth=N or @target=FN,nth=A-B)",
 		 sfx);
 	return -EINVAL;
 }

@@ -29,6 +29,7 @@
 #define SF_NAME_MAX		256
 #define SF_EVIDENCE_MAX		4096
 #define SF_MAX_ATTRS		16
+#define SF_BATCH_MAX		32	/* fail-nth steps one workload process runs in a batch */
 #define SF_MAX_TARGETS		32
 #define SF_MAX_KNOBS		32
 
@@ -102,6 +103,8 @@ struct options {
 	int fork_server;		/* [run] fork_server: a child per run, not an exec */
 	int budget_s;			/* no case starts after this many seconds, 0 = none */
 	int nth;			/* --nth N: run one fail-nth value only */
+	int nth_last;			/* @nth=A-B: the batch A..B in one process, 0 = none */
+	int batch;			/* [run] batch: sweep steps per workload process */
 	int max_cases;			/* injection runs on the first N cases per workload */
 	int strict;
 	int known_fail;			/* [run] known_issues = fail: KNOWN-FAIL fails the run */
@@ -272,10 +275,20 @@ struct window_obs {
 	char last_errno[32];
 	char ops[128];
 };
+/* One step of a batch (SPLITFAIL_INJECT=nth:<A>-<B>): what its own lines said. */
+struct step_obs {
+	int nth;
+	struct window_obs win;
+	int silent_skips;
+	int fail_lines;			/* check FAIL or kselftest failure lines during it */
+};
 struct run_obs {
 	int exited, exit_code, signaled, sig, timed_out, exec_failed;
 	double seconds;
 	struct window_obs win;
+	int steps;			/* "# splitfail: step" lines: the steps of a batch */
+	int steps_stopped;		/* the harness stopped the batch before a step */
+	struct step_obs step[SF_BATCH_MAX];
 	int silent_skips;
 	long long silent_pages;
 	char silent_detail[512];
@@ -293,15 +306,25 @@ struct run_obs {
 	double t_op_first, t_op_last;	/* first window armed, last window disarmed */
 	double op_s;			/* time inside windows (the operations) */
 };
+/*
+ * A batch's step hook: called with each step's nth when its "# splitfail: step" line arrives,
+ * before the workload may go on (it waits for the harness on SPLITFAIL_STEP_FD). 1: the step
+ * runs; 0: the batch stops before it (the budget is spent), and the step is no step of it.
+ */
+struct step_hook {
+	int (*fn)(void *ctx, int nth);
+	void *ctx;
+};
 int run_case(const struct wl_case *c, const char *inject, unsigned long long seed, int timeout_s,
-	     const char *root, const char *log_path, volatile int *stop, struct run_obs *ro);
+	     const char *root, const char *log_path, volatile int *stop, struct run_obs *ro,
+	     const struct step_hook *hook);
 void run_parse_line(const char *line, struct run_obs *ro);
 
 /* fork_server.c: a workload forks a child per run instead of an exec per run */
 void fsrv_enable(int on);
 int fsrv_prepare(const struct wl_case *c);
 int fsrv_start_run(const struct wl_case *c, const char *inject, unsigned long long seed,
-		   int out_fd, pid_t *pid);
+		   int out_fd, int step_fd, pid_t *pid);
 int fsrv_reap(pid_t pid, int *status, int ms);
 void fsrv_stop(void);
 const char *fsrv_note(void);
@@ -315,6 +338,8 @@ struct run_stamps {			/* CLOCK_MONOTONIC seconds in run_one() */
 	double judged;			/* the verdict was decided (root fs, known issues ...) */
 	double recorded;		/* the result was written */
 };
+void timing_row_share(const char *out_dir, const char *name, const struct run_obs *ro,
+		      const struct run_stamps *st, int n);
 void timing_row(const char *out_dir, const char *name, const struct run_obs *ro,
 		const struct run_stamps *st);
 void timing_close(void);
@@ -504,6 +529,7 @@ struct suite {
 	int damaged;			/* a run left the root filesystem unusable: stop */
 	double budget_end;		/* [run] budget: no strategy starts after it (0: none) */
 	int cut_short;			/* a case's strategies were cut by the budget */
+	int last_verdict;		/* of the last run of its own (strategy_batch.c) */
 	char no_kmsg[SF_PATH_MAX + 64];	/* why the kernel log cannot be read: runs ERROR */
 	char stop_why[SF_PATH_MAX + 512];	/* "error: <what> (<file>)" when an error stopped it */
 };

@@ -17,18 +17,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "splitfail.h"
+#include "strategy.h"
 #include "record/live.h"
 #include "record/verbs.h"
 
-struct run_spec {
-	int strategy;
-	int nth;			/* fail-nth value, 0 = task mode */
-	const char *target;		/* stack filter function, or NULL */
-	unsigned long start, end;
-};
-
-static void vmstat_delta_json(const struct vmstat *a, const struct vmstat *b, char *out,
+void strat_vmstat_delta_json(const struct vmstat *a, const struct vmstat *b, char *out,
 			      size_t len)
 {
 	int first = 1;
@@ -64,7 +57,7 @@ static void make_name(char *out, size_t len, const struct wl_case *c, const stru
 		sf_appendf(out, len, "#%d", rep + 1);
 }
 
-static void now_iso(char *out, size_t len)
+void strat_now_iso(char *out, size_t len)
 {
 	time_t now = time(NULL);
 	struct tm tm;
@@ -73,7 +66,7 @@ static void now_iso(char *out, size_t len)
 }
 
 /* What names the run: its result name and the structured fields of the record. */
-static void result_ids(struct result *res, const struct wl_case *c, const struct run_spec *r,
+void strat_result_ids(struct result *res, const struct wl_case *c, const struct run_spec *r,
 		       int rep)
 {
 	memset(res, 0, sizeof(*res));
@@ -84,11 +77,11 @@ static void result_ids(struct result *res, const struct wl_case *c, const struct
 	snprintf(res->target, sizeof(res->target), "%s", r->target ? r->target : "");
 	res->nth = r->nth;
 	res->rep = rep;
-	now_iso(res->start_time, sizeof(res->start_time));
+	strat_now_iso(res->start_time, sizeof(res->start_time));
 }
 
 /* A result to the record; a failure stops the run with the reason it gives. */
-static int record_result(struct suite *s, const struct result *res)
+int strat_record_result(struct suite *s, const struct result *res)
 {
 	int ret = live_result(res);
 
@@ -97,7 +90,7 @@ static int record_result(struct suite *s, const struct result *res)
 	return ret;
 }
 
-static void reproduce(struct suite *s, const struct wl_case *c, const struct run_spec *r,
+void strat_reproduce(struct suite *s, const struct wl_case *c, const struct run_spec *r,
 		      const char *name, char *out, size_t len)
 {
 	struct repro_run rr = { .strategy = r->strategy, .nth = r->nth, .target = r->target };
@@ -106,7 +99,7 @@ static void reproduce(struct suite *s, const struct wl_case *c, const struct run
 }
 
 /* The leak mode of this suite, decided once and recorded in summary.json. */
-static int leak_mode(struct suite *s)
+int strat_leak_mode(struct suite *s)
 {
 	const struct options *o = s->o;
 	char why[256], json[512];
@@ -122,7 +115,7 @@ static int leak_mode(struct suite *s)
 	return s->leak_mode;
 }
 
-static void progress(struct suite *s, const char *name, int verdict)
+void strat_progress(struct suite *s, const char *name, int verdict)
 {
 	s->done++;
 	if (!s->o->progress || !isatty(2))
@@ -137,14 +130,14 @@ static int record_skip(struct suite *s, const struct wl_case *c, const struct ru
 {
 	static struct result res;
 
-	result_ids(&res, c, r, rep);
+	strat_result_ids(&res, c, r, rep);
 	if (continue_decided(res.name, NULL))
 		return 0;	/* an earlier guest of this run has it (--continue-from) */
 	res.verdict = V_SKIP;
 	snprintf(res.evidence, sizeof(res.evidence), "%s", reason);
-	reproduce(s, c, r, res.name, res.reproduce, sizeof(res.reproduce));
-	progress(s, res.name, V_SKIP);
-	return record_result(s, &res);
+	strat_reproduce(s, c, r, res.name, res.reproduce, sizeof(res.reproduce));
+	strat_progress(s, res.name, V_SKIP);
+	return strat_record_result(s, &res);
 }
 
 /*
@@ -152,7 +145,7 @@ static int record_skip(struct suite *s, const struct wl_case *c, const struct ru
  * root is 9p, and an injected failure in a 9p clunk leaks a fid on the server that the client
  * then reuses: every later open fails with EINVAL (see wrap_trace.c). 0, or -errno.
  */
-static int root_fs_check(const struct suite *s)
+int strat_root_fs_check(const struct suite *s)
 {
 	int fd = open(s->self, O_RDONLY | O_CLOEXEC);
 
@@ -162,8 +155,32 @@ static int root_fs_check(const struct suite *s)
 	return 0;
 }
 
+int strat_before_run(struct suite *s, const struct wl_case *c, const struct run_spec *r,
+		     const char *inject, struct judge_in *in, char *pressure, size_t plen)
+{
+	in->injecting = r->strategy != STRAT_OFF;
+	if (in->injecting &&
+	    fault_configure(s->fe, r->nth ? STRAT_SWEEP : STRAT_RANDOM, &s->o->fp, r->start,
+			    r->end))
+		snprintf(in->harness_error, sizeof(in->harness_error),
+			 "could not configure the fault attributes (see stderr)");
+	if (s->no_kmsg[0])
+		snprintf(in->harness_error, sizeof(in->harness_error), "%s", s->no_kmsg);
+	else if (pressure_before_run(pressure, plen)) {
+		snprintf(in->harness_error, sizeof(in->harness_error), "[pressure] %s", pressure);
+		pressure[0] = '\0';
+	}
+	if (!in->harness_error[0] &&
+	    needs_before_run(c, s->root, in->harness_error, sizeof(in->harness_error))) {
+		fprintf(stderr, "\nsplitfail: %s (%s)\n", in->harness_error, inject);
+		snprintf(s->stop_why, sizeof(s->stop_why), "error: %s", in->harness_error);
+		return -EIO;	/* the journal is broken: nothing may run */
+	}
+	return 0;
+}
+
 /* One run; returns 1 when the window consumed a fault, 0 when not, -errno on error. */
-static int run_one(struct suite *s, const struct wl_case *c, const struct run_spec *r, int rep)
+int strat_run_one(struct suite *s, const struct wl_case *c, const struct run_spec *r, int rep)
 {
 	static struct judge_in in;
 	static char kmsg_all[1 << 16];
@@ -179,48 +196,32 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 	int ret;
 
 	memset(&in, 0, sizeof(in));
-	result_ids(&res, c, r, rep);
+	strat_result_ids(&res, c, r, rep);
 	if (continue_decided(res.name, &ret))
 		return ret;	/* decided (or died) in an earlier guest: a sweep goes on after it */
-	reproduce(s, c, r, res.name, res.reproduce, sizeof(res.reproduce));
-	in.injecting = r->strategy != STRAT_OFF;
+	strat_reproduce(s, c, r, res.name, res.reproduce, sizeof(res.reproduce));
 	if (r->nth)
 		snprintf(inject, sizeof(inject), "nth:%d", r->nth);
 	else
-		snprintf(inject, sizeof(inject), "%s", in.injecting ? "task" : "off");
-	if (in.injecting &&
-	    fault_configure(s->fe, r->nth ? STRAT_SWEEP : STRAT_RANDOM, &s->o->fp, r->start,
-			    r->end))
-		snprintf(in.harness_error, sizeof(in.harness_error),
-			 "could not configure the fault attributes (see stderr)");
-	if (s->no_kmsg[0])
-		snprintf(in.harness_error, sizeof(in.harness_error), "%s", s->no_kmsg);
-	else if (pressure_before_run(pressure, sizeof(pressure))) {
-		snprintf(in.harness_error, sizeof(in.harness_error), "[pressure] %s", pressure);
-		pressure[0] = '\0';
-	}
-	if (!in.harness_error[0] &&
-	    needs_before_run(c, s->root, in.harness_error, sizeof(in.harness_error))) {
-		fprintf(stderr, "\nsplitfail: %s\n", in.harness_error);
-		snprintf(s->stop_why, sizeof(s->stop_why), "error: %s", in.harness_error);
-		return -EIO;	/* the journal is broken: nothing may run */
-	}
+		snprintf(inject, sizeof(inject), "%s", r->strategy != STRAT_OFF ? "task" : "off");
+	if (strat_before_run(s, c, r, inject, &in, pressure, sizeof(pressure)))
+		return -EIO;
 	if (fsrv_prepare(c))	/* before the baseline: its pages are not the run's */
 		fprintf(stderr, "\nsplitfail: %s; the run execs the workload\n", fsrv_note());
 	fault_times_read(s->fe, times_before);
-	leak_before(s->root, leak_mode(s), &lsnap);
+	leak_before(s->root, strat_leak_mode(s), &lsnap);
 	in.taint_before = taint_read(s->root);
 	text_safe_name(res.name, safe, sizeof(safe));
 	snprintf(log_path, sizeof(log_path), "%s/%s.log", s->log_dir, safe);
 	snprintf(res.log, sizeof(res.log), "logs/%s.log", safe);
-	now_iso(res.start_time, sizeof(res.start_time));
+	strat_now_iso(res.start_time, sizeof(res.start_time));
 	ret = live_start(&res);
 	if (ret) {
 		snprintf(s->stop_why, sizeof(s->stop_why), "error: %s", live_error());
 		return ret;
 	}
 	ret = in.harness_error[0] ? 0 : run_case(c, inject, s->o->seed, s->o->timeout_s,
-						  s->root, log_path, s->stop, &in.ro);
+						  s->root, log_path, s->stop, &in.ro, NULL);
 	if (ret)
 		snprintf(in.harness_error, sizeof(in.harness_error), "cannot run %s: %s",
 			 c->path, strerror(-ret));
@@ -253,12 +254,13 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 		wrap_segv_line(kmsg_all, in.ro.pid, in.segv_line, sizeof(in.segv_line));
 	in.taint_after = taint_read(s->root);
 	res.verdict = judge(&in, res.evidence, sizeof(res.evidence));
+	s->last_verdict = res.verdict;
 	if (kmsg_stall_notes()[0])
 		sf_appendf(res.evidence, sizeof(res.evidence),
 			   "note: the kernel reported a stall during this run on an emulated CPU (splitfail.accel=tcg): a vCPU the host did not schedule looks like this; not a verdict, the run %s: %s; ",
 			   in.ro.timed_out ? "did NOT finish within its time limit (judged as a hang)" :
 					     "finished within its time limit", kmsg_stall_notes());
-	ret = in.injecting ? root_fs_check(s) : 0;
+	ret = in.injecting ? strat_root_fs_check(s) : 0;
 	if (ret) {
 		sf_appendf(res.evidence, sizeof(res.evidence),
 			   "system damaged: after this run open(%s) fails: %s (expected the root filesystem to open files; in a guest with a 9p root a failed p9 clunk does this, see the kernel log); the harness stops, the remaining cases need a fresh system; ",
@@ -279,10 +281,10 @@ static int run_one(struct suite *s, const struct wl_case *c, const struct run_sp
 		 "inject=%s windows=%d consumed=%d unknown=%d ret=%d errno=%s", inject,
 		 in.ro.win.windows, in.ro.win.consumed, in.ro.win.unknown, in.ro.win.last_ret,
 		 in.ro.win.last_errno[0] ? in.ro.win.last_errno : "0");
-	vmstat_delta_json(&lsnap.vs, &settled, res.vmstat_delta, sizeof(res.vmstat_delta));
-	progress(s, res.name, res.verdict);
+	strat_vmstat_delta_json(&lsnap.vs, &settled, res.vmstat_delta, sizeof(res.vmstat_delta));
+	strat_progress(s, res.name, res.verdict);
 	st.judged = sf_now();
-	ret = record_result(s, &res);
+	ret = strat_record_result(s, &res);
 	st.recorded = sf_now();
 	timing_row(s->o->out_dir, res.name, &in.ro, &st);
 	if (ret)
@@ -303,16 +305,9 @@ static int sweep(struct suite *s, const struct wl_case *c, struct run_spec *r, i
 
 	if (!s->fe->have_nth)
 		return record_skip(s, c, r, rep, "kernel has no /proc/self/fail-nth");
-	for (r->nth = first; r->nth <= last; r->nth++) {
-		if (r->nth > first && s->budget_end && sf_now() >= s->budget_end) {
-			s->cut_short = 1;	/* no sweep step starts after the budget */
-			ret = 0;
-			break;
-		}
-		ret = run_one(s, c, r, rep);
-		if (ret <= 0)
-			break;
-	}
+	if (s->o->nth_last)	/* @nth=A-B: that batch, reproduced */
+		last = s->o->nth_last;
+	ret = batch_sweep(s, c, r, rep, first, last);
 	if (ret > 0 && !s->o->nth)
 		fprintf(stderr, "\nsplitfail: %s:%s%s%s: sweep cap %d reached with faults still consumed\n",
 			c->workload, c->name, r->target ? "@target=" : "", r->target ? r->target : "",
@@ -359,7 +354,7 @@ static int targeted(struct suite *s, const struct wl_case *c, struct run_spec *r
 		if (s->o->targeted_sweep || s->o->nth)
 			ret = sweep(s, c, r, rep);
 		else
-			ret = run_one(s, c, r, rep);
+			ret = strat_run_one(s, c, r, rep);
 	}
 	r->target = NULL;
 	r->start = r->end = 0;
@@ -384,11 +379,11 @@ static int kmemleak_verdict(struct suite *s, const struct wl_case *c, int rep)
 	snprintf(res.workload, sizeof(res.workload), "%s", c->workload);
 	snprintf(res.case_name, sizeof(res.case_name), "%s", c->name);
 	res.rep = rep;
-	now_iso(res.start_time, sizeof(res.start_time));
+	strat_now_iso(res.start_time, sizeof(res.start_time));
 	snprintf(res.log, sizeof(res.log), "logs/%s.kmemleak", safe);
 	known_apply(&res, s->release, NULL);
-	progress(s, res.name, res.verdict);
-	return record_result(s, &res);
+	strat_progress(s, res.name, res.verdict);
+	return strat_record_result(s, &res);
 }
 
 /* All strategies for one case; case_rank limits injection runs (max_cases). */
@@ -416,7 +411,7 @@ int suite_run_case(struct suite *s, const struct wl_case *c, int case_rank, int 
 		case STRAT_RANDOM:
 			if (st == STRAT_RANDOM && s->o->nth)
 				continue;
-			ret = run_one(s, c, &r, rep);
+			ret = strat_run_one(s, c, &r, rep);
 			break;
 		case STRAT_SWEEP:
 			ret = sweep(s, c, &r, rep);

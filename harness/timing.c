@@ -6,7 +6,8 @@
  * fault-in and fill), the operations (time inside windows), its checks (the rest until it
  * ended), the harness's probes after it: the leak check (drain, settle, compare), the
  * kernel log, the rest (root-file-system check, known issues, verdict), and results writing. Stamps come from CLOCK_MONOTONIC on both sides (the
- * workload's "started" and window lines, docs/protocol.md). For speed work (make
+ * workload's "started" and window lines, docs/protocol.md). A batch's steps share its time:
+ * each step's row is the batch's divided by its steps. For speed work (make
  * bench-guest), not for verdicts: a row that cannot be written is only a note.
  */
 #include <stdio.h>
@@ -14,13 +15,22 @@
 #include "splitfail.h"
 
 static FILE *timing_file;
+static int share = 1;	/* a batch's steps: each row is 1/share of the batch's time */
 
 static void cell(FILE *f, double from, double to)
 {
 	if (from > 0 && to >= from)
-		fprintf(f, "\t%.6f", to - from);
+		fprintf(f, "\t%.6f", (to - from) / share);
 	else
 		fputs("\t-", f);
+}
+
+void timing_row_share(const char *out_dir, const char *name, const struct run_obs *ro,
+		      const struct run_stamps *st, int n)
+{
+	share = n > 0 ? n : 1;
+	timing_row(out_dir, name, ro, st);
+	share = 1;
 }
 
 void timing_row(const char *out_dir, const char *name, const struct run_obs *ro,
@@ -41,13 +51,14 @@ void timing_row(const char *out_dir, const char *name, const struct run_obs *ro,
 	cell(timing_file, ro->t_fork, ro->t_started);
 	cell(timing_file, ro->t_started, ro->t_op_first);
 	if (ro->t_op_first > 0)
-		fprintf(timing_file, "\t%.6f", ro->op_s);
+		fprintf(timing_file, "\t%.6f", ro->op_s / share);
 	else
 		fputs("\t-", timing_file);
 	/* after the last window, plus the gaps between windows (checks between operations) */
 	if (ro->t_op_first > 0 && ro->t_exit >= ro->t_op_last)
 		fprintf(timing_file, "\t%.6f",
-			ro->t_exit - ro->t_op_last + (ro->t_op_last - ro->t_op_first - ro->op_s));
+			(ro->t_exit - ro->t_op_last + (ro->t_op_last - ro->t_op_first - ro->op_s)) /
+			share);
 	else
 		cell(timing_file, ro->t_started > 0 ? ro->t_started : ro->t_fork, ro->t_exit);
 	cell(timing_file, ro->t_exit, st->leak);

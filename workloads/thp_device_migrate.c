@@ -138,6 +138,8 @@ FIXTURE_SETUP(thp_device_migrate)
 	ASSERT_EQ(0, ret) TH_LOG("swap-type layout from a device-private entry: %s", why);
 	printf("# %s: %s\n", self->f.test, why);
 	ret = cycle_setup(&self->f, "hmm_migrate", why, sizeof(why));
+	if (!ret)
+		ret = cycle_one_step_only(&self->f, why, sizeof(why));
 	if (ret == KSFT_SKIP)
 		SKIP(return, "%s", why);
 	ASSERT_EQ(0, ret) TH_LOG("%s", why);

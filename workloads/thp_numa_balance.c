@@ -147,6 +147,8 @@ FIXTURE_SETUP(thp_numa_balance)
 	if (self->target < 0)
 		SKIP(return, "no node with memory other than node %d has a CPU", self->src);
 	ret = cycle_setup(&self->f, "numa_balance", why, sizeof(why));
+	if (!ret)
+		ret = cycle_one_step_only(&self->f, why, sizeof(why));
 	if (ret == KSFT_SKIP)
 		SKIP(return, "%s", why);
 	ASSERT_EQ(0, ret) TH_LOG("%s", why);

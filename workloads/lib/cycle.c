@@ -1,7 +1,9 @@
 /*
  * cycle.c: repeats a workload's operation cycle on fresh THP regions and reports its rate, so
  * every workload has the same throughput mode (SPLITFAIL_ITERATIONS) and rate line; with
- * check_pfns, each region's folio PFNs must be freed after its munmap (pfn_freed.h).
+ * check_pfns, each region's folio PFNs must be freed after its munmap (pfn_freed.h). Under a
+ * batch of fail-nth steps (SPLITFAIL_INJECT=nth:<A>-<B>) each cycle is one step, and the
+ * batch ends after the first step whose windows consumed no fault (where a sweep ends).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,7 +22,7 @@ static const char *const size_stats[] = {
 
 int cycle_setup(struct cycle_fixture *f, const char *op, char *why, size_t why_len)
 {
-	int ret = window_setup(&f->w, f->test, op, why, why_len);
+	int ret = window_setup_steps(&f->w, f->test, op, why, why_len);
 
 	if (ret)
 		return ret;
@@ -29,6 +31,15 @@ int cycle_setup(struct cycle_fixture *f, const char *op, char *why, size_t why_l
 		return -EIO;
 	}
 	return 0;
+}
+
+int cycle_one_step_only(const struct cycle_fixture *f, char *why, size_t why_len)
+{
+	if (!f->w.nth_last)
+		return 0;
+	snprintf(why, why_len, "SPLITFAIL_INJECT=nth:%ld-%ld: this test runs one fail-nth step per process",
+		 f->w.nth, f->w.nth_last);
+	return 4;
 }
 
 void cycle_teardown(struct cycle_fixture *f)
@@ -43,11 +54,25 @@ static int cycle_loop(struct cycle_fixture *f, const struct thp_kind *k, enum la
 	struct thp_region *r = &f->r;
 	const char *test = f->test;
 	long i, iterations = splitfail_iterations();
+	const long first = f->w.nth;
 	struct rate_meter m;
 	int ret = 0;
 
+	if (f->w.nth_last)	/* a batch: one cycle per fail-nth step */
+		iterations = f->w.nth_last - first + 1;
 	rate_start(&m);
 	for (i = 0; i < iterations; i++) {
+		if (f->w.nth_last && i && !f->w.consumed_in_step)
+			break;	/* the step before consumed nothing: the sweep ends there */
+		ret = f->w.nth_last ? window_step(&f->w, first + i) : 0;
+		if (ret > 0) {
+			ret = 0;
+			break;	/* the harness stopped the batch before this step */
+		}
+		if (ret < 0) {
+			snprintf(why, why_len, "step nth=%ld: the harness is gone", first + i);
+			return ret;
+		}
 		thp_region_unmap(r);
 		if (f->check_pfns && pfn_watch_check(&f->pfns, test, PFN_SETTLE_MS) < 0)
 			f->check_pfns = 0;	/* PFNs not readable here (not root) */

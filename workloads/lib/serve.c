@@ -1,7 +1,8 @@
 /*
  * serve.c: the fork server's loop (serve.h). One request at a time: receive it with the
- * output pipe's fd (SCM_RIGHTS), fork, answer "pid", wait for the child, answer "exit". The
- * server itself touches no THP and arms no fault: every run happens in a child.
+ * output pipe's fd (SCM_RIGHTS; a batch's step pipe second: SPLITFAIL_STEP_FD), fork,
+ * answer "pid", wait for the child, answer "exit". The server itself touches no THP and arms
+ * no fault: every run happens in a child.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -60,12 +61,15 @@ static void answer(int sock, const char *fmt, long a, long b)
 		_exit(0);	/* the harness is gone: so is the server */
 }
 
-/* One request: its text split at tabs into f[], its fd in *fd. 1, 0 at EOF, -1 bad. */
+/*
+ * One request: its text split at tabs into f[], its output fd in fd[0] and a batch's step fd
+ * in fd[1] (-1 when none). 1, 0 at EOF, -1 bad.
+ */
 static int receive(int sock, char *buf, size_t len, char **f, int *fd)
 {
 	union {
 		struct cmsghdr h;
-		char space[CMSG_SPACE(sizeof(int))];
+		char space[CMSG_SPACE(2 * sizeof(int))];
 	} ctl;
 	struct iovec iov = { buf, len - 1 };
 	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.space,
@@ -80,28 +84,40 @@ static int receive(int sock, char *buf, size_t len, char **f, int *fd)
 	if (n <= 0)
 		return 0;
 	buf[n] = '\0';
-	*fd = -1;
+	fd[0] = fd[1] = -1;
 	c = CMSG_FIRSTHDR(&m);
 	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-		memcpy(fd, CMSG_DATA(c), sizeof(int));
+		memcpy(fd, CMSG_DATA(c), c->cmsg_len >= CMSG_LEN(2 * sizeof(int)) ?
+		       2 * sizeof(int) : sizeof(int));
 	for (char *p = buf; p && i < REQ_FIELDS; i++) {
 		f[i] = p;
 		p = strchr(p, '\t');
 		if (p)
 			*p++ = '\0';
 	}
-	return i == REQ_FIELDS && !strcmp(f[0], "run") && *fd >= 0 ? 1 : -1;
+	return i == REQ_FIELDS && !strcmp(f[0], "run") && fd[0] >= 0 ? 1 : -1;
 }
 
-static void child(const char *argv0, serve_run_fn run, int sock, char **f, int out)
+static void close_fds(const int *fd)
 {
-	char *av[] = { (char *)argv0, "-r", f[1], NULL };
+	for (int i = 0; i < 2; i++)
+		if (fd[i] >= 0)
+			close(fd[i]);
+}
+
+static void child(const char *argv0, serve_run_fn run, int sock, char **f, const int *fd)
+{
+	char *av[] = { (char *)argv0, "-r", f[1], NULL }, step[16];
 
 	close(sock);
 	setpgid(0, 0);
-	if (dup2(out, 1) < 0 || dup2(out, 2) < 0)
+	if (dup2(fd[0], 1) < 0 || dup2(fd[0], 2) < 0)
 		_exit(127);
-	close(out);
+	close(fd[0]);
+	if (fd[1] >= 0) {
+		snprintf(step, sizeof(step), "%d", fd[1]);
+		setenv("SPLITFAIL_STEP_FD", step, 1);
+	}
 	setenv("SPLITFAIL_INJECT", f[2], 1);
 	setenv("SPLITFAIL_SEED", f[3], 1);
 	setenv("SPLITFAIL_ITERATIONS", f[4], 1);
@@ -113,7 +129,7 @@ int serve_loop(const char *argv0, serve_run_fn run)
 {
 	const char *env = getenv("SPLITFAIL_SERVE_FD");
 	char buf[1024], *f[REQ_FIELDS], *end;
-	int sock, out, ret;
+	int sock, out[2], ret;
 
 	sock = env ? (int)strtol(env, &end, 10) : -1;
 	if (!env || *end || sock < 0 || fcntl(sock, F_GETFD) < 0) {
@@ -124,13 +140,12 @@ int serve_loop(const char *argv0, serve_run_fn run)
 	fcntl(sock, F_SETFD, FD_CLOEXEC);
 	lifetime_tie_children();	/* each run's child gets SIGTERM when the server dies */
 	answer(sock, "ready\t%ld\t%ld", getpid(), 0);
-	while ((ret = receive(sock, buf, sizeof(buf), f, &out))) {
+	while ((ret = receive(sock, buf, sizeof(buf), f, out))) {
 		pid_t pid;
 		int status;
 
 		if (ret < 0) {
-			if (out >= 0)
-				close(out);
+			close_fds(out);
 			answer(sock, "error\t%ld\t%ld", EINVAL, 0);
 			continue;
 		}
@@ -138,7 +153,7 @@ int serve_loop(const char *argv0, serve_run_fn run)
 		pid = fork();
 		if (!pid)
 			child(argv0, run, sock, f, out);
-		close(out);
+		close_fds(out);
 		if (pid < 0) {
 			answer(sock, "error\t%ld\t%ld", errno, 0);
 			continue;

@@ -1,7 +1,8 @@
 /*
  * window.c: arms and disarms fault injection around one operation as docs/protocol.md
- * specifies (SPLITFAIL_INJECT=off|task|nth:<N>) and prints the window line. The /proc file is
- * opened before arming; between arm and disarm only the operation itself runs.
+ * specifies (SPLITFAIL_INJECT=off|task|nth:<N>|nth:<A>-<B>) and prints the window line. The
+ * /proc file is opened before arming; between arm and disarm only the operation itself runs.
+ * A batch (nth:<A>-<B>) is stepped by the cycle loop (window_step), one step per cycle.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,8 +17,8 @@
 #define MAKE_IT_FAIL "/proc/thread-self/make-it-fail"
 #define FAIL_NTH "/proc/thread-self/fail-nth"
 
-int window_setup(struct window *w, const char *test, const char *op, char *why,
-		 size_t why_len)
+static int setup(struct window *w, const char *test, const char *op, char *why,
+		 size_t why_len, int steps_ok)
 {
 	const char *env = getenv("SPLITFAIL_INJECT");
 	const char *path = NULL;
@@ -35,9 +36,19 @@ int window_setup(struct window *w, const char *test, const char *op, char *why,
 	} else if (!strncmp(env, "nth:", 4)) {
 		w->mode = WINDOW_NTH;
 		w->nth = strtol(env + 4, &end, 10);
-		if (*end || w->nth < 1) {
-			snprintf(why, why_len, "bad SPLITFAIL_INJECT=%s (nth:<N>, N >= 1)", env);
+		if (*end == '-' && end[1] >= '0' && end[1] <= '9')
+			w->nth_last = strtol(end + 1, &end, 10);
+		if (*end || w->nth < 1 || (w->nth_last && w->nth_last < w->nth)) {
+			snprintf(why, why_len,
+				 "bad SPLITFAIL_INJECT=%s (nth:<N> or nth:<A>-<B>, 1 <= A <= B)",
+				 env);
 			return -EINVAL;
+		}
+		if (w->nth_last && !steps_ok) {
+			snprintf(why, why_len,
+				 "SPLITFAIL_INJECT=%s: this test runs one fail-nth step per process",
+				 env);
+			return 4;
 		}
 		path = FAIL_NTH;
 	} else {
@@ -50,6 +61,38 @@ int window_setup(struct window *w, const char *test, const char *op, char *why,
 		return 4;
 	}
 	return 0;
+}
+
+int window_setup(struct window *w, const char *test, const char *op, char *why,
+		 size_t why_len)
+{
+	return setup(w, test, op, why, why_len, 0);
+}
+
+int window_setup_steps(struct window *w, const char *test, const char *op, char *why,
+		       size_t why_len)
+{
+	return setup(w, test, op, why, why_len, 1);
+}
+
+int window_step(struct window *w, long nth)
+{
+	const char *env = getenv("SPLITFAIL_STEP_FD");
+	char ack;
+	ssize_t n;
+
+	w->nth = nth;
+	w->consumed_in_step = 0;
+	printf("# splitfail: step nth=%ld\n", nth);
+	fflush(stdout);
+	if (!env || !*env)
+		return 0;
+	do
+		n = read(atoi(env), &ack, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		return -EPIPE;
+	return ack == 'q';	/* the harness stops the batch before this step */
 }
 
 static int write_number(int fd, long n)
@@ -112,6 +155,7 @@ int window_disarm(struct window *w, long ret, int err)
 			buf[n] = '\0';
 			consumed = strtol(buf, NULL, 10) == 0;
 		}
+		w->consumed_in_step += consumed > 0;
 		write_number(w->fd, 0);
 	}
 	if (w->fd >= 0)

@@ -18,6 +18,8 @@ enum window_mode {
 struct window {
 	enum window_mode mode;
 	long nth;
+	long nth_last;		/* nth:<A>-<B>: the last step of a batch, 0 = one step */
+	int consumed_in_step;	/* windows that consumed the fault since window_step() */
 	int fd;			/* make-it-fail or fail-nth of this thread, -1 when off */
 	int armed;
 	char test[256];
@@ -31,6 +33,23 @@ struct window {
  */
 int window_setup(struct window *w, const char *test, const char *op, char *why,
 		 size_t why_len);
+
+/*
+ * window_setup() for a test whose cycle loop runs a batch of fail-nth steps in one process
+ * (SPLITFAIL_INJECT=nth:<A>-<B>, cycle.c): window_setup() itself refuses a batch with 4
+ * (KSFT_SKIP), so a test that arms its own windows never runs one step as if it were several.
+ */
+int window_setup_steps(struct window *w, const char *test, const char *op, char *why,
+		       size_t why_len);
+
+/*
+ * The next step of a batch: fail-nth becomes nth for the following windows, and the line
+ * "# splitfail: step nth=<nth>" is printed; when SPLITFAIL_STEP_FD names a descriptor, one
+ * byte is read from it first-thing after (the harness has recorded that this step started, so
+ * a kernel crash in it is blamed on it). Returns 0; 1 when the harness stops the batch
+ * before this step (its time budget is spent); -errno when the harness is gone.
+ */
+int window_step(struct window *w, long nth);
 
 /* Starts injection (nothing under off). Returns 0 or -errno. */
 int window_arm(struct window *w);
