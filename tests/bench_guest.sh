@@ -4,9 +4,10 @@
 # BENCH_KERNEL=<bzImage>) under QEMU as run.sh does and runs tests/bench_guest_job.sh there:
 # a bare fail-nth sweep of fork and of a THP munmap (no checks, tests/bench_bare_sweep.c) and
 # the suite's own sweep of one thp_fork_cow and one thp_munmap case with every check on (smoke
-# profile), with the fork server and with an exec per point. Prints fault points per minute of both, their ratio, and the suite's mean time per
-# point split into the phases of <results>/timing.tsv (harness/timing.c). A benchmark, not a
-# test: it reports, it does not judge. Knobs: BENCH_SECONDS (30, each bare sweep), BENCH_REPEAT
+# profile): in batches of steps (the profile's [run] batch), a fork-server child per point, and an
+# exec per point. Prints fault points per minute of each, the ratio to the bare sweep, and the
+# suite's mean time per point split into the phases of <results>/timing.tsv (harness/timing.c).
+# A benchmark, not a test: it reports, it does not judge. Knobs: BENCH_SECONDS (30, each bare sweep), BENCH_REPEAT
 # (2, the suite's sweeps), BENCH_KERNEL, BENCH_ACCEL (auto), SPLITFAIL_RESULTS (results/).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,7 +35,7 @@ rate() { sed -n 's/.*points_per_min=\([0-9.]*\).*/\1/p' "$1" 2>/dev/null; }
 {
 	printf '%-13s %14s %14s %8s   %s\n' run "bare pts/min" "suite pts/min" ratio \
 		"suite ms/point: pre_probes startup setup op checks leak kmsg judge results total"
-	for run in fork-server fork-exec munmap-server munmap-exec; do
+	for run in fork-batch fork-server fork-exec munmap-batch munmap-server munmap-exec; do
 		op=${run%-*}
 		tsv=$OUT/$run/timing.tsv
 		bare=$(rate "$OUT/bare-$op.txt")

@@ -2,10 +2,11 @@
 # bench_guest_job.sh DIR SECONDS REPEAT: the guest side of make bench-guest (tests/bench_guest.sh
 # boots the guest with this as its job). For fork and munmap: the bare fail-nth sweep
 # (tests/bench_bare_sweep.c, no checks) for SECONDS, then the suite's own sweep of one case of
-# thp_fork_cow and thp_munmap, every check on (the smoke profile), REPEAT times, once with the
-# fork server (a child per point) and once with an exec per point (--fork-server no); each
-# leaves DIR/bare-<op>.txt, DIR/<op>-<mode>/ (a results folder with timing.tsv) and
-# DIR/<op>-<mode>.wall (seconds), mode server or exec.
+# thp_fork_cow and thp_munmap, every check on (the smoke profile), REPEAT times: as the profile
+# runs it (batch: [run] batch steps in one child of the fork server), with a child of the fork
+# server per point (server: --batch 1) and with an exec per point (exec); each leaves
+# DIR/bare-<op>.txt, DIR/<op>-<mode>/ (a results folder with timing.tsv) and
+# DIR/<op>-<mode>.wall (seconds), mode batch, server or exec.
 set -u
 DIR=$1
 SECS=${2:-30}
@@ -28,12 +29,16 @@ declare -A CASE=([fork]=thp_fork_cow:thp_fork_cow.pmd.parent_writes
 rc=0
 for op in fork munmap; do
 	"$B/tests/bench_bare_sweep" "$op" "$SECS" 64 > "$DIR/bare-$op.txt" || rc=1
-	for mode in server exec; do
+	for mode in batch server exec; do
+		case $mode in
+		batch)	how=() ;;	# the profile's own: fork server, [run] batch steps a process
+		server)	how=(--batch 1) ;;
+		exec)	how=(--batch 1 --fork-server no) ;;
+		esac
 		start=$(now)
 		"$B/harness/splitfail" --out "$DIR/$op-$mode" --profile "$ROOT/configs/smoke.ini" \
 			--case "${CASE[$op]}" --strategy sweep --sweep-cap 64 --repeat "$REPEAT" \
-			--fork-server "$([ $mode = server ] && echo yes || echo no)" \
-			--no-progress > "$DIR/$op-$mode.harness.txt" 2>&1 || rc=1
+			"${how[@]}" --no-progress > "$DIR/$op-$mode.harness.txt" 2>&1 || rc=1
 		awk -v a="$start" -v b="$(now)" 'BEGIN { printf "%.3f\n", b - a }' \
 			> "$DIR/$op-$mode.wall"
 	done

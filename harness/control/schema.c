@@ -53,7 +53,7 @@ static const struct schema_row rows[] = {
 	    "targeted runs sweep fail-nth instead of random"),
 	ROW("run", "only", NULL, T_STR, 0, 0, only, "", "workloads to run (default: all)"),
 	ROW("run", "cases", "case", T_STR, 0, 0, cases, "",
-	    "test cases: [workload:]FIXTURE[.VARIANT].TEST or a result name (@random, @nth=N, @target=FN[,nth=N], #N)"),
+	    "test cases: [workload:]FIXTURE[.VARIANT].TEST or a result name (@random, @nth=N or A-B, @target=FN[,nth=N], #N)"),
 	ROW("run", "workload_dir", NULL, T_STR, 0, 0, workload_dir, "",
 	    "workload binaries (default <top>/build/workloads)"),
 	ROW("run", "progress", NULL, T_BOOL, 0, 1, progress, "yes",
