@@ -321,7 +321,7 @@ int run_case(const struct wl_case *c, const char *inject, unsigned long long see
 			} else if (n == 0) {
 				open_pipe = 0;
 			}
-		} else if (!open_pipe) {
+		} else if (!open_pipe && !served) {
 			sf_sleep_ms(10);
 		}
 		if (sf_now() >= next_sample) {
@@ -329,7 +329,8 @@ int run_case(const struct wl_case *c, const char *inject, unsigned long long see
 				snprintf(ro->smaps, sizeof(ro->smaps), "%s", sample);
 			next_sample = sf_now() + SAMPLE_MS / 1000.0;
 		}
-		w = reap(served, pid, &status, 0);
+		/* output done: a served run's end is the server's answer, waited for, not polled */
+		w = reap(served, pid, &status, served && !open_pipe ? 10 : 0);
 		if (w < 0 && served) {	/* the fork server died: its child died with it */
 			kill(-pid, SIGKILL);
 			snprintf(ro->arm_error, sizeof(ro->arm_error), "%s", fsrv_note());

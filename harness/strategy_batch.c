@@ -275,8 +275,12 @@ static int run_batch(struct suite *s, const struct wl_case *c, struct run_spec *
 	if (knobs[0])
 		sf_appendf(evidence, sizeof(evidence), "knobs: %s; ", knobs);
 	pressure_after_run(pressure, sizeof(pressure));
-	if (s->o->kmemleak)
-		kmemleak_batch_note(b.name, "", in.ro.pid, sf_now());
+	if (s->o->kmemleak) {	/* an object of the batch's process is the batch's */
+		static char repro[1024];
+
+		strat_reproduce(s, c, r, b.name, repro, sizeof(repro));
+		kmemleak_batch_note(b.name, repro, in.ro.pid, sf_now());
+	}
 	if (!in.ro.steps) {	/* its test arms windows of its own: it runs steps alone */
 		never_batch(key);
 		if (verdict == V_PASS || verdict == V_SKIP)

@@ -36,7 +36,7 @@ static const struct schema_row rows[] = {
 	    "largest fail-nth of a sweep"),
 	ROW("run", "targeted_cap", NULL, T_INT, 0, 100000, targeted_cap, "0",
 	    "largest fail-nth of a targeted sweep (0: sweep_cap)"),
-	ROW("run", "batch", NULL, T_INT, 1, SF_BATCH_MAX, batch, "8",
+	ROW("run", "batch", NULL, T_INT, 1, SF_BATCH_MAX, batch, "16",
 	    "sweep steps one workload process runs (1: a process per step; a batch that shows anything runs each step alone)"),
 	ROW("run", "fork_server", NULL, T_BOOL, 0, 1, fork_server, "yes",
 	      "each run is a child forked by the workload kept running (exec paid once); no: exec per run"),
