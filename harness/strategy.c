@@ -196,6 +196,7 @@ int strat_run_one(struct suite *s, const struct wl_case *c, const struct run_spe
 	int ret;
 
 	memset(&in, 0, sizeof(in));
+	s->last_verdict = V_PASS;	/* until this run is judged */
 	strat_result_ids(&res, c, r, rep);
 	if (continue_decided(res.name, &ret))
 		return ret;	/* decided (or died) in an earlier guest: a sweep goes on after it */
