@@ -84,10 +84,16 @@ void run_parse_line(const char *line, struct run_obs *ro)
 			if (!token(sf, "t", v, sizeof(v)))
 				ro->t_started = atoll(v) / 1e9;
 		} else if (!strncmp(sf, " step ", 6)) {
-			if (ro->steps < SF_BATCH_MAX && !token(sf, "nth", v, sizeof(v)))
-				ro->step[ro->steps++] = (struct step_obs){ .nth = atoi(v) };
+			if (ro->steps < SF_BATCH_MAX && !token(sf, "nth", v, sizeof(v))) {
+				st = &ro->step[ro->steps++];
+				*st = (struct step_obs){ .nth = atoi(v) };
+				if (!token(sf, "t", v, sizeof(v)))
+					st->t = atoll(v) / 1e9;
+			}
 		} else if (!strncmp(sf, " window ", 8)) {
 			window_line(sf, &ro->win, ro, 1);
+			if (st && !st->win.windows && !token(sf, "t0", v, sizeof(v)))
+				st->t_op_first = atoll(v) / 1e9;
 			if (st)
 				window_line(sf, &st->win, ro, 0);
 		} else if (!strncmp(sf, " silent-skip ", 13)) {

@@ -278,6 +278,7 @@ struct window_obs {
 /* One step of a batch (SPLITFAIL_INJECT=nth:<A>-<B>): what its own lines said. */
 struct step_obs {
 	int nth;
+	double t, t_op_first;		/* its step line, its first window armed (0: none) */
 	struct window_obs win;
 	int silent_skips;
 	int fail_lines;			/* check FAIL or kselftest failure lines during it */

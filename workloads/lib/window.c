@@ -83,7 +83,7 @@ int window_step(struct window *w, long nth)
 
 	w->nth = nth;
 	w->consumed_in_step = 0;
-	printf("# splitfail: step nth=%ld\n", nth);
+	printf("# splitfail: step nth=%ld t=%lld\n", nth, window_now_ns());
 	fflush(stdout);
 	if (!env || !*env)
 		return 0;

@@ -44,7 +44,7 @@ int window_setup_steps(struct window *w, const char *test, const char *op, char 
 
 /*
  * The next step of a batch: fail-nth becomes nth for the following windows, and the line
- * "# splitfail: step nth=<nth>" is printed; when SPLITFAIL_STEP_FD names a descriptor, one
+ * "# splitfail: step nth=<nth> t=<ns>" is printed; when SPLITFAIL_STEP_FD names a descriptor, one
  * byte is read from it first-thing after (the harness has recorded that this step started, so
  * a kernel crash in it is blamed on it). Returns 0; 1 when the harness stops the batch
  * before this step (its time budget is spent); -errno when the harness is gone.
