@@ -65,10 +65,8 @@ static int cycle_loop(struct cycle_fixture *f, const struct thp_kind *k, enum la
 		if (f->w.nth_last && i && !f->w.consumed_in_step)
 			break;	/* the step before consumed nothing: the sweep ends there */
 		ret = f->w.nth_last ? window_step(&f->w, first + i) : 0;
-		if (ret > 0) {
-			ret = 0;
+		if (ret > 0)
 			break;	/* the harness stopped the batch before this step */
-		}
 		if (ret < 0) {
 			snprintf(why, why_len, "step nth=%ld: the harness is gone", first + i);
 			return ret;
