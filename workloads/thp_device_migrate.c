@@ -93,6 +93,7 @@ enum dm_case {
 struct dm_report {
 	struct pfn_watch pfns;		/* PFN of each folio's first page, recorded when mapped */
 	char why[256];			/* skip or error reason */
+	int consumed;			/* the worker's windows that consumed the fault */
 };
 
 FIXTURE(thp_device_migrate) {
@@ -138,8 +139,6 @@ FIXTURE_SETUP(thp_device_migrate)
 	ASSERT_EQ(0, ret) TH_LOG("swap-type layout from a device-private entry: %s", why);
 	printf("# %s: %s\n", self->f.test, why);
 	ret = cycle_setup(&self->f, "hmm_migrate", why, sizeof(why));
-	if (!ret)
-		ret = cycle_one_step_only(&self->f, why, sizeof(why));
 	if (ret == KSFT_SKIP)
 		SKIP(return, "%s", why);
 	ASSERT_EQ(0, ret) TH_LOG("%s", why);
@@ -569,6 +568,7 @@ static void run_case(struct __test_metadata *_metadata, FIXTURE_DATA(thp_device_
 		     const FIXTURE_VARIANT(thp_device_migrate) *variant, enum dm_case c)
 {
 	long iterations = splitfail_iterations(), it, broken = 0, held = 0, checked = 0, n;
+	const long first = self->f.w.nth;
 	long long baseline, excess = 0;
 	struct vmstat_snapshot *after;
 	struct pfn_watch total;
@@ -579,8 +579,18 @@ static void run_case(struct __test_metadata *_metadata, FIXTURE_DATA(thp_device_
 
 	rep = mmap(NULL, sizeof(*rep), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, rep);
+	if (self->f.w.nth_last)	/* a batch of fail-nth steps: a worker per step */
+		iterations = self->f.w.nth_last - first + 1;
 	rate_start(&m);
 	for (it = 0; it < iterations; it++) {
+		if (self->f.w.nth_last) {
+			if (it && !rep->consumed)
+				break;	/* the step before consumed nothing: the sweep ends there */
+			n = window_step(&self->f.w, first + it);
+			if (n > 0)
+				break;	/* the harness stopped the batch before this step */
+			ASSERT_EQ(0, n) TH_LOG("step nth=%ld: the harness is gone", first + it);
+		}
 		memset(rep, 0, sizeof(*rep));
 		baseline = vmstat_read("nr_anon_transparent_hugepages");
 		fflush(NULL);
@@ -588,6 +598,7 @@ static void run_case(struct __test_metadata *_metadata, FIXTURE_DATA(thp_device_
 		ASSERT_LE(0, pid);
 		if (pid == 0) {
 			status = worker(self->f.test, &self->f.w, c, &variant->kind, rep);
+			rep->consumed = self->f.w.consumed_in_step;
 			fflush(NULL);
 			_exit(status);
 		}
