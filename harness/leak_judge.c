@@ -61,6 +61,25 @@ static void unattribute(char *ev, size_t evlen)
 	snprintf(ev, evlen, "%s", out);
 }
 
+/* The early look of leak.c's settle loop: page_owner read once, its findings kept for after. */
+struct early_look {
+	const struct leak_run_in *in;
+	int po;			/* page_owner_scan's return, -1 = not looked */
+	long long user_pages;
+	double po_s;
+	char ev[1024];
+};
+
+static int early_kernel_only(void *ctx)
+{
+	struct early_look *e = ctx;
+
+	e->ev[0] = '\0';
+	e->po = page_owner_scan(e->in->root, e->in->pid_lo, last_pid_from(e->in->root, e->in->pid_lo),
+				e->ev, sizeof(e->ev), &e->po_s, &e->user_pages);
+	return e->po == 0 && !e->user_pages;
+}
+
 /*
  * 1 = leak (evidence in ev), 0 = none. In exact mode with page_owner, a counter that did
  * not come back is a leak when page_owner still holds a user page table or anonymous folio
@@ -82,17 +101,30 @@ int leak_judge(const struct leak_run_in *in, struct leak_table *t, struct vmstat
 	double po_s = 0, t0 = sf_now();
 	int leak, grows = 0, po = -1;
 
+	static struct early_look look;
+	const int lookup = in->lp->page_owner && in->pid_lo > 0;
+	const struct leak_early hook = { early_kernel_only, &look };
+
+	look = (struct early_look){ .in = in, .po = -1 };
+	leak_set_early(exact && lookup ? &hook : NULL);
 	leak = leak_check(in->root, in->before, in->lp, wl ? &wl->st : &spare, &after, &res, ev,
 			  evlen);
+	leak_set_early(NULL);
 	*settled = after.vs;
-	if ((leak || (res.off && exact)) && in->lp->page_owner && in->pid_lo > 0) {
+	if ((leak || (res.off && exact)) && lookup) {
 		long long hi = last_pid_from(in->root, in->pid_lo);
 
 		if (!leak)
 			sf_appendf(ev, evlen,
 				   "note (exact mode): counters off by %+lld page tables, %+lld THPs, %+lld anon pages (within tolerance); ",
 				   res.r[0], res.r[1], res.r[2]);
-		po = page_owner_scan(in->root, in->pid_lo, hi, ev, evlen, &po_s, &user_pages);
+		if (look.po == 0 && !look.user_pages) {	/* the early look ended the wait */
+			po = look.po;
+			po_s = look.po_s;
+			sf_appendf(ev, evlen, "%s", look.ev);
+		} else {
+			po = page_owner_scan(in->root, in->pid_lo, hi, ev, evlen, &po_s, &user_pages);
+		}
 	}
 	trend_in = res;
 	if (res.off && exact && po == 0 && !user_pages) {

@@ -386,6 +386,16 @@ extern const char *const leak_counter_names[LEAK_COUNTERS];
 int leak_check(const char *root, const struct leak_snap *before, const struct leak_params *lp,
 	       struct leak_state *ls, struct leak_snap *after, struct leak_resid *res, char *ev,
 	       size_t evlen);
+/*
+ * Exact mode's early look (leak_judge.c): once a residual has stood still for a few polls of
+ * the settle loop, kernel_only() is asked once whether what is left is none of the workload's
+ * (page_owner); 1 ends the wait, which could not change the verdict. NULL: none.
+ */
+struct leak_early {
+	int (*kernel_only)(void *ctx);
+	void *ctx;
+};
+void leak_set_early(const struct leak_early *e);
 
 /* leak_trend.c: per key (workload, or workload:case) state, and the growth trend */
 #define LEAK_TREND_MAX	256

@@ -306,6 +306,46 @@ static void judge_tree(const char *fixture, struct leak_params *p, struct leak_s
 	write_file("/proc/loadavg", line);
 }
 
+/* How long the settle loop waited, read off the evidence ("after N ms settle"), -1 none. */
+static int settle_ms_of(const char *ev)
+{
+	const char *p = strstr(ev, " ms settle");
+
+	while (p && p > ev && p[-1] >= '0' && p[-1] <= '9')
+		p--;
+	return p ? atoi(p) : -1;
+}
+
+/*
+ * The early look: with a settle time of 1500 ms, a +1 page table that is none of the run's
+ * pids' ends the wait after a few polls (one page_owner read); one that is theirs waits the
+ * whole settle time and is a FAIL, as without the look.
+ */
+static void test_judge_early(struct leak_run_in *in, struct leak_params *p, struct leak_table *t)
+{
+	struct vmstat settled;
+	char ev[2048];
+	int r, ms;
+
+	p->settle_ms = 1500;
+	in->case_key = "early:kernel";
+	r = leak_judge(in, t, &settled, ev, sizeof(ev));
+	ms = settle_ms_of(ev);
+	check(r == 0 && ms >= 300 && ms < 1000 && strstr(ev, "residual (unattributed)") &&
+	      strstr(ev, "page_owner (pids 210..214") && !strstr(strstr(ev, "page_owner (") + 1,
+							       "page_owner ("),
+	      "judge: a still +1 none of the run's: the wait ends early, page_owner read once",
+	      "300 <= ms < 1000", ev);
+	write_file("/proc/loadavg", "0.50 0.20 0.10 1/60 209\n");
+	in->pid_lo = 204;
+	in->case_key = "early:workload";
+	r = leak_judge(in, t, &settled, ev, sizeof(ev));
+	check(r == 1 && settle_ms_of(ev) >= 1500 && strstr(ev, "pte_alloc_one <- copy_huge_pmd"),
+	      "judge: a still +1 of the run's own page table: the whole settle time, then a FAIL",
+	      ">= 1500 ms, leak", ev);
+	p->settle_ms = 0;
+}
+
 /* leak_judge() in exact mode on a fake tree whose page_owner is the captured text. */
 static void test_judge(const char *fixture)
 {
@@ -341,6 +381,7 @@ static void test_judge(const char *fixture)
 		r |= leak_judge(&in, &t, &settled, ev, sizeof(ev));
 	check(r == 0, "judge: the same unattributed +1 on 4 runs of a case does not add up to growth",
 	      "0", ev);
+	test_judge_early(&in, &p, &t);
 	leak_table_free(&t);
 }
 
