@@ -180,6 +180,7 @@ limit_death "$A@nth=1" 'guest one still busy'
 mkdir "$OUT/boot-2"
 FAKE_MODE=hang "$SF" --root "$TREE" --workload-dir "$WDIR" --out "$OUT/boot-2" --no-progress \
 	--continue-from "$OUT" "${SEL[@]}" > /dev/null 2> "$SCRATCH/err" &
+# shellcheck disable=SC2034 # kill9_harness (fixtures/lib.sh) reads it
 HPID=$!
 wait_for 10 workload_pid > /dev/null
 kill9_harness
