@@ -57,7 +57,7 @@ struct rec_result {
 	char *known;		/* KNOWN-FAIL: the known issue's id */
 	char *log;		/* relative to the results folder, "" = none */
 	char *vmstat_delta;	/* JSON object text, "{}" when none */
-	char *guest;		/* "died", "hung", "timeout" (stopped twice) for a guest's end, "interrupted" */
+	char *guest;		/* "died", "hung", "timeout" (twice), "interrupted" */
 };
 
 /* A test the whole-guest time limit stopped while its guest still progressed (not a verdict). */
