@@ -5,7 +5,8 @@
 # packages (harness/runner/deps.sh), builds splitfail (make), then runs build/harness/splitfail
 # with the chosen profile. A guest that panics, oopses or hangs becomes a FAIL of the test that was
 # running, with the console excerpt; a fresh guest then runs what is not yet decided (not the
-# test that died). `./run.sh --reproduce RESULTS_DIR TEST_NAME` runs a result's reproduce line.
+# test that died). A guest stopped by its time limit while still busy is slow, not a bug: the
+# test it was running gets no verdict and runs again in the fresh guest (ERROR if stopped twice). `./run.sh --reproduce RESULTS_DIR TEST_NAME` runs a result's reproduce line.
 # Exit codes, made for git bisect run (which takes 1..127 but 125 as "bad" and aborts on >= 128):
 # 0 good, 1 bug found, 125 this kernel cannot be tested (not configured, built or booted, no
 # fault injection, nothing tested), 128 usage error, 129 runner, harness or host error, 130/143

@@ -7,7 +7,8 @@
 #    the first case is stuck.
 # 2. boot-guest.sh with tests/fixtures/fake-qemu.sh as QEMU (SPLITFAIL_QEMU): a stall report
 #    with progress going on ends as the command's exit 0 and a note, a spinning guest as 101
-#    (hang), one stuck in boot or before the first case as 103 (stuck); under TCG the kernel
+#    (hang), one still progressing when its --timeout ends as 102 (the time limit while active,
+#    not a hang), one stuck in boot or before the first case as 103 (stuck); under TCG the kernel
 #    command line raises the stall thresholds, under KVM it does not.
 # 3. run.sh with the fake QEMU: a stuck guest is booted again (SPLITFAIL_BOOT_RETRIES) and
 #    never becomes a FAIL; after a death the continuation guest gets the run's own selection and
@@ -145,6 +146,12 @@ ok $? "kvm: the kernel's own stall thresholds (exit $RC)" "$(cat "$FAKE_DIR/appe
 boot hang hang --accel tcg --idle 4 --boot-limit 30
 [ "$RC" = 101 ] && grep -q '^hang ' "$OUT/.guest/outcome" && [ "$SECS" -lt 30 ]
 ok $? "a case started, then no progress for --idle: exit 101 hang (${SECS}s)" \
+	"exit $RC; $(cat "$ERR")"
+
+boot busy busy --accel tcg --idle 30 --boot-limit 30 --timeout 5
+[ "$RC" = 102 ] && grep -q '^busy ' "$OUT/.guest/outcome" &&
+	grep -q 'time limit while still progressing' "$ERR" && [ "$SECS" -lt 30 ]
+ok $? "progress until the --timeout limit: exit 102, still active, not a hang (${SECS}s)" \
 	"exit $RC; $(cat "$ERR")"
 
 boot stuck_boot stuck_boot --accel tcg --idle 30 --boot-limit 4

@@ -9,7 +9,10 @@
 # results fold`, every name is in the record once, and tap.txt, ktap.txt, junit.xml,
 # summary.json and kcidb.json count the same, as `splitfail results status` (exit 1) does.
 # Then --list --continue-from is empty once nothing is left, and `results end` finishes a run
-# whose last test killed its guest.
+# whose last test killed its guest. The whole-guest time limit (`results death --kind timeout`)
+# is no verdict the first time it stops a test: a time_limit line, the test undecided and
+# listed by --list --continue-from, run again by the fresh guest, its verdict recorded once,
+# status 0; stopped a second time it is an ERROR with both guests' consoles.
 . "$(dirname "$0")/fixtures/lib.sh"
 
 A=fake_thp:fake.head.munmap
@@ -128,5 +131,72 @@ line=$(jq -r '.tests[-1].reproduce' "$OUT/summary.json")
 [ "$line" = "/clone/run.sh --kernel /k --profile smoke --seed 1 -- --only fake_thp --case $B --strategy off --timeout 120 --root $TREE" ]
 ok $? "results death: the default workload folder is left out of the guest's reproduce line" \
 	"$line; $(cat "$SCRATCH/err")"
+
+# the time limit stopped the first guest while A@nth=1 ran: no verdict, it runs again
+limit_death() {	# limit_death NAME EXCERPT-TEXT: results death --kind timeout of NAME in $OUT
+	printf '%s\n' "$2" > "$SCRATCH/limit"
+	"$SF" results death "$OUT" --name "$1" --kind timeout --console "$OUT/console.log" \
+		--evidence-file "$SCRATCH/limit" -- --root "$TREE" --workload-dir "$WDIR" \
+		"${SEL[@]}" 2> "$SCRATCH/death.err"
+}
+new_tree
+FAKE_MODE=ok sf --case fake.head.munmap --strategy off,random
+printf '{"type": "start", "name": "%s@nth=1", "time": "2026-01-01T00:00:00Z"}\n' "$A" \
+	>> "$OUT/record.jsonl"
+limit_death "$A@nth=1" 'guest one still busy'
+rc=$?
+lim=$(jq -c 'select(.type == "time_limit")' "$OUT/record.jsonl")
+[ "$rc" = 0 ] && [ -z "$(jq -c --arg n "$A@nth=1" 'select(.type == "result" and .name == $n)' \
+	"$OUT/record.jsonl")" ] && [ "$(jq -r .name <<< "$lim")" = "$A@nth=1" ] &&
+	[ "$(jq -r .boot <<< "$lim")" = 1 ] && jq -r .evidence <<< "$lim" | grep -q 'guest one still busy' &&
+	[ "$(jq -r '.time_limit[0].name' "$OUT/summary.json")" = "$A@nth=1" ] &&
+	grep -q "^# splitfail: time limit: guest 1 stopped $A@nth=1 while still active" "$OUT/tap.txt"
+ok $? "time limit, the first time: a time_limit line with the console, no result" \
+	"$(cat "$SCRATCH/death.err" "$OUT/record.jsonl")"
+left=$("$SF" --root "$TREE" --workload-dir "$WDIR" --list --continue-from "$OUT" "${SEL[@]}" |
+	paste -sd' ')
+! "$SF" results running "$OUT" > /dev/null && [ "$left" = "$A $B" ]
+ok $? "time limit: not running in a later guest, its case is left (--list: $left)"
+mkdir "$OUT/boot-2"
+FAKE_MODE=ok "$SF" --root "$TREE" --workload-dir "$WDIR" --out "$OUT/boot-2" --no-progress \
+	--continue-from "$OUT" "${SEL[@]}" > /dev/null 2> "$SCRATCH/err"
+"$SF" results fold "$OUT" --from "$OUT/boot-2" 2> "$SCRATCH/err"
+status=0
+"$SF" results status "$OUT" > "$SCRATCH/status" || status=$?
+again=$(jq -r --arg n "$A@nth=1" '[.tests[] | select(.name == $n) | "\(.verdict) \(.boot)"] |
+	join(",")' "$OUT/summary.json")
+[ "$again" = "PASS 2" ] && [ "$status" = 0 ] && grep -q '^pass=12 fail=0 .* error=0 ' \
+	"$SCRATCH/status" && [ "$(jq .finished "$OUT/summary.json")" = true ] &&
+	[ "$(tail -n 1 "$OUT/tap.txt")" = 1..12 ]
+ok $? "time limit: the fresh guest runs it again, one verdict (PASS in boot 2), status 0" \
+	"$again; status $status: $(cat "$SCRATCH/status" "$SCRATCH/err")"
+
+# stopped again in the fresh guest: an ERROR with both consoles
+new_tree
+FAKE_MODE=ok sf --case fake.head.munmap --strategy off,random
+printf '{"type": "start", "name": "%s@nth=1", "time": "2026-01-01T00:00:00Z"}\n' "$A" \
+	>> "$OUT/record.jsonl"
+limit_death "$A@nth=1" 'guest one still busy'
+mkdir "$OUT/boot-2"
+FAKE_MODE=hang "$SF" --root "$TREE" --workload-dir "$WDIR" --out "$OUT/boot-2" --no-progress \
+	--continue-from "$OUT" "${SEL[@]}" > /dev/null 2> "$SCRATCH/err" &
+# shellcheck disable=SC2034 # kill9_harness (fixtures/lib.sh) reads it
+HPID=$!
+wait_for 10 workload_pid > /dev/null
+kill9_harness
+"$SF" results fold "$OUT" --from "$OUT/boot-2" 2> "$SCRATCH/err"
+[ "$("$SF" results running "$OUT")" = "$A@nth=1" ]
+ok $? "time limit: the fresh guest started it again (results running)" \
+	"$(cat "$OUT/boot-2/record.jsonl" "$SCRATCH/err")"
+limit_death "$A@nth=1" 'guest two still busy'
+status=0
+"$SF" results status "$OUT" > "$SCRATCH/status" || status=$?
+twice=$(jq -c --arg n "$A@nth=1" '[.tests[] | select(.name == $n)]' "$OUT/summary.json")
+[ "$(jq -r '[.[] | "\(.verdict) \(.guest) \(.boot)"] | join(",")' <<< "$twice")" = \
+	"ERROR timeout 2" ] && jq -r '.[0].evidence' <<< "$twice" | grep -q 'the second time (guest 1, then guest 2)' &&
+	jq -r '.[0].evidence' <<< "$twice" | grep -q 'guest two still busy' &&
+	jq -r '.[0].evidence' <<< "$twice" | grep -q 'guest one still busy' && [ "$status" = 3 ]
+ok $? "time limit, the second time: one ERROR with both consoles, status 3 (error)" \
+	"status $status; $twice; $(cat "$SCRATCH/death.err")"
 
 finish

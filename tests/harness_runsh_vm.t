@@ -7,7 +7,10 @@
 # key, or the sha256 of a --kernel) and gives the same FAIL, as printed and through
 # ./run.sh --reproduce, which also prints the bisect command and warns when the bzImage was
 # rebuilt since. SIGTERM cancels the "guest" and
-# its harness restores first (143). Then `git bisect run ./run.sh --kernel-tree .` over a repo
+# its harness restores first (143). A guest the whole-guest time limit stopped while still
+# progressing (the stand-in's exit 102) is no verdict: its test runs again in a fresh guest and
+# run.sh exits 0 on its PASS, recorded once; stopped twice it is an ERROR (129); a hung guest
+# (101) stays a FAIL (1). Then `git bisect run ./run.sh --kernel-tree .` over a repo
 # whose commits flip between good, bad and "cannot build" lands on the first bad commit with
 # the unbuildable ones skipped, and a commit whose profile is broken (usage error, 128) stops
 # the bisect instead of being marked.
@@ -105,6 +108,35 @@ rc=$?
 	knobs_same
 ok $? "guest path: SIGTERM to run.sh stops the guest, restored first, exit 143 (got $rc)" \
 	"$(cat "$SCRATCH/err" "$SCRATCH/diff")"
+
+# the whole-guest time limit: FAKE_BOOTS plays the stand-in guest's end per boot
+commit ok ok limit > /dev/null
+limit_run() {	# limit_run NAME PLANS: runvm with those guest ends; sets RC, RUN, X (its test's results)
+	new_tree
+	FAKE_BOOTS=$2 FAKE_BOOTS_CALLS=$SCRATCH/calls-$1 runvm
+	RC=$?
+	RUN=$(results_of "$SCRATCH/err")
+	X=$(jq -c '[.tests[] | select(.name == "fake_thp:fake.head.munmap")]' "$RUN/summary.json")
+}
+limit_run once limit,ok
+[ "$RC" = 0 ] && [ "$(jq -r '[.[] | "\(.verdict) \(.boot)"] | join(",")' <<< "$X")" = "PASS 2" ] &&
+	[ "$(jq -r '.time_limit | map("\(.name) \(.boot)") | join(",")' "$RUN/summary.json")" = \
+	  "fake_thp:fake.head.munmap 1" ] && [ "$(cat "$SCRATCH/calls-once")" = 2 ] &&
+	grep -q 'fake.head.munmap: guest 1 reached its time limit while still active .*runs again in a fresh guest' \
+		"$SCRATCH/err" && knobs_same
+ok $? "time limit while active: the test runs again in a fresh guest, one PASS, exit 0 (got $RC)" \
+	"$X; $(cat "$SCRATCH/err")"
+limit_run twice limit,limit
+ev=$(jq -r '.[0].evidence' <<< "$X")
+[ "$RC" = 129 ] && [ "$(jq -r '[.[] | "\(.verdict) \(.guest) \(.boot)"] | join(",")' <<< "$X")" = \
+	"ERROR timeout 2" ] && grep -q 'fake guest: limit in call 2' <<< "$ev" &&
+	grep -q 'fake guest: limit in call 1' <<< "$ev" && [ "$(cat "$SCRATCH/calls-twice")" = 2 ]
+ok $? "time limit twice on the same test: one ERROR with both consoles, exit 129 (got $RC)" \
+	"$X; $(cat "$SCRATCH/err")"
+limit_run hang hang
+[ "$RC" = 1 ] && [ "$(jq -r '[.[] | "\(.verdict) \(.guest)"] | join(",")' <<< "$X")" = "FAIL hung" ] &&
+	[ "$(jq '.time_limit' "$RUN/summary.json")" = null ]
+ok $? "a hung guest (no progress) stays a FAIL, exit 1 (got $RC)" "$X; $(cat "$SCRATCH/err")"
 
 marks_right() {	# every "# good/bad/skip: [sha]" of the bisect log matches that commit's files
 	local mark sha want

@@ -6,7 +6,8 @@
  * case's strategies and sweep steps too. A skipped sweep step answers the sweep with its
  * recorded `consumed` (a death counts as consumed: the sweep goes on after the dead step).
  * `--list --continue-from DIR` prints the cases that may still have runs left, so run.sh
- * boots no guest for nothing. A folder without a record has decided nothing.
+ * boots no guest for nothing. A folder without a record has decided nothing. A test the
+ * whole-guest time limit stopped (a time_limit line, no result) is not decided: it runs again.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -112,6 +113,11 @@ static int rep_left(const struct options *o, const struct wl_case *c, int rep)
 	int r, injecting, found = 0;
 
 	snprintf(key, sizeof(key), "%s:%s", c->workload, c->name);
+	if (loaded && prev.running_limited) {	/* stopped by the time limit: it runs again */
+		case_of(prev.running, k, sizeof(k), &r);
+		if (r == rep && !strcmp(k, key))
+			return 1;
+	}
 	for (int i = 0; i < n_tab; i++) {
 		case_of(tab[i].name, k, sizeof(k), &r);
 		if (r != rep || strcmp(k, key))

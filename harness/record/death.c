@@ -3,13 +3,15 @@
  * death.c - `splitfail results death DIR --name NAME --kind died|hung|timeout
  * --evidence-file F [--how TEXT] [--console PATH] [--release R] -- HARNESS-OPTIONS`:
  * the guest that ran NAME (the record's start line without a result, or as inferred: HOW)
- * panicked, oopsed or hung (FAIL), or reached the whole-guest time limit while still busy
- * (ERROR: not a kernel bug). One result line goes to DIR's record: strategy "guest", the
- * console excerpt F as evidence, KNOWN-FAIL when configs/known-issues.ini explains it (the
- * matcher of known.c, as for the harness's own verdicts), and the reproduce line the run
- * itself would have printed for NAME (reproduce.c: HARNESS-OPTIONS are the run's own, with
- * run.sh's --reproduce-via); then an "end" line (the guest ended unfinished) and every
- * rendering. A DIR without a record (the guest died before its harness wrote one) gets one.
+ * panicked, oopsed or hung (FAIL), or reached the whole-guest time limit while still busy.
+ * The time limit is no verdict the first time it stops NAME (time_limit.c: NAME runs again in
+ * a fresh guest); the second time NAME is an ERROR, with both guests' consoles as evidence.
+ * A verdict is one result line in DIR's record: strategy "guest", the console excerpt F as
+ * evidence, KNOWN-FAIL when configs/known-issues.ini explains it (the matcher of known.c, as
+ * for the harness's own verdicts), and the reproduce line the run itself would have printed
+ * for NAME (reproduce.c: HARNESS-OPTIONS are the run's own, with run.sh's --reproduce-via);
+ * then an "end" line (the guest ended unfinished) and every rendering. A DIR without a
+ * record (the guest died before its harness wrote one) gets one.
  * Exit 0, 2 usage error (also a malformed known-issues file), 3 error.
  */
 #include <errno.h>
@@ -167,8 +169,8 @@ static int create_record(const struct death *d, const struct options *o)
 	return ret;
 }
 
-/* The result line and the "end" line, as one text. NULL on ENOMEM. */
-static char *death_lines(const struct rec_result *r, const char *ended_by)
+char *death_lines(const char *type, const struct field *table, const void *obj,
+		  const char *ended_by)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -176,8 +178,8 @@ static char *death_lines(const struct rec_result *r, const char *ended_by)
 
 	if (!f)
 		return NULL;
-	fputs("{\"type\": \"result\"", f);
-	fields_write(f, result_fields, r);
+	fprintf(f, "{\"type\": \"%s\"", type);
+	fields_write(f, table, obj);
 	fputs("}\n{\"type\": \"end\", \"finished\": false, \"ended_by\": ", f);
 	text_json(f, ended_by);
 	fputs("}\n", f);
@@ -197,10 +199,15 @@ static const char *kind_words(const char *kind)
 	return "guest died";
 }
 
-/* The result of the death: verdict, known issue, evidence, reproduce line. */
+/*
+ * The result of the death: verdict, known issue, evidence, reproduce line. BEFORE: the time
+ * limit stopped NAME once already (its evidence comes after this guest's).
+ */
 static int make_result(const struct death *d, const struct options *o, const struct rec_run *run,
-		       const char *excerpt, struct rec_result *r, struct suite *s)
+		       const char *excerpt, const struct rec_limit *before, struct rec_result *r,
+		       struct suite *s)
 {
+	char again[96] = "";
 	static char target[SF_NAME_MAX], repro[1024], known_note_text[1024], nth_case[SF_NAME_MAX];
 	const char *release = d->release[0] ? d->release : run->kernel;
 	const struct known_issue *k = NULL;
@@ -236,9 +243,13 @@ static int make_result(const struct death *d, const struct options *o, const str
 		r->known = (char *)known_id(k);
 		known_note(k, known_note_text, sizeof(known_note_text));
 	}
-	if (asprintf(&ev, "%s%s%s while %s was running (%s); console (%s):\n%s",
+	if (before)
+		snprintf(again, sizeof(again), ", the second time (guest %d, then guest %d)",
+			 before->boot, run->boots);
+	if (asprintf(&ev, "%s%s%s while %s was running (%s)%s; console (%s):\n%s%s%s",
 		     k ? known_note_text : "", k ? "; " : "", kind_words(d->kind), d->name, d->how,
-		     d->console, excerpt) < 0)
+		     again, d->console, excerpt, before ? "\nthe first time: " : "",
+		     before ? before->evidence : "") < 0)
 		return -ENOMEM;
 	r->evidence = ev;
 	return 0;
@@ -265,6 +276,7 @@ int verb_death(int argc, char **argv)
 	static struct options o;
 	static struct suite s;
 	char err[SF_PATH_MAX + 1024] = "", ended_by[SF_NAME_MAX * 3], *excerpt, *lines;
+	const struct rec_limit *before;
 	struct rec_result r;
 	struct death d;
 	struct rec_run run;
@@ -300,21 +312,28 @@ int verb_death(int argc, char **argv)
 	}
 	if (ret)
 		goto out;
+	before = !strcmp(d.kind, "timeout") ? record_limit_of(&run, d.name) : NULL;
+	if (!strcmp(d.kind, "timeout") && !before) {	/* the first time: no verdict */
+		ret = time_limit_note(d.dir, run.boots, d.name, d.how, d.console, excerpt);
+		record_free(&run);
+		goto rendered;
+	}
 	s.o = &o;
 	if (readlink("/proc/self/exe", s.self, sizeof(s.self) - 1) < 0)
 		snprintf(s.self, sizeof(s.self), "splitfail");
-	ret = make_result(&d, &o, &run, excerpt, &r, &s);
+	ret = make_result(&d, &o, &run, excerpt, before, &r, &s);
 	snprintf(ended_by, sizeof(ended_by), "%s while %s was running (boot %d)",
 		 kind_words(d.kind), d.name, run.boots);
 	record_free(&run);
 	if (ret)
 		goto out;
-	lines = death_lines(&r, ended_by);
+	lines = death_lines("result", result_fields, &r, ended_by);
 	ret = lines ? record_append_line_to(d.dir, lines) : -ENOMEM;
 	free(lines);
 	if (!ret)
 		say(&r, d.how, excerpt);
 	free(r.evidence);
+rendered:
 	if (!ret)
 		ret = record_load(d.dir, &run, err, sizeof(err));
 	if (!ret) {

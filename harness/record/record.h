@@ -19,6 +19,9 @@
  *   extra   {"key", "value"}: a top-level member of summary.json (knobs, pressure, leak ...),
  *           a later value replacing an earlier one
  *   boot    {"boot", "dir"}: the lines after it came from a fresh guest's folder (folded)
+ *   time_limit {"name", "boot", "start_time", "evidence"}: the whole-guest time limit stopped
+ *           guest BOOT while NAME ran and the guest still progressed: not a verdict, NAME runs
+ *           again in a fresh guest (its start line stays without a result until then)
  *   end     {"finished", "ended_by"}: finished is true only when every selected test ran
  * The contract, for people: docs/protocol.md ("The run record").
  */
@@ -54,7 +57,15 @@ struct rec_result {
 	char *known;		/* KNOWN-FAIL: the known issue's id */
 	char *log;		/* relative to the results folder, "" = none */
 	char *vmstat_delta;	/* JSON object text, "{}" when none */
-	char *guest;		/* "died", "hung", "timeout" for a guest's end, "interrupted" */
+	char *guest;		/* "died", "hung", "timeout" (twice), "interrupted" */
+};
+
+/* A test the whole-guest time limit stopped while its guest still progressed (not a verdict). */
+struct rec_limit {
+	char *name;
+	int boot;		/* the guest that was stopped */
+	char start_time[32];	/* when the runner recorded it, UTC */
+	char *evidence;		/* the console's last lines */
 };
 
 struct rec_extra {
@@ -82,6 +93,9 @@ struct rec_run {
 	struct rec_extra *x;
 	int nx;
 	char *running;		/* started and not decided, "" = none */
+	int running_limited;	/* running is the test a time_limit line stopped, not restarted */
+	struct rec_limit *limits;	/* time_limit lines, in record order */
+	int n_limits;
 	int boots;		/* guests folded in, 1 on a host */
 	int finished;		/* an "end" line said so */
 	int ended;		/* there was an "end" line at all */
@@ -120,6 +134,8 @@ int record_fails(const struct rec_run *run, int verdict);
  */
 const char *record_ended_by(const struct rec_run *run);
 int record_interrupted(const struct rec_run *run, struct rec_result *out);
+/* The first time_limit line of NAME, NULL when the time limit never stopped it. */
+const struct rec_limit *record_limit_of(const struct rec_run *run, const char *name);
 
 /* --- text.c: one sanitizer for every writer --------------------------------------------- */
 /* Invalid UTF-8 and control bytes (but \n and \t) become U+FFFD/escapes; always valid. */

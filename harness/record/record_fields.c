@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * record_fields.c - the member tables of record.jsonl's "run" and "result" lines and the
- * generic write, read, copy and free over them (record_fields.h). docs/protocol.md ("The run
- * record") names the same members.
+ * record_fields.c - the member tables of record.jsonl's "run", "result" and "time_limit"
+ * lines and the generic write, read, copy and free over them (record_fields.h).
+ * docs/protocol.md ("The run record") names the same members.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -17,6 +17,8 @@
 	{ key, kind, offsetof(struct rec_run, m), sizeof(((struct rec_run *)0)->m) }
 #define RES(key, kind, m) \
 	{ key, kind, offsetof(struct rec_result, m), sizeof(((struct rec_result *)0)->m) }
+#define LIM(key, kind, m) \
+	{ key, kind, offsetof(struct rec_limit, m), sizeof(((struct rec_limit *)0)->m) }
 
 const struct field run_fields[] = {
 	RUN("format", F_INT, format),
@@ -61,6 +63,14 @@ const struct field result_fields[] = {
 	RES("log", F_STR, log),
 	RES("vmstat_delta", F_RAW, vmstat_delta),
 	RES("guest", F_STR, guest),
+	{ NULL, F_INT, 0, 0 }
+};
+
+const struct field limit_fields[] = {
+	LIM("name", F_STR, name),
+	LIM("boot", F_INT, boot),
+	LIM("start_time", F_CHARS, start_time),
+	LIM("evidence", F_STR, evidence),
 	{ NULL, F_INT, 0, 0 }
 };
 

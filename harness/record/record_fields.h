@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * record_fields.h - the members of record.jsonl's "run" and "result" lines, one table each,
- * shared by the writer, the reader, the deep copy and the free of record.c/record_run.c so
- * that a member is named in one place only.
+ * record_fields.h - the members of record.jsonl's "run", "result" and "time_limit" lines, one
+ * table each, shared by the writer, the reader, the deep copy and the free of
+ * record.c/record_run.c so that a member is named in one place only.
  */
 #ifndef SPLITFAIL_RECORD_FIELDS_H
 #define SPLITFAIL_RECORD_FIELDS_H
@@ -27,7 +27,7 @@ struct field {
 	size_t off, size;
 };
 
-extern const struct field run_fields[], result_fields[];
+extern const struct field run_fields[], result_fields[], limit_fields[];
 
 /* Write each member of table from obj as `, "key": value` (JSON). */
 void fields_write(FILE *f, const struct field *table, const void *obj);

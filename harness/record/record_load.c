@@ -3,7 +3,8 @@
  * record_load.c - record.jsonl read back into a struct rec_run (record.h): line by line, a
  * torn last line (no newline: a guest died mid-write), a line that is not one JSON object, a
  * line type or a member this reader does not know are all ignored. Only the first "run" line
- * sets the run's conditions; "boot" lines number the results of folded guests.
+ * sets the run's conditions; "boot" lines number the results of folded guests; a "time_limit"
+ * line leaves its test running (undecided) but marks it as one no guest is running now.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@ struct load_ctx {
 	struct rec_run *run;
 	char type[16];
 	struct rec_result r;	/* a result line */
+	struct rec_limit l;	/* a time_limit line */
 	char *name, *key, *value, *ended_by;
 	int finished, boot;
 	int have_hdr, cur_boot;
@@ -47,6 +49,8 @@ static int line_member(void *ctx, const char *key, const struct json_value *v)
 		return c->have_hdr ? 0 : fields_set(run_fields, c->run, key, v);
 	if (!strcmp(c->type, "result"))
 		return fields_set(result_fields, &c->r, key, v);
+	if (!strcmp(c->type, "time_limit"))
+		return fields_set(limit_fields, &c->l, key, v);
 	if (!strcmp(key, "name") || !strcmp(key, "key"))
 		return keep_str(!strcmp(key, "name") ? &c->name : &c->key, v, 0);
 	if (!strcmp(key, "value"))
@@ -71,6 +75,27 @@ static int set_str(char **dst, const char *s)
 	return 0;
 }
 
+/* A time_limit line: kept (deep copy); its test, when running, has no guest running it now. */
+static int add_limit(struct rec_run *run, struct rec_limit *l)
+{
+	struct rec_limit *grown;
+
+	if (!l->name || !l->name[0])
+		return 0;
+	grown = realloc(run->limits, (run->n_limits + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	run->limits = grown;
+	if (fields_copy(limit_fields, &run->limits[run->n_limits], l, sizeof(*l))) {
+		fields_free(limit_fields, &run->limits[run->n_limits]);
+		return -ENOMEM;
+	}
+	run->n_limits++;
+	if (!strcmp(run->running, l->name))
+		run->running_limited = 1;
+	return 0;
+}
+
 /* Apply one parsed line to the run. */
 static int apply_line(struct load_ctx *c)
 {
@@ -81,9 +106,14 @@ static int apply_line(struct load_ctx *c)
 		c->have_hdr = 1;
 	} else if (!strcmp(c->type, "start")) {
 		ret = set_str(&run->running, c->name);
+		run->running_limited = 0;
+	} else if (!strcmp(c->type, "time_limit")) {
+		ret = add_limit(run, &c->l);
 	} else if (!strcmp(c->type, "result") && c->r.name && c->r.name[0]) {
-		if (!strcmp(run->running, c->r.name))
+		if (!strcmp(run->running, c->r.name)) {
 			ret = set_str(&run->running, "");
+			run->running_limited = 0;
+		}
 		ret = ret ? ret : record_add_result(run, &c->r);
 	} else if (!strcmp(c->type, "extra") && c->key && c->value) {
 		ret = record_set_extra(run, c->key, c->value);
@@ -106,6 +136,7 @@ static int load_line(struct load_ctx *c, const char *line, size_t len)
 
 	memset(c->type, 0, sizeof(c->type));
 	memset(&c->r, 0, sizeof(c->r));
+	memset(&c->l, 0, sizeof(c->l));
 	c->r.boot = c->cur_boot;
 	c->finished = c->boot = 0;
 	if (json_object_each(line, len, type_member, c))
@@ -116,6 +147,7 @@ static int load_line(struct load_ctx *c, const char *line, size_t len)
 	if (!ret)
 		ret = apply_line(c);
 	fields_free(result_fields, &c->r);
+	fields_free(limit_fields, &c->l);
 	free(c->name);
 	free(c->key);
 	free(c->value);

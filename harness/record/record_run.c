@@ -2,7 +2,8 @@
 /*
  * record_run.c - a run record in memory (struct rec_run, record.h): results and extras added
  * by deep copy, counts, which verdicts fail the run, and how a run that did not finish is
- * told (the test that was running shown as ERROR, the reason it ended).
+ * told (the test that was running shown as ERROR, the reason it ended), and the tests the
+ * whole-guest time limit stopped.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -98,9 +99,17 @@ static const char *strategy_of(const char *name)
 	return "sweep";		/* @sweep, @nth=N */
 }
 
+const struct rec_limit *record_limit_of(const struct rec_run *run, const char *name)
+{
+	for (int i = 0; i < run->n_limits; i++)
+		if (!strcmp(run->limits[i].name, name))
+			return &run->limits[i];
+	return NULL;
+}
+
 int record_interrupted(const struct rec_run *run, struct rec_result *out)
 {
-	static char evidence[512], workload[SF_NAME_MAX], case_name[SF_NAME_MAX];
+	static char evidence[768], workload[SF_NAME_MAX], case_name[SF_NAME_MAX];
 	const char *name = run->running, *colon;
 
 	if (run->finished || !name || !name[0])
@@ -110,8 +119,10 @@ int record_interrupted(const struct rec_run *run, struct rec_result *out)
 	colon = colon ? colon + 1 : name;
 	snprintf(case_name, sizeof(case_name), "%.*s", (int)strcspn(colon, "@#"), colon);
 	snprintf(evidence, sizeof(evidence),
-		 "interrupted: it had started and has no verdict when the run ended (%s)",
-		 record_ended_by(run));
+		 "interrupted: it had started and has no verdict when the run ended (%s)%s",
+		 record_ended_by(run), run->running_limited ?
+		 "; the whole-guest time limit stopped it while its guest still progressed, and no "
+		 "fresh guest ran it again" : "");
 	memset(out, 0, sizeof(*out));
 	out->name = run->running;
 	out->workload = workload;
@@ -136,6 +147,9 @@ void record_free(struct rec_run *run)
 		free(run->x[i].json);
 	}
 	free(run->x);
+	for (int i = 0; i < run->n_limits; i++)
+		fields_free(limit_fields, &run->limits[i]);
+	free(run->limits);
 	fields_free(run_fields, run);
 	free(run->running);
 	free(run->ended_by);

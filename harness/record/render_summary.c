@@ -3,8 +3,8 @@
  * render_summary.c - summary.json from the run record: the run's conditions, whether it
  * finished and what ended it, verdict counts, faults injected, the extras (knobs, pressure,
  * leak, kmemleak, ...) as top-level members, and one entry per result (the test that was
- * running when an unfinished run ended included, as ERROR). Members: docs/protocol.md
- * ("summary.json").
+ * running when an unfinished run ended included, as ERROR), and the tests the whole-guest time
+ * limit stopped (not verdicts). Members: docs/protocol.md ("summary.json").
  */
 #include <errno.h>
 #include <stdio.h>
@@ -41,6 +41,24 @@ static void summary_test(FILE *f, const struct rec_result *r, int first)
 	fprintf(f, ",\n     \"vmstat_delta\": %s}", r->vmstat_delta[0] ? r->vmstat_delta : "{}");
 }
 
+/* "time_limit": the tests the whole-guest time limit stopped, each run again in a fresh guest */
+static void summary_limits(FILE *f, const struct rec_run *run)
+{
+	if (!run->n_limits)
+		return;
+	fputs(",\n  \"time_limit\": [", f);
+	for (int i = 0; i < run->n_limits; i++) {
+		const struct rec_limit *l = &run->limits[i];
+
+		member(f, i ? ",\n    {" : "\n    {", "name", l->name);
+		fprintf(f, ", \"boot\": %d", l->boot);
+		member(f, ", ", "start_time", l->start_time);
+		member(f, ",\n     ", "evidence", l->evidence);
+		fputc('}', f);
+	}
+	fputs("\n  ]", f);
+}
+
 int render_summary(FILE *f, const struct rec_run *run)
 {
 	struct rec_result interrupted;
@@ -71,6 +89,7 @@ int render_summary(FILE *f, const struct rec_run *run)
 		text_json(f, run->x[i].key);
 		fprintf(f, ": %s", run->x[i].json);
 	}
+	summary_limits(f, run);
 	fputs(",\n  \"tests\": [", f);
 	for (int i = 0; i < run->n; i++)
 		summary_test(f, &run->r[i], i == 0);

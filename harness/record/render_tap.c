@@ -6,7 +6,8 @@
  * `# TODO known issue: ID` (prove counts it as passed) unless the profile says
  * `known_issues = fail`. A finished run ends with its plan; a run that did not finish shows
  * the test that was running as ERROR and ends with `Bail out! <why>`: never a plan that claims
- * completion. Format: docs/protocol.md ("tap.txt").
+ * completion. A test the whole-guest time limit stopped is a diagnostic after its guest's
+ * results (not a verdict: it runs again). Format: docs/protocol.md ("tap.txt").
  */
 #include <errno.h>
 #include <stdio.h>
@@ -48,6 +49,20 @@ static void tap_result(FILE *f, const struct rec_run *run, const struct rec_resu
 		text_diag(f, "#   reproduce: ", r->reproduce);
 }
 
+/* The tests the time limit stopped in guests FROM..TO (inclusive). */
+static void tap_limits(FILE *f, const struct rec_run *run, int from, int to)
+{
+	for (int i = 0; i < run->n_limits; i++) {
+		const struct rec_limit *l = &run->limits[i];
+
+		if (l->boot < from || l->boot > to)
+			continue;
+		fprintf(f, "# splitfail: time limit: guest %d stopped ", l->boot);
+		text_line(f, l->name);
+		fputs(" while still active; not a verdict, it runs again in a fresh guest\n", f);
+	}
+}
+
 int render_tap(FILE *f, const struct rec_run *run)
 {
 	struct rec_result interrupted;
@@ -62,11 +77,13 @@ int render_tap(FILE *f, const struct rec_run *run)
 	fputc('\n', f);
 	for (int i = 0; i < run->n; i++) {
 		if (run->r[i].boot != boot) {
+			tap_limits(f, run, boot, run->r[i].boot - 1);
 			boot = run->r[i].boot;
 			fprintf(f, "# splitfail: boot %d (a fresh guest)\n", boot);
 		}
 		tap_result(f, run, &run->r[i], i + 1);
 	}
+	tap_limits(f, run, boot, run->boots);
 	if (run->finished) {
 		fprintf(f, "1..%d\n", run->n);
 	} else {

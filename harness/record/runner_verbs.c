@@ -6,7 +6,8 @@
  *
  *   splitfail results new BASE RELEASE     make BASE/<UTC>-<RELEASE>[-N], move BASE/latest,
  *                                          print the folder (folder.c)
- *   splitfail results running DIR          the test started and not decided (exit 1: none)
+ *   splitfail results running DIR          the test started and not decided, unless the
+ *                                          time limit stopped it (exit 1: none)
  *   splitfail results reproduce DIR NAME   NAME's verdict, then its reproduce line, one word
  *                                          per line (shell quoting undone, nothing evaluated)
  *   splitfail results kernel DIR           the bzImage that ran and its key, one per line
@@ -67,7 +68,8 @@ int verb_running(int argc, char **argv)
 		return usage("running DIR");
 	if (load(argv[1], &run))
 		return SF_EXIT_HARNESS;
-	found = run.running[0] != '\0';
+	/* a test the time limit stopped is not running in a guest that starts later */
+	found = run.running[0] != '\0' && !run.running_limited;
 	if (found)
 		printf("%s\n", run.running);
 	record_free(&run);

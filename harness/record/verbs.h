@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+struct field;
 struct options;
 struct wl_case;
 
@@ -31,6 +32,13 @@ int verb_kernel(int argc, char **argv);
 int verb_status(int argc, char **argv);
 int verb_end(int argc, char **argv);
 int verb_death(int argc, char **argv);		/* death.c */
+/* death.c: a TYPE line of OBJ's members (TABLE) and an unfinished "end" line, one text */
+char *death_lines(const char *type, const struct field *table, const void *obj,
+		  const char *ended_by);
 int verb_fold(int argc, char **argv);		/* fold.c */
+
+/* time_limit.c: NAME had no verdict when the time limit stopped guest BOOT: noted, to rerun */
+int time_limit_note(const char *dir, int boot, const char *name, const char *how,
+		    const char *console, const char *excerpt);
 
 #endif /* SPLITFAIL_RECORD_VERBS_H */

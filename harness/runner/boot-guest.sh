@@ -294,7 +294,8 @@ hang)
 busy)
 	outcome "busy quiet_for=$(quiet_for) stalls=$stalls"
 	say "guest reached the ${TIMEOUT}s time limit while still progressing (last progress" \
-		"$(quiet_for)s before): not a hang; raise [vm] timeout"
+		"$(quiet_for)s before): not a hang; the running test has no verdict (run.sh runs" \
+		"it again in a fresh guest)"
 	exit "$EXIT_BUSY" ;;
 esac
 if [ ! -e "$GUEST/started" ]; then

@@ -1,6 +1,7 @@
 #!/bin/bash
 # guest-death.sh: a guest that panicked, oopsed or hung becomes a verdict of the test that was
-# running, recorded by the harness (`splitfail results death`: a result line with strategy
+# running (one the time limit stopped while still busy runs again instead: death.c), recorded
+# by the harness (`splitfail results death`: a result line with strategy
 # "guest", the console excerpt as evidence, the known-issue match of harness/known.c and the
 # reproduce line; every rendering rewritten). Sourced by run.sh, which has already folded the
 # guest's folder into the run's (so the record is the whole run's). The running test is the
@@ -84,7 +85,8 @@ infer_running() {
 }
 
 # record_guest_death RES OUT RC: the death of the guest that ran into OUT (RC 100 died, 101
-# hung, 102 the whole-guest time limit came while it was still busy: ERROR, not a kernel bug)
+# hung: FAIL; 102 the whole-guest time limit came while it was still busy: not a kernel bug,
+# no verdict the first time, the test runs again in the fresh guest; an ERROR the second time)
 # recorded in RES's record by the harness, which also says it on stderr.
 record_guest_death() {
 	local res=$1 out=$2 kind=died found name how
