@@ -22,6 +22,8 @@
  * wherever anything else runs, so a residual there is only a leak when it repeats on
  * growth_runs consecutive runs of the same workload (each run's residual is measured from
  * its own baseline, so repeats mean growth); a single excess is noted, not judged.
+ * Busy mode's "leak" here is the counters' word only: leak_judge.c makes it a verdict when
+ * page_owner ties the pages to the workload's pids (leak_attrib.c).
  */
 #include <stdlib.h>
 #include <string.h>

@@ -3,9 +3,10 @@
  * leak_judge.c - the leak verdict of one run: the counters against the run's baseline
  * (leak.c, exact or busy mode: leak_mode.c), their trend over the case's runs
  * (leak_trend.c), and, when a counter did not come back, who allocated what is left
- * (page_owner.c). Each run's residuals go to <out>/leak.tsv, one line a run (with the
- * seconds the page_owner read and the whole check took), so the distribution over a clean
- * run can be read off (docs/protocol.md "Leak oracle").
+ * (page_owner.c), which in busy mode decides whether it is the workload's (leak_attrib.c).
+ * Each run's residuals go to <out>/leak.tsv, one line a run (with the seconds the page_owner
+ * read and the whole check took), so the distribution over a clean run can be read off
+ * (docs/protocol.md "Leak oracle").
  */
 #include <string.h>
 
@@ -46,21 +47,6 @@ static long long last_pid_from(const char *root, long long lo)
 	return hi < lo ? lo : hi;
 }
 
-/* Evidence whose "leak: " lines become "residual (unattributed): " lines. */
-static void unattribute(char *ev, size_t evlen)
-{
-	static const char from[] = "leak: ", to[] = "residual (unattributed): ";
-	char out[4096], *p = ev, *hit;
-
-	out[0] = '\0';
-	while ((hit = strstr(p, from))) {
-		sf_appendf(out, sizeof(out), "%.*s%s", (int)(hit - p), p, to);
-		p = hit + strlen(from);
-	}
-	sf_appendf(out, sizeof(out), "%s", p);
-	snprintf(ev, evlen, "%s", out);
-}
-
 /* The early look of leak.c's settle loop: page_owner read once, its findings kept for after. */
 struct early_look {
 	const struct leak_run_in *in;
@@ -87,6 +73,9 @@ static int early_kernel_only(void *ctx)
  * residual is the kernel's own (page tables of vmalloc and of device memory's vmemmap that
  * test_hmm grows, another task): noted, and kept out of the growth trend, where it would
  * add up (seen: thp_device_migrate, +1 kernel page table on most runs of 7.2.13).
+ * In busy mode an excess or a growth is a leak only when page_owner holds such pages of the
+ * run's pids (of the growth window's pids for a growth); otherwise it is a note and, for a
+ * run, kept out of the trend (leak_attrib.c).
  */
 int leak_judge(const struct leak_run_in *in, struct leak_table *t, struct vmstat *settled,
 	       char *ev, size_t evlen)
@@ -128,9 +117,14 @@ int leak_judge(const struct leak_run_in *in, struct leak_table *t, struct vmstat
 	}
 	trend_in = res;
 	if (res.off && exact && po == 0 && !user_pages) {
-		unattribute(ev, evlen);
+		leak_unattribute(ev, evlen);
 		sf_appendf(ev, evlen,
 			   "not judged a leak: page_owner holds no user page table or anonymous folio of the workload's pids; not counted in the growth trend; ");
+		leak = 0;
+		memset(trend_in.r, 0, sizeof(trend_in.r));
+	}
+	if (leak && !exact &&
+	    !leak_busy_owned(po, user_pages, in->lp->page_owner, "this run's", ev, evlen)) {
 		leak = 0;
 		memset(trend_in.r, 0, sizeof(trend_in.r));
 	}
@@ -143,9 +137,12 @@ int leak_judge(const struct leak_run_in *in, struct leak_table *t, struct vmstat
 		grows = leak_trend_add(&cs->tr, &trend_in, in->before->mode, in->lp->trend_runs, ev,
 				       evlen);
 		/* growth over the window's runs: who allocated what they left, from its first pid */
-		if (grows && po < 0 && in->lp->page_owner && first > 0)
-			page_owner_scan(in->root, first, last_pid_from(in->root, first), ev, evlen,
-					&po_s, &user_pages);
+		if (grows && in->lp->page_owner && first > 0 && (po < 0 || (!exact && !user_pages)))
+			po = page_owner_scan(in->root, first, last_pid_from(in->root, first), ev,
+					     evlen, &po_s, &user_pages);
+		if (grows && !exact)
+			grows = leak_busy_owned(po, user_pages, in->lp->page_owner,
+						"the growth window's", ev, evlen);
 	}
 	/* a clean check's reading is the next run's baseline (leak_base.c) */
 	if (!leak && !grows && po < 0 && !res.off)

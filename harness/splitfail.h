@@ -447,6 +447,11 @@ long long page_owner_user_pages(const struct po_report *rep);
 int page_owner_scan(const char *root, long long pid_lo, long long pid_hi, char *ev, size_t len,
 		    double *seconds, long long *user_pages);
 
+/* leak_attrib.c: a busy-mode residual is a leak only when page_owner ties it to the workload */
+void leak_unattribute(char *ev, size_t evlen);
+int leak_busy_owned(int po, long long user_pages, int page_owner_on, const char *whose,
+		    char *ev, size_t evlen);
+
 /* leak_judge.c: the leak verdict of one run: counters, trend, page_owner */
 struct leak_run_in {
 	const char *root;

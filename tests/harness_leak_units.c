@@ -541,15 +541,10 @@ static void test_base(void)
 
 int main(int argc, char **argv)
 {
-	char cmd[SF_PATH_MAX];
-
-	if (!mkdtemp(root)) {
+	if (tree_make(root)) {
 		printf("1..0 # SKIP no temp dir\n");
 		return 0;
 	}
-	snprintf(cmd, sizeof(cmd), "mkdir -p %s/proc/sys/vm", root);
-	if (system(cmd))
-		printf("# %s failed\n", cmd);
 	test_mode();
 	test_exact_busy();
 	test_table();
@@ -558,9 +553,7 @@ int main(int argc, char **argv)
 	test_page_owner(argc > 1 ? argv[1] : "tests/fixtures/page_owner-7.2.13-copy_huge_pmd-leak.txt");
 	test_judge(argc > 1 ? argv[1] : "tests/fixtures/page_owner-7.2.13-copy_huge_pmd-leak.txt");
 	test_live(argc > 2 ? argv[2] : "tests/fixtures/page_owner-7.2.13-live-sleep.txt");
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
-	if (system(cmd))
-		printf("# could not remove %s\n", root);
+	tree_remove(root);
 	printf("1..%d\n", n_test);
 	return n_failed ? 1 : 0;
 }
