@@ -29,7 +29,7 @@ ok $? "scan + clear at the start, scan + clear after the case's runs" \
 	"$(grep -x 'scan\|clear' "$TREE/sys/kernel/debug/kmemleak")"
 new_tree
 : > "$TREE/sys/kernel/debug/kmemleak"
-printf '[run]\nstrategies = off, sweep\nsweep_cap = 8\n[leak]\nkmemleak = yes\nkmemleak_age_ms = 300\n' \
+printf '[run]\nstrategies = off, sweep\nsweep_cap = 8\nbatch = 1\n[leak]\nkmemleak = yes\nkmemleak_age_ms = 300\n' \
 	> "$SCRATCH/batch.ini"
 FAKE_MODE=kmemleak FAKE_POINTS=2 sf --profile "$SCRATCH/batch.ini" --case fake.head.munmap
 rc=$?
@@ -40,6 +40,16 @@ rc=$?
 	[ "$(grep -cx 'scan' "$TREE/sys/kernel/debug/kmemleak")" -eq 2 ]
 ok $? "off + a 3-step sweep: 4 run verdicts, then one scan and one kmemleak verdict for all 4 (got $rc)" \
 	"$(cat "$OUT/tap.txt"; grep -cx scan "$TREE/sys/kernel/debug/kmemleak")"
+# the same sweep as one batch of steps: one process for the 3 steps, its objects its own
+new_tree
+: > "$TREE/sys/kernel/debug/kmemleak"
+FAKE_MODE=kmemleak FAKE_POINTS=2 sf --profile "$SCRATCH/batch.ini" --batch 8 --case fake.head.munmap
+rc=$?
+[ $rc -eq 1 ] && [ "$(grep -c '^ok' "$OUT/tap.txt")" -eq 4 ] &&
+	grep -q 'allocated by the workload in 2 run(s), actual [0-9]*; the first allocated in run fake_thp:fake.head.munmap (pid' \
+	"$OUT/tap.txt" && [ "$(grep -cx 'scan' "$TREE/sys/kernel/debug/kmemleak")" -eq 2 ]
+ok $? "off + the sweep as one batch: 4 verdicts, one kmemleak verdict over 2 processes (got $rc)" \
+	"$(cat "$OUT/tap.txt" "$SCRATCH/err")"
 
 grep -q '"kmemleak": {"enabled": true' "$OUT/summary.json"
 ok $? "summary.json: kmemleak enabled"

@@ -64,6 +64,9 @@ fake() {	# fake OUT ARGS...
 	FAKE_MODE=${MODE:-ok} "$SF" --root "$TREE" --workload-dir "$WDIR" --out "$out" --no-progress \
 		--strategy off,sweep --max-cases 1 --repeat 2 "$@" > /dev/null 2>> "$SCRATCH/runs"
 }
+logs() {	# logs DIR: the distinct logs its results name (a batch's steps share one)
+	jq -r 'select(.type == "result") | .log' "$1/record.jsonl" | sort -u
+}
 names() {	# names DIR: result names and verdicts, sorted
 	jq -r 'select(.type == "result") | "\(.name) \(.verdict)"' "$1/record.jsonl" | sort
 }
@@ -98,9 +101,9 @@ while read -r log src; do
 done < <(for k in 1 2 3; do
 	jq -r --arg s "$SCRATCH/f$k" 'select(.type == "result") | "\(.log) \($s)"' \
 		"$SCRATCH/f$k/record.jsonl"; done)
-[ $bad -eq 0 ] && [ "$(jq -r 'select(.type == "result") | .log' "$M/record.jsonl" | sort -u |
-	wc -l)" -eq "$n" ]
-ok $? "every result's log copied: same path, same bytes ($bad bad)"
+[ $bad -eq 0 ] && [ "$(logs "$M" | wc -l)" -eq "$(for k in 1 2 3; do logs "$SCRATCH/f$k"; done |
+	wc -l)" ]
+ok $? "every result's log copied: same path, same bytes ($bad bad), as many logs as the shards'"
 python3 "$TOP/tests/render_lib.py" "$M" "$SCRATCH/m2" > "$SCRATCH/py" 2>&1 &&
 	! grep -q '^not ok' "$SCRATCH/py" &&
 	grep -q "^1\.\.$n\$" "$M/tap.txt" && head -n 3 "$M/ktap.txt" | grep -q "^1\.\.$n\$"
@@ -114,8 +117,8 @@ t1=$(jq -r 'select(.type == "result") | .log' "$SCRATCH/f3-fail/record.jsonl" | 
 t2=$(jq -r 'select(.type == "result") | .log' "$M/record.jsonl" | sed -n "$((n + 1))p")
 [ $rc -eq 0 ] && [ "$t2" = "logs/s2-${t1#logs/}" ] && cmp -s "$M/$t2" "$SCRATCH/f3-fail/$t1" &&
 	cmp -s "$M/$t1" "$SCRATCH/all/$t1" &&
-	[ "$(jq -r 'select(.type == "result") | .log' "$M/record.jsonl" | sort -u | wc -l)" -eq \
-	  "$(jq -r 'select(.type == "result") | .log' "$M/record.jsonl" | wc -l)" ] &&
+	[ "$(logs "$M" | wc -l)" -eq "$(for d in all f3-fail f1; do logs "$SCRATCH/$d"; done |
+	  wc -l)" ] &&
 	[ "$(jq -r .shard <<< "$(head -n 1 "$M/record.jsonl")")" = "2/3,0/3" ]
 ok $? "sources with the same tests: the second's logs become logs/s2-NAME ($t2), no log shared, shard '2/3,0/3' (got $rc)" \
 	"$(cat "$SCRATCH/err")"
