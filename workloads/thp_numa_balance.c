@@ -147,8 +147,6 @@ FIXTURE_SETUP(thp_numa_balance)
 	if (self->target < 0)
 		SKIP(return, "no node with memory other than node %d has a CPU", self->src);
 	ret = cycle_setup(&self->f, "numa_balance", why, sizeof(why));
-	if (!ret)
-		ret = cycle_one_step_only(&self->f, why, sizeof(why));
 	if (ret == KSFT_SKIP)
 		SKIP(return, "%s", why);
 	ASSERT_EQ(0, ret) TH_LOG("%s", why);
@@ -221,6 +219,7 @@ struct balance_ctx {
 	long long migrated;	/* the thread's numa_pages_migrated as it ended, or -1 */
 	int setup_err;		/* the thread could not pin itself or set up its window */
 	int injecting;		/* the thread's window arms fault injection */
+	struct window *step;	/* the fixture's window: a batch's step (fail-nth) and consumed */
 	long corrupt, not_present, hole_filled, queued_short;
 	long moved;		/* remaining pages found on target at the end */
 };
@@ -338,11 +337,13 @@ static void *access_thread(void *arg)
 		c->setup_err = -errno;
 		return NULL;
 	}
-	if (window_setup(&w, c->test, "numa_balance", why, sizeof(why))) {
+	if (window_setup_steps(&w, c->test, "numa_balance", why, sizeof(why))) {
 		printf("# %s: window in the access thread: %s\n", c->test, why);
 		c->setup_err = -EINVAL;
 		return NULL;
 	}
+	if (w.nth_last)
+		w.nth = c->step->nth;	/* a batch: the step the cycle loop is at */
 	c->injecting = w.mode != WINDOW_OFF;
 	window_arm(&w);
 	while (!c->stop) {
@@ -350,6 +351,7 @@ static void *access_thread(void *arg)
 		c->passes++;
 	}
 	window_disarm(&w, 0, err);
+	c->step->consumed_in_step += w.consumed_in_step;	/* joined before it is read */
 	c->migrated = thread_numa_migrated(c->tid);	/* while its sched file exists */
 	return NULL;
 }
@@ -434,7 +436,7 @@ static void run_balance(struct __test_metadata *_metadata, FIXTURE_DATA(thp_numa
 {
 	struct balance_ctx c = {
 		.test = self->f.test, .cpus = &self->target_cpus, .src = self->src,
-		.target = self->target, .write = write,
+		.target = self->target, .write = write, .step = &self->f.w,
 	};
 	char why[256];
 	int ret;

@@ -33,15 +33,6 @@ int cycle_setup(struct cycle_fixture *f, const char *op, char *why, size_t why_l
 	return 0;
 }
 
-int cycle_one_step_only(const struct cycle_fixture *f, char *why, size_t why_len)
-{
-	if (!f->w.nth_last)
-		return 0;
-	snprintf(why, why_len, "SPLITFAIL_INJECT=nth:%ld-%ld: this test runs one fail-nth step per process",
-		 f->w.nth, f->w.nth_last);
-	return 4;
-}
-
 void cycle_teardown(struct cycle_fixture *f)
 {
 	thp_region_unmap(&f->r);

@@ -32,13 +32,6 @@ struct cycle_fixture {
  */
 int cycle_setup(struct cycle_fixture *f, const char *op, char *why, size_t why_len);
 
-/*
- * For a test whose windows are not all f->w armed in cycle_run's loop (a worker process or
- * thread arms its own): 4 (KSFT_SKIP) with the reason in why when SPLITFAIL_INJECT asked for a
- * batch of fail-nth steps, which only cycle_run can step; else 0.
- */
-int cycle_one_step_only(const struct cycle_fixture *f, char *why, size_t why_len);
-
 /* Fixture teardown: unmaps the region, puts back the knobs the test set (knob_undo.h). */
 void cycle_teardown(struct cycle_fixture *f);
 
