@@ -4,6 +4,7 @@
  * has kmemleak (/sys/kernel/debug/kmemleak, CONFIG_DEBUG_KMEMLEAK) and the profile asks for
  * it ([leak] kmemleak = yes): unreferenced objects allocated by the workload's own task are a
  * leak (FAIL, with the kmemleak report of the first ones: address, size, comm, backtrace).
+ * This file scans and parses; kmemleak_batch.c ties the objects to runs and cases.
  *
  * Facts from Documentation/dev-tools/kmemleak.rst and mm/kmemleak.c: writing "scan" scans
  * memory now, reading the file lists the objects reported since the last "clear", and
@@ -100,30 +101,20 @@ int kmemleak_parse(const char *report, const char *comm, char *ev, size_t len, i
 	return mine;
 }
 
-static void save_report(const char *path, const char *report, size_t n)
-{
-	FILE *f = fopen(path, "we");
-
-	if (!f || fwrite(report, 1, n, f) != n)
-		fprintf(stderr, "splitfail: cannot write %s: %s\n", path, strerror(errno));
-	if (f)
-		fclose(f);
-}
-
 /*
  * After runs whose last workload ended at ended (sf_now()): wait out the minimum age, scan,
- * judge and clear. Returns the objects the workload's task leaked (evidence in ev), 0, or
- * -errno when the scan failed. The whole report goes to report_path.
+ * read the report into *report (a static buffer) and clear. Returns its length, or -errno
+ * when the scan failed; 0 without kmemleak.
  */
-int kmemleak_check(const char *comm, double ended, int age_ms, const char *report_path,
-		   char *ev, size_t len)
+ssize_t kmemleak_scan(double ended, int age_ms, const char **report)
 {
-	static char report[KMEMLEAK_READ_MAX];
+	static char buf[KMEMLEAK_READ_MAX];
 	double wait = ended + age_ms / 1000.0 - sf_now();
-	int mine, others, ret;
 	ssize_t n;
+	int ret;
 
-	ev[0] = '\0';
+	*report = buf;
+	buf[0] = '\0';
 	if (!km_ready)
 		return 0;
 	if (wait > 0)
@@ -131,16 +122,20 @@ int kmemleak_check(const char *comm, double ended, int age_ms, const char *repor
 	ret = km_cmd("scan\n");
 	if (ret)
 		return ret;
-	n = sf_read_file(km_path, report, sizeof(report));
+	n = sf_read_file(km_path, buf, sizeof(buf));
 	if (n < 0)
-		return (int)n;
+		return n;
 	km_cmd("clear\n");
-	if (!n)
-		return 0;
-	save_report(report_path, report, (size_t)n);
-	mine = kmemleak_parse(report, comm, ev, len, &others);
-	if (!mine && others)
-		snprintf(ev, len, "kmemleak: %d unreferenced object(s) of other tasks, not judged (%s); ",
-			 others, report_path);
-	return mine;
+	return n;
+}
+
+/* The whole report, kept for the reader of a result (a file that cannot be written: noted). */
+void kmemleak_save(const char *path, const char *report, size_t n)
+{
+	FILE *f = fopen(path, "we");
+
+	if (!f || fwrite(report, 1, n, f) != n)
+		fprintf(stderr, "splitfail: cannot write %s: %s\n", path, strerror(errno));
+	if (f)
+		fclose(f);
 }

@@ -342,6 +342,8 @@ static int run_suite(struct options *o, struct fault_env *fe, const struct wl_ca
 			budget_case_done(&s, c);
 		}
 	}
+	if (!stop_signal && ret >= 0)
+		ret = suite_kmemleak_flush(&s);	/* the last group of cases */
 	if (o->progress && isatty(2))
 		fputc('\n', stderr);
 	if (budget_report() && ret >= 0)

@@ -468,8 +468,8 @@ int leak_judge(const struct leak_run_in *in, struct leak_table *t, struct vmstat
 /* kmemleak.c */
 int kmemleak_setup(const char *root, char *note, size_t len);
 int kmemleak_parse(const char *report, const char *comm, char *ev, size_t len, int *others);
-int kmemleak_check(const char *comm, double ended, int age_ms, const char *report_path,
-		   char *ev, size_t len);
+ssize_t kmemleak_scan(double ended, int age_ms, const char **report);
+void kmemleak_save(const char *path, const char *report, size_t n);
 int kmemleak_available(void);
 
 /* verdict.c */
@@ -550,6 +550,8 @@ struct suite {
 	char stop_why[SF_PATH_MAX + 512];	/* "error: <what> (<file>)" when an error stopped it */
 };
 int suite_run_case(struct suite *s, const struct wl_case *c, int case_rank, int rep);
+/* The kmemleak results of the cases whose group was not scanned yet (end of the run). */
+int suite_kmemleak_flush(struct suite *s);
 
 /* budget.c: [run] budget, the run's time slot; what it did not reach goes to summary.json */
 void budget_start(struct suite *s, int seconds);
@@ -566,12 +568,24 @@ struct repro_run {
 void make_reproduce(const struct suite *s, const struct wl_case *c, const char *name,
 		    const struct repro_run *r, char *out, size_t len);
 
-/* kmemleak_batch.c: one kmemleak scan per case, each object tied to its run by pid */
+/* kmemleak_batch.c: one kmemleak scan per group of cases, each object tied to its run by pid */
+struct km_case {			/* a case whose runs ended, waiting for the group's scan */
+	char label[SF_NAME_MAX * 2];	/* W:C[#N]: the result is <label>@kmemleak */
+	char comm[64];			/* its workload's task name */
+	char report_path[SF_PATH_MAX * 2];	/* where its copy of the report goes */
+	char log[SF_NAME_MAX * 2 + 16];	/* the same, relative to the results folder */
+	char workload[SF_NAME_MAX], case_name[SF_NAME_MAX];
+	int rep;
+	int first, n;			/* its runs in the group */
+};
+typedef int (*kmemleak_record_fn)(void *ctx, const struct km_case *kc, struct result *res);
 void kmemleak_batch_note(const char *name, const char *reproduce, int pid, double ended);
 int kmemleak_batch_full(void);
 int kmemleak_owner_run(const int *pids, int n, int pid);
-int kmemleak_batch_close(const char *label, const char *comm, int age_ms,
-			 const char *report_path, struct result *res);
+void kmemleak_batch_case_end(const struct km_case *id);
+int kmemleak_batch_due(void);
+/* One scan for the group's cases; record gets each case's result (its return stops it). */
+int kmemleak_batch_flush(int age_ms, kmemleak_record_fn record, void *ctx);
 
 #include "control/control.h"	/* tunables, profiles, command line, knobs journal */
 

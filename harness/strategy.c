@@ -245,7 +245,7 @@ int strat_run_one(struct suite *s, const struct wl_case *c, const struct run_spe
 				    .tsv = tsv, .name = res.name };
 	in.leak = leak_judge(&lin, &s->leak, &settled, in.leak_ev, sizeof(in.leak_ev));
 	st.leak = sf_now();
-	if (s->o->kmemleak)	/* scanned once after the case's runs (kmemleak_batch.c) */
+	if (s->o->kmemleak)	/* scanned once for a group of cases (kmemleak_batch.c) */
 		kmemleak_batch_note(res.name, res.reproduce, in.ro.pid, ended);
 	kmsg_collect(kmsg_all, sizeof(kmsg_all), in.kmsg_hits, sizeof(in.kmsg_hits));
 	st.kmsg = sf_now();
@@ -362,29 +362,48 @@ static int targeted(struct suite *s, const struct wl_case *c, struct run_spec *r
 	return ret < 0 ? ret : 0;
 }
 
-/* The kmemleak verdict of the case's runs so far, as one more result (kmemleak_batch.c). */
-static int kmemleak_verdict(struct suite *s, const struct wl_case *c, int rep)
+/* A case's kmemleak result from its group's scan, to the record (kmemleak_batch.c). */
+static int record_kmemleak(void *ctx, const struct km_case *kc, struct result *res)
 {
-	char label[SF_NAME_MAX * 2], path[SF_PATH_MAX * 2], safe[SF_NAME_MAX * 2];
-	static struct result res;
+	struct suite *s = ctx;
 
-	snprintf(label, sizeof(label), "%s:%s", c->workload, c->name);
-	if (rep)
-		sf_appendf(label, sizeof(label), "#%d", rep + 1);
-	snprintf(path, sizeof(path), "%s@kmemleak", label);
-	text_safe_name(path, safe, sizeof(safe));
-	snprintf(path, sizeof(path), "%s/%s.kmemleak", s->log_dir, safe);
-	if (!kmemleak_batch_close(label, wrap_comm(c), s->o->kmemleak_age_ms, path, &res) ||
-	    continue_decided(res.name, NULL))
+	if (continue_decided(res->name, NULL))
 		return 0;
-	snprintf(res.workload, sizeof(res.workload), "%s", c->workload);
-	snprintf(res.case_name, sizeof(res.case_name), "%s", c->name);
-	res.rep = rep;
-	strat_now_iso(res.start_time, sizeof(res.start_time));
-	snprintf(res.log, sizeof(res.log), "logs/%s.kmemleak", safe);
-	known_apply(&res, s->release, NULL);
-	strat_progress(s, res.name, res.verdict);
-	return strat_record_result(s, &res);
+	snprintf(res->workload, sizeof(res->workload), "%s", kc->workload);
+	snprintf(res->case_name, sizeof(res->case_name), "%s", kc->case_name);
+	res->rep = kc->rep;
+	strat_now_iso(res->start_time, sizeof(res->start_time));
+	snprintf(res->log, sizeof(res->log), "%s", kc->log);
+	known_apply(res, s->release, NULL);
+	strat_progress(s, res->name, res->verdict);
+	return strat_record_result(s, res);
+}
+
+int suite_kmemleak_flush(struct suite *s)
+{
+	return s->o->kmemleak ? kmemleak_batch_flush(s->o->kmemleak_age_ms, record_kmemleak, s) : 0;
+}
+
+/* The case's runs wait for their group's scan; the group is scanned when it is due. */
+static int kmemleak_case_end(struct suite *s, const struct wl_case *c, int rep)
+{
+	static struct km_case kc;
+	char safe[SF_NAME_MAX * 2], name[SF_NAME_MAX * 2 + 16];
+
+	memset(&kc, 0, sizeof(kc));
+	snprintf(kc.label, sizeof(kc.label), "%s:%s", c->workload, c->name);
+	if (rep)
+		sf_appendf(kc.label, sizeof(kc.label), "#%d", rep + 1);
+	snprintf(kc.comm, sizeof(kc.comm), "%s", wrap_comm(c));
+	snprintf(name, sizeof(name), "%s@kmemleak", kc.label);
+	text_safe_name(name, safe, sizeof(safe));
+	snprintf(kc.report_path, sizeof(kc.report_path), "%s/%s.kmemleak", s->log_dir, safe);
+	snprintf(kc.log, sizeof(kc.log), "logs/%s.kmemleak", safe);
+	snprintf(kc.workload, sizeof(kc.workload), "%s", c->workload);
+	snprintf(kc.case_name, sizeof(kc.case_name), "%s", c->name);
+	kc.rep = rep;
+	kmemleak_batch_case_end(&kc);
+	return kmemleak_batch_due() ? suite_kmemleak_flush(s) : 0;
 }
 
 /* All strategies for one case; case_rank limits injection runs (max_cases). */
@@ -422,10 +441,10 @@ int suite_run_case(struct suite *s, const struct wl_case *c, int case_rank, int 
 			break;
 		}
 		if (kmemleak_batch_full() && ret >= 0)
-			ret = kmemleak_verdict(s, c, rep);
+			ret = suite_kmemleak_flush(s);
 	}
 	if (*s->stop)
 		return ret < 0 ? ret : 0;
-	km = kmemleak_verdict(s, c, rep);
+	km = s->o->kmemleak ? kmemleak_case_end(s, c, rep) : 0;
 	return ret < 0 ? ret : km;
 }

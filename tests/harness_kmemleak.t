@@ -1,7 +1,7 @@
 #!/bin/bash
-# harness_kmemleak.t: [leak] kmemleak = yes. One scan after all runs of a test case (not one
-# per run: kmemleak's 5 s minimum age made nightly 30x slower), recorded as the case's own
-# result `<case>@kmemleak`: an unreferenced object allocated by the workload's own task is a
+# harness_kmemleak.t: [leak] kmemleak = yes. One scan after all runs of a group of test cases
+# (not one per run: kmemleak's 5 s minimum age made nightly 30x slower; not one per case),
+# recorded as each case's own result `<case>@kmemleak` (objects tied to runs by pid): an unreferenced object allocated by the workload's own task is a
 # FAIL quoting the report and naming the run that allocated it (by pid), the report kept in
 # logs/; an object of another task is only a note; a kernel without
 # /sys/kernel/debug/kmemleak is recorded in summary.json and the runs go on; the harness
@@ -50,6 +50,22 @@ rc=$?
 	"$OUT/tap.txt" && [ "$(grep -cx 'scan' "$TREE/sys/kernel/debug/kmemleak")" -eq 2 ]
 ok $? "off + the sweep as one batch: 4 verdicts, one kmemleak verdict over 2 processes (got $rc)" \
 	"$(cat "$OUT/tap.txt" "$SCRATCH/err")"
+
+# two cases, one scan: each case's result names its own run (objects tied by pid)
+new_tree
+: > "$TREE/sys/kernel/debug/kmemleak"
+FAKE_MODE=kmemleak sf --profile "$PROFILE" --case fake.head.munmap,fake.tail.remap
+rc=$?
+[ $rc -eq 1 ] && [ "$(grep -cx 'scan' "$TREE/sys/kernel/debug/kmemleak")" -eq 2 ] &&
+	grep -q '^not ok .* fake_thp:fake.head.munmap@kmemleak # FAIL' "$OUT/tap.txt" &&
+	grep -q '^not ok .* fake_thp:fake.tail.remap@kmemleak # FAIL' "$OUT/tap.txt" &&
+	jq -r '.tests[] | select(.name == "fake_thp:fake.head.munmap@kmemleak") | .evidence' \
+		"$OUT/summary.json" | grep -q 'in 1 run(s), actual 1; the first allocated in run fake_thp:fake.head.munmap (pid' &&
+	jq -r '.tests[] | select(.name == "fake_thp:fake.tail.remap@kmemleak") | .evidence' \
+		"$OUT/summary.json" | grep -q 'in 1 run(s), actual 1; the first allocated in run fake_thp:fake.tail.remap (pid' &&
+	[ -s "$OUT/logs/fake_thp.fake.tail.remap.kmemleak.kmemleak" ]
+ok $? "two cases, one scan after both: each FAILs naming its own run, each keeps the report (got $rc)" \
+	"$(cat "$OUT/tap.txt"; grep -cx scan "$TREE/sys/kernel/debug/kmemleak")"
 
 grep -q '"kmemleak": {"enabled": true' "$OUT/summary.json"
 ok $? "summary.json: kmemleak enabled"

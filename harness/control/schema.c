@@ -101,7 +101,7 @@ static const struct schema_row rows[] = {
 	ROW("leak", "page_owner", NULL, T_BOOL, 0, 1, lp.page_owner, "yes",
 	    "read page_owner for the allocating stacks when a counter is off"),
 	ROW("leak", "kmemleak", NULL, T_BOOL, 0, 1, kmemleak, "no",
-	    "one kmemleak scan per test case"),
+	    "kmemleak scans for groups of test cases, a result per case"),
 	ROW("leak", "kmemleak_age_ms", NULL, T_INT, 0, 600000, kmemleak_age_ms, "5000",
 	    "wait after a run before the kmemleak scan, ms"),
 	ROW("pressure", "stress_ng", NULL, T_STR, 0, 0, pp.stress_ng, "",
