@@ -8,6 +8,7 @@
 prog=${SPLITFAIL_BUILD:-$TOP/build}/tests/knob_undo
 # start_wait ARGS...: the program in the background until it printed "set"; sets PID
 start_wait() {
+	: > "$SCRATCH/out"	# not the last program's "set": the background redirect may come late
 	"$prog" "$@" wait > "$SCRATCH/out" 2>&1 &
 	PID=$!
 	for _ in $(seq 50); do
