@@ -85,10 +85,29 @@ static void sf_exit_skip_if_all_skipped(void)
 }
 
 /* What main() does for one run: an exec'd workload, or a fork server's child (serve.h). */
+/*
+ * Under a batch of fail-nth steps (SPLITFAIL_INJECT=nth:<A>-<B>) a test runs its cycle once a
+ * step, so its kselftest time limit (TEST_F_TIMEOUT, or TEST_TIMEOUT_DEFAULT's 30 s) holds
+ * for each step: a batch of thp_numa_balance steps of up to 15 s each was killed at 30 s.
+ */
+static void sf_batch_time_limits(void)
+{
+	const char *env = getenv("SPLITFAIL_INJECT");
+	long first, last;
+
+	if (!env || sscanf(env, "nth:%ld-%ld", &first, &last) != 2 || last < first ||
+	    last - first >= 1000)
+		return;
+	for (struct __fixture_metadata *f = __fixture_list; f; f = f->next)
+		for (struct __test_metadata *t = f->tests; t; t = t->next)
+			t->timeout *= (int)(last - first + 1);
+}
+
 static int sf_run_tests(int argc, char **argv)
 {
 	if (getenv("SPLITFAIL_INJECT"))	/* run by the harness: its time split */
 		printf("# splitfail: started t=%lld\n", window_now_ns());
+	sf_batch_time_limits();
 	targets_help(argc, argv);
 	lifetime_tie_children();
 	sf_main_pid = getpid();
