@@ -72,31 +72,45 @@ int kmemleak_available(void)
 	return km_ready;
 }
 
+/* The report's next object at or after p, its length in *len; NULL when none is left. */
+const char *kmemleak_next_object(const char *p, size_t *len)
+{
+	const char *obj = strstr(p, "unreferenced object "), *next;
+
+	if (!obj)
+		return NULL;
+	next = strstr(obj + 1, "unreferenced object ");
+	*len = next ? (size_t)(next - obj) : strlen(obj);
+	return obj;
+}
+
+/* Was the object (len bytes) allocated by a task named comm (15 characters, as kept)? */
+int kmemleak_object_comm_is(const char *obj, size_t len, const char *comm)
+{
+	const char *c = strstr(obj, "comm \"");
+	char want[64];
+
+	snprintf(want, sizeof(want), "comm \"%.15s\"", comm);
+	return c && (size_t)(c - obj) < len && !strncmp(c, want, strlen(want));
+}
+
 /*
- * Counts the report's objects whose comm is comm (15 characters at most, as the kernel
- * keeps it), copying the first of them into ev; others counts the rest. Pure, for tests.
+ * Counts the report's objects whose comm is comm, copying the first of them into ev; others
+ * counts the rest. Pure, for tests.
  */
 int kmemleak_parse(const char *report, const char *comm, char *ev, size_t len, int *others)
 {
-	char want[64];
 	const char *p = report;
+	size_t blen;
 	int mine = 0;
 
-	snprintf(want, sizeof(want), "comm \"%.15s\"", comm);
 	*others = 0;
 	ev[0] = '\0';
-	while ((p = strstr(p, "unreferenced object "))) {
-		const char *next = strstr(p + 1, "unreferenced object ");
-		size_t blen = next ? (size_t)(next - p) : strlen(p);
-		const char *c = strstr(p, "comm \"");
-
-		if (c && (!next || c < next) && !strncmp(c, want, strlen(want))) {
-			if (!mine++)
-				sf_appendf(ev, len, "%.*s", (int)(blen > 1500 ? 1500 : blen), p);
-		} else {
+	for (; (p = kmemleak_next_object(p, &blen)); p += blen) {
+		if (!kmemleak_object_comm_is(p, blen, comm))
 			(*others)++;
-		}
-		p += blen;
+		else if (!mine++)
+			sf_appendf(ev, len, "%.*s", (int)(blen > 1500 ? 1500 : blen), p);
 	}
 	return mine;
 }

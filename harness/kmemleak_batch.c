@@ -110,25 +110,16 @@ static int object_pid(const char *excerpt)
 	return pid;
 }
 
-/* Is the object's comm (15 characters at most, as the kernel keeps it) this one? */
-static int comm_is(const char *obj, size_t len, const char *comm)
-{
-	char want[64];
-	const char *c = strstr(obj, "comm \"");
-
-	snprintf(want, sizeof(want), "comm \"%.15s\"", comm);
-	return c && (size_t)(c - obj) < len && !strncmp(c, want, strlen(want));
-}
-
 /* The case of the group an object of pid with its comm is charged to; -1 none. */
 static int owner_case(const char *obj, size_t len, const int *pids)
 {
 	int run = kmemleak_owner_run(pids, batch.n, object_pid(obj));
 
-	if (run >= 0 && comm_is(obj, len, batch.cases[batch.runs[run].kcase].comm))
+	if (run >= 0 &&
+	    kmemleak_object_comm_is(obj, len, batch.cases[batch.runs[run].kcase].comm))
 		return batch.runs[run].kcase;
 	for (int k = 0; k < batch.nc; k++)
-		if (comm_is(obj, len, batch.cases[k].comm))
+		if (kmemleak_object_comm_is(obj, len, batch.cases[k].comm))
 			return k;
 	return -1;
 }
@@ -139,12 +130,9 @@ static void judge_case(int k, const char *report, const int *pids, struct result
 	const struct km_case *kc = &batch.cases[k];
 	const char *p = report, *first = NULL;
 	int mine = 0, others = 0, first_run = -1;
-	size_t first_len = 0;
+	size_t first_len = 0, blen;
 
-	while ((p = strstr(p, "unreferenced object "))) {
-		const char *next = strstr(p + 1, "unreferenced object ");
-		size_t blen = next ? (size_t)(next - p) : strlen(p);
-
+	for (; (p = kmemleak_next_object(p, &blen)); p += blen) {
 		if (owner_case(p, blen, pids) == k) {
 			if (!mine++) {
 				first = p;
@@ -154,7 +142,6 @@ static void judge_case(int k, const char *report, const int *pids, struct result
 		} else {
 			others++;
 		}
-		p += blen;
 	}
 	if (first_run >= 0 && batch.runs[first_run].kcase != k)
 		first_run = -1;

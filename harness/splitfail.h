@@ -467,6 +467,8 @@ int leak_judge(const struct leak_run_in *in, struct leak_table *t, struct vmstat
 
 /* kmemleak.c */
 int kmemleak_setup(const char *root, char *note, size_t len);
+const char *kmemleak_next_object(const char *p, size_t *len);
+int kmemleak_object_comm_is(const char *obj, size_t len, const char *comm);
 int kmemleak_parse(const char *report, const char *comm, char *ev, size_t len, int *others);
 ssize_t kmemleak_scan(double ended, int age_ms, const char **report);
 void kmemleak_save(const char *path, const char *report, size_t n);

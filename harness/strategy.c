@@ -155,6 +155,20 @@ int strat_root_fs_check(const struct suite *s)
 	return 0;
 }
 
+void strat_judge_leak(struct suite *s, const struct wl_case *c, const char *name,
+		      const struct leak_snap *before, struct vmstat *settled, struct judge_in *in)
+{
+	char key[SF_NAME_MAX * 2], tsv[SF_PATH_MAX + 16];
+	struct leak_run_in lin;
+
+	snprintf(key, sizeof(key), "%s:%s", c->workload, c->name);
+	snprintf(tsv, sizeof(tsv), "%s/../leak.tsv", s->log_dir);
+	lin = (struct leak_run_in){ .root = s->root, .lp = &s->o->lp, .before = before,
+				    .workload = c->workload, .case_key = key, .pid_lo = in->ro.pid,
+				    .tsv = tsv, .name = name };
+	in->leak = leak_judge(&lin, &s->leak, settled, in->leak_ev, sizeof(in->leak_ev));
+}
+
 int strat_before_run(struct suite *s, const struct wl_case *c, const struct run_spec *r,
 		     const char *inject, struct judge_in *in, char *pressure, size_t plen)
 {
@@ -186,9 +200,8 @@ int strat_run_one(struct suite *s, const struct wl_case *c, const struct run_spe
 	static char kmsg_all[1 << 16];
 	static struct vmstat settled;
 	static struct leak_snap lsnap;
-	struct leak_run_in lin;
-	char inject[32], log_path[SF_PATH_MAX * 2], pressure[512] = "", key[SF_NAME_MAX * 2];
-	char tsv[SF_PATH_MAX + 16], knobs[1024] = "", safe[SF_NAME_MAX * 2];
+	char inject[32], log_path[SF_PATH_MAX * 2], pressure[512] = "";
+	char knobs[1024] = "", safe[SF_NAME_MAX * 2];
 	long long times_before[SF_MAX_ATTRS];
 	static struct result res;
 	struct run_stamps st = { .begin = sf_now() };
@@ -238,12 +251,7 @@ int strat_run_one(struct suite *s, const struct wl_case *c, const struct run_spe
 		return -EINTR;
 	if (in.injecting)
 		in.faults_injected = fault_times_consumed(s->fe, times_before);
-	snprintf(key, sizeof(key), "%s:%s", c->workload, c->name);
-	snprintf(tsv, sizeof(tsv), "%s/../leak.tsv", s->log_dir);
-	lin = (struct leak_run_in){ .root = s->root, .lp = &s->o->lp, .before = &lsnap,
-				    .workload = c->workload, .case_key = key, .pid_lo = in.ro.pid,
-				    .tsv = tsv, .name = res.name };
-	in.leak = leak_judge(&lin, &s->leak, &settled, in.leak_ev, sizeof(in.leak_ev));
+	strat_judge_leak(s, c, res.name, &lsnap, &settled, &in);
 	st.leak = sf_now();
 	if (s->o->kmemleak)	/* scanned once for a group of cases (kmemleak_batch.c) */
 		kmemleak_batch_note(res.name, res.reproduce, in.ro.pid, ended);

@@ -26,6 +26,9 @@ int strat_leak_mode(struct suite *s);
 void strat_progress(struct suite *s, const char *name, int verdict);
 int strat_root_fs_check(const struct suite *s);
 void strat_now_iso(char *out, size_t len);
+/* The leak verdict of a run (or batch) named name into in->leak and in->leak_ev (leak_judge). */
+void strat_judge_leak(struct suite *s, const struct wl_case *c, const char *name,
+		      const struct leak_snap *before, struct vmstat *settled, struct judge_in *in);
 /*
  * Fault attributes, pressure and the knob journal before a run of r with inject: a problem
  * goes to in->harness_error (the run is judged ERROR); -EIO when nothing may run any more.

@@ -28,18 +28,29 @@
 static char no_batch[NO_BATCH_MAX][SF_NAME_MAX * 2];
 static int n_no_batch;
 
-static int batches(const char *key)
+/* "W:C": a case's key in no_batch. */
+static const char *case_key(const struct wl_case *c)
 {
+	static char key[SF_NAME_MAX * 2];
+
+	snprintf(key, sizeof(key), "%s:%s", c->workload, c->name);
+	return key;
+}
+
+static int batches(const struct wl_case *c)
+{
+	const char *key = case_key(c);
+
 	for (int i = 0; i < n_no_batch; i++)
 		if (!strcmp(no_batch[i], key))
 			return 0;
 	return 1;
 }
 
-static void never_batch(const char *key)
+static void never_batch(const struct wl_case *c)
 {
 	if (n_no_batch < NO_BATCH_MAX)
-		snprintf(no_batch[n_no_batch++], sizeof(no_batch[0]), "%s", key);
+		snprintf(no_batch[n_no_batch++], sizeof(no_batch[0]), "%s", case_key(c));
 }
 
 struct batch {
@@ -217,11 +228,9 @@ static int run_batch(struct suite *s, const struct wl_case *c, struct run_spec *
 			   .sweep_first = first };
 	struct step_hook hook = { step_started, &b };
 	char inject[32], pressure[512] = "", knobs[1024] = "", safe[SF_NAME_MAX * 2];
-	char log_path[SF_PATH_MAX * 2], log_rel[SF_NAME_MAX * 2 + 16], key[SF_NAME_MAX * 2];
-	char tsv[SF_PATH_MAX + 16], start_time[32];
+	char log_path[SF_PATH_MAX * 2], log_rel[SF_NAME_MAX * 2 + 16], start_time[32];
 	long long times_before[SF_MAX_ATTRS];
 	struct run_stamps st = { .begin = sf_now() };
-	struct leak_run_in lin;
 	int ret, verdict, shown;
 
 	memset(&in, 0, sizeof(in));
@@ -254,12 +263,7 @@ static int run_batch(struct suite *s, const struct wl_case *c, struct run_spec *
 	if (*s->stop)
 		return -EINTR;
 	in.faults_injected = fault_times_consumed(s->fe, times_before);
-	snprintf(key, sizeof(key), "%s:%s", c->workload, c->name);
-	snprintf(tsv, sizeof(tsv), "%s/../leak.tsv", s->log_dir);
-	lin = (struct leak_run_in){ .root = s->root, .lp = &s->o->lp, .before = &lsnap,
-				    .workload = c->workload, .case_key = key, .pid_lo = in.ro.pid,
-				    .tsv = tsv, .name = b.name };
-	in.leak = leak_judge(&lin, &s->leak, &settled, in.leak_ev, sizeof(in.leak_ev));
+	strat_judge_leak(s, c, b.name, &lsnap, &settled, &in);
 	st.leak = sf_now();
 	kmsg_collect(kmsg_all, sizeof(kmsg_all), in.kmsg_hits, sizeof(in.kmsg_hits));
 	st.kmsg = sf_now();
@@ -282,7 +286,7 @@ static int run_batch(struct suite *s, const struct wl_case *c, struct run_spec *
 		kmemleak_batch_note(b.name, repro, in.ro.pid, sf_now());
 	}
 	if (!in.ro.steps) {	/* its test arms windows of its own: it runs steps alone */
-		never_batch(key);
+		never_batch(c);
 		if (verdict == V_PASS || verdict == V_SKIP)
 			return BATCH_ALONE;
 	}
@@ -306,10 +310,8 @@ int batch_sweep(struct suite *s, const struct wl_case *c, struct run_spec *r, in
 		int first, int last)
 {
 	int size = s->o->nth_last ? last - first + 1 : s->o->batch;
-	char key[SF_NAME_MAX * 2];
 	int nth = first, ret = 0, next, to, decided;
 
-	snprintf(key, sizeof(key), "%s:%s", c->workload, c->name);
 	while (nth <= last) {
 		if (nth > first && s->budget_end && sf_now() >= s->budget_end) {
 			s->cut_short = 1;	/* no sweep step starts after the budget */
@@ -329,7 +331,7 @@ int batch_sweep(struct suite *s, const struct wl_case *c, struct run_spec *r, in
 		to--;
 		ret = BATCH_ALONE;
 		next = nth + 1;
-		if (to > nth && !c->argv && batches(key))
+		if (to > nth && !c->argv && batches(c))
 			ret = run_batch(s, c, r, rep, nth, to, first, &next);
 		if (ret == BATCH_ALONE) {
 			r->nth = nth;
