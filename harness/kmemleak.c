@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmemleak.c - a kmemleak scan after a test case's runs (kmemleak_batch.c) where the kernel
+ * kmemleak.c - kmemleak scans for groups of test cases (kmemleak_batch.c) where the kernel
  * has kmemleak (/sys/kernel/debug/kmemleak, CONFIG_DEBUG_KMEMLEAK) and the profile asks for
  * it ([leak] kmemleak = yes): unreferenced objects allocated by the workload's own task are a
  * leak (FAIL, with the kmemleak report of the first ones: address, size, comm, backtrace).
@@ -62,7 +62,7 @@ int kmemleak_setup(const char *root, char *note, size_t len)
 		return 1;
 	}
 	km_ready = 1;
-	snprintf(note, len, "kmemleak scan after each test case's runs (%s)", km_path);
+	snprintf(note, len, "kmemleak scans for groups of test cases, a result per case (%s)", km_path);
 	return 0;
 }
 
